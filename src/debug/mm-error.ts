@@ -1,0 +1,112 @@
+/**
+ * The stable error codes of memdesc. Every rule the type layer enforces at compile time has one
+ * of these at run time, for misuse that arrives through a cast, `any` or plain JavaScript.
+ */
+export type MmErrorCode =
+  | 'DOUBLE_FREE'
+  | 'USE_AFTER_FREE'
+  | 'BAD_ORDER'
+  | 'BAD_PAGE_STATE'
+  | 'FREE_BORROWED'
+  | 'REFCOUNT_UNDERFLOW'
+  | 'NOT_REFCOUNTED'
+  | 'WRONG_CACHE'
+  | 'CACHE_NOT_EMPTY'
+  | 'SLEEP_IN_ATOMIC'
+  | 'OUT_OF_BOUNDS'
+  | 'BAD_ADDRESS'
+  | 'FOREIGN_HANDLE'
+  | 'INVALID_ARGUMENT'
+  | 'LEAK';
+
+/** Every {@link MmErrorCode}, in the order API.md lists them. */
+export const MM_ERROR_CODES: readonly MmErrorCode[] = [
+  'DOUBLE_FREE',
+  'USE_AFTER_FREE',
+  'BAD_ORDER',
+  'BAD_PAGE_STATE',
+  'FREE_BORROWED',
+  'REFCOUNT_UNDERFLOW',
+  'NOT_REFCOUNTED',
+  'WRONG_CACHE',
+  'CACHE_NOT_EMPTY',
+  'SLEEP_IN_ATOMIC',
+  'OUT_OF_BOUNDS',
+  'BAD_ADDRESS',
+  'FOREIGN_HANDLE',
+  'INVALID_ARGUMENT',
+  'LEAK',
+];
+
+/**
+ * `BUG:` / `WARNING:` — what the kernel prints when a memory-management rule is broken, as an
+ * exception.
+ *
+ * memdesc throws `MmError` for every rule violation it detects at run time. The `code` is stable
+ * (see {@link MmErrorCode}); the `message` is written the way the kernel reports the same problem
+ * (`BUG: Bad page state in process memdesc pfn:0x1a2b reason: nonzero mapcount`). When an
+ * `MmError` is thrown, the allocator's state is exactly what it was before the call.
+ *
+ * **When to use**: catch it in tests (`expect(() => …).toThrow(MmError)` and check `.code`);
+ * never to drive control flow in a correct program, which never sees one.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, freePage, MmError, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory({ pages: 1024 });
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * freePage(p);
+ * try {
+ *   freePage(p as any);
+ * } catch (e) {
+ *   if (e instanceof MmError) console.log(e.code); // "DOUBLE_FREE"
+ * }
+ * ```
+ */
+export class MmError extends Error {
+  /** The stable code: test against this, not against the message. */
+  readonly code: MmErrorCode;
+  /** The page frame number the error is about, when there is one. */
+  readonly pfn: number | undefined;
+
+  constructor(code: MmErrorCode, message: string, pfn?: number) {
+    super(message);
+    this.name = 'MmError';
+    this.code = code;
+    this.pfn = pfn;
+  }
+}
+
+/** Formats a pfn the way memdesc's reports do: `0x1a2b`. */
+export function hexPfn(pfn: number): string {
+  return '0x' + pfn.toString(16);
+}
+
+/** Throws `INVALID_ARGUMENT` with a message that names the function and the bad value. */
+export function invalidArgument(fn: string, what: string, value: unknown): never {
+  throw new MmError('INVALID_ARGUMENT', `${fn}(): ${what}, got ${describeValue(value)}`);
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'string':
+      return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+    case 'bigint':
+      return `${value}n`;
+    case 'undefined':
+    case 'boolean':
+    case 'symbol':
+      return String(value);
+    case 'function':
+      return 'a function';
+    default: {
+      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+      const name = typeof ctor?.name === 'string' ? ctor.name : 'Object';
+      return Array.isArray(value) ? 'an array' : `an object (${name})`;
+    }
+  }
+}

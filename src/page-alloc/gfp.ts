@@ -1,0 +1,183 @@
+/**
+ * GFP ("get free pages") flags: how an allocation may behave. The bit values are the kernel's
+ * (`include/linux/gfp_types.h`), so a `mode:0xcc0` in a kernel log means the same thing here.
+ *
+ * @module
+ */
+
+/* The individual bits, as in include/linux/gfp_types.h (v6.1 numbering, without __GFP_ATOMIC). */
+/** `__GFP_DMA` — allocate from ZONE_DMA. */
+export const __GFP_DMA = 0x01;
+/** `__GFP_HIGHMEM` — highmem is acceptable (a no-op on 64-bit, kept for fidelity). */
+export const __GFP_HIGHMEM = 0x02;
+/** `__GFP_DMA32` — allocate from ZONE_DMA32 or below. */
+export const __GFP_DMA32 = 0x04;
+/** `__GFP_MOVABLE` — the page can be migrated. */
+export const __GFP_MOVABLE = 0x08;
+/** `__GFP_RECLAIMABLE` — the page belongs to a reclaimable slab. */
+export const __GFP_RECLAIMABLE = 0x10;
+/** `__GFP_HIGH` — high priority: may use part of the reserve below the min watermark. */
+export const __GFP_HIGH = 0x20;
+/** `__GFP_IO` — may start physical I/O. */
+export const __GFP_IO = 0x40;
+/** `__GFP_FS` — may call into the filesystem. */
+export const __GFP_FS = 0x80;
+/** `__GFP_ZERO` — return zeroed memory. */
+export const __GFP_ZERO = 0x100;
+/** `__GFP_DIRECT_RECLAIM` — the caller may sleep and reclaim memory itself. */
+export const __GFP_DIRECT_RECLAIM = 0x400;
+/** `__GFP_KSWAPD_RECLAIM` — wake kswapd when the low watermark is reached. */
+export const __GFP_KSWAPD_RECLAIM = 0x800;
+/** `__GFP_WRITE` — the caller intends to dirty the page. */
+export const __GFP_WRITE = 0x1000;
+/** `__GFP_NOWARN` — do not print the "page allocation failure" report. */
+export const __GFP_NOWARN = 0x2000;
+/** `__GFP_RETRY_MAYFAIL` — try hard, but fail rather than OOM-kill. */
+export const __GFP_RETRY_MAYFAIL = 0x4000;
+/** `__GFP_NOFAIL` — the caller cannot handle failure (fault injection never fails it). */
+export const __GFP_NOFAIL = 0x8000;
+/** `__GFP_NORETRY` — give up early. */
+export const __GFP_NORETRY = 0x10000;
+/** `__GFP_MEMALLOC` — may use all reserves. */
+export const __GFP_MEMALLOC = 0x20000;
+/** `__GFP_COMP` — make a compound page: a head page and tails that point back to it. */
+export const __GFP_COMP = 0x40000;
+/** `__GFP_NOMEMALLOC` — never use the emergency reserves. */
+export const __GFP_NOMEMALLOC = 0x80000;
+/** `__GFP_HARDWALL` — enforce the cpuset memory policy. */
+export const __GFP_HARDWALL = 0x100000;
+/** `__GFP_THISNODE` — no fallback to other nodes. */
+export const __GFP_THISNODE = 0x200000;
+/** `__GFP_ACCOUNT` — account the allocation to the memory cgroup. */
+export const __GFP_ACCOUNT = 0x400000;
+/** `__GFP_ZEROTAGS` — zero memory tags (arm64 MTE). */
+export const __GFP_ZEROTAGS = 0x800000;
+
+/** `__GFP_RECLAIM` — both reclaim bits. */
+export const __GFP_RECLAIM = 0xc00; // __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM
+
+/** `GFP_ATOMIC` — cannot sleep, may use part of the reserves (interrupt handlers, under spinlocks). */
+export const GFP_ATOMIC = 0x820; // __GFP_HIGH | __GFP_KSWAPD_RECLAIM
+/** `GFP_KERNEL` — the normal kernel allocation: may sleep, reclaim, do I/O and call the FS. */
+export const GFP_KERNEL = 0xcc0; // __GFP_RECLAIM | __GFP_IO | __GFP_FS
+/** `GFP_KERNEL_ACCOUNT` — GFP_KERNEL charged to the memory cgroup. */
+export const GFP_KERNEL_ACCOUNT = 0x400cc0;
+/** `GFP_NOWAIT` — cannot sleep and may not dip into the reserves. */
+export const GFP_NOWAIT = 0x800; // __GFP_KSWAPD_RECLAIM
+/** `GFP_NOIO` — may reclaim but not start I/O. */
+export const GFP_NOIO = 0xc00;
+/** `GFP_NOFS` — may reclaim and do I/O but not call the filesystem. */
+export const GFP_NOFS = 0xc40;
+/** `GFP_USER` — for user-space allocations the kernel makes on a process's behalf. */
+export const GFP_USER = 0x100cc0;
+/** `GFP_DMA` — from ZONE_DMA. */
+export const GFP_DMA = 0x01;
+/** `GFP_DMA32` — from ZONE_DMA32. */
+export const GFP_DMA32 = 0x04;
+/** `GFP_HIGHUSER` — user pages, highmem allowed. */
+export const GFP_HIGHUSER = 0x100cc2;
+/** `GFP_HIGHUSER_MOVABLE` — user pages that can be migrated (page cache, anonymous memory). */
+export const GFP_HIGHUSER_MOVABLE = 0x100cca;
+/** `GFP_TRANSHUGE_LIGHT` — transparent huge pages, without direct reclaim. */
+export const GFP_TRANSHUGE_LIGHT = 0x1c20ca; // (GFP_HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN) & ~RECLAIM
+/** `GFP_TRANSHUGE` — transparent huge pages, with direct reclaim. */
+export const GFP_TRANSHUGE = 0x1c24ca;
+
+/** Every bit memdesc knows; any other bit in a GFP value is `INVALID_ARGUMENT`. */
+export const GFP_VALID_MASK = 0xffffff & ~0x200;
+
+/**
+ * The kernel's `__def_gfpflag_names` table (include/trace/events/mmflags.h), in its order:
+ * composites first, so a value prints as `GFP_KERNEL|__GFP_ZERO` exactly as `%pGg` prints it.
+ */
+const GFP_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [GFP_TRANSHUGE, 'GFP_TRANSHUGE'],
+  [GFP_TRANSHUGE_LIGHT, 'GFP_TRANSHUGE_LIGHT'],
+  [GFP_HIGHUSER_MOVABLE, 'GFP_HIGHUSER_MOVABLE'],
+  [GFP_HIGHUSER, 'GFP_HIGHUSER'],
+  [GFP_USER, 'GFP_USER'],
+  [GFP_KERNEL_ACCOUNT, 'GFP_KERNEL_ACCOUNT'],
+  [GFP_KERNEL, 'GFP_KERNEL'],
+  [GFP_NOFS, 'GFP_NOFS'],
+  [GFP_ATOMIC, 'GFP_ATOMIC'],
+  [GFP_NOIO, 'GFP_NOIO'],
+  [GFP_NOWAIT, 'GFP_NOWAIT'],
+  [GFP_DMA, 'GFP_DMA'],
+  [__GFP_HIGHMEM, '__GFP_HIGHMEM'],
+  [GFP_DMA32, 'GFP_DMA32'],
+  [__GFP_HIGH, '__GFP_HIGH'],
+  [__GFP_IO, '__GFP_IO'],
+  [__GFP_FS, '__GFP_FS'],
+  [__GFP_NOWARN, '__GFP_NOWARN'],
+  [__GFP_RETRY_MAYFAIL, '__GFP_RETRY_MAYFAIL'],
+  [__GFP_NOFAIL, '__GFP_NOFAIL'],
+  [__GFP_NORETRY, '__GFP_NORETRY'],
+  [__GFP_COMP, '__GFP_COMP'],
+  [__GFP_ZERO, '__GFP_ZERO'],
+  [__GFP_NOMEMALLOC, '__GFP_NOMEMALLOC'],
+  [__GFP_MEMALLOC, '__GFP_MEMALLOC'],
+  [__GFP_HARDWALL, '__GFP_HARDWALL'],
+  [__GFP_THISNODE, '__GFP_THISNODE'],
+  [__GFP_RECLAIMABLE, '__GFP_RECLAIMABLE'],
+  [__GFP_MOVABLE, '__GFP_MOVABLE'],
+  [__GFP_ACCOUNT, '__GFP_ACCOUNT'],
+  [__GFP_WRITE, '__GFP_WRITE'],
+  [__GFP_RECLAIM, '__GFP_RECLAIM'],
+  [__GFP_DIRECT_RECLAIM, '__GFP_DIRECT_RECLAIM'],
+  [__GFP_KSWAPD_RECLAIM, '__GFP_KSWAPD_RECLAIM'],
+  [__GFP_ZEROTAGS, '__GFP_ZEROTAGS'],
+];
+
+/**
+ * `%pGg` — renders GFP flags the way the kernel's tracepoints and `warn_alloc()` do:
+ * `GFP_KERNEL|__GFP_ZERO`, `none` for 0, and leftover unknown bits in hex.
+ */
+export function gfpToString(gfp: number): string {
+  if (gfp === 0) return 'none';
+  let rest = gfp >>> 0;
+  const parts: string[] = [];
+  for (const [mask, name] of GFP_NAMES) {
+    if ((rest & mask) === mask) {
+      parts.push(name);
+      rest &= ~mask;
+      if (rest === 0) break;
+    }
+  }
+  if (rest !== 0) parts.push('0x' + rest.toString(16));
+  return parts.join('|');
+}
+
+const NAME_TO_BITS: ReadonlyMap<string, number> = new Map(
+  GFP_NAMES.map(([mask, name]) => [name, mask] as const).concat([
+    ['__GFP_DMA', __GFP_DMA],
+    ['__GFP_DMA32', __GFP_DMA32],
+    // v6.1 and older print __GFP_ATOMIC (0x200); its meaning is folded into GFP_ATOMIC today.
+    ['__GFP_ATOMIC', 0x200],
+  ]),
+);
+
+/**
+ * Parses the text form back into bits: `GFP_KERNEL|__GFP_ZERO`, `0xcc0`, `none`. Returns
+ * `undefined` for a name it does not know (the caller decides what that means).
+ */
+export function parseGfp(text: string): number | undefined {
+  const t = text.trim();
+  if (t === 'none' || t === '0') return 0;
+  let bits = 0;
+  for (const part of t.split('|')) {
+    const p = part.trim();
+    if (/^0x[0-9a-f]+$/i.test(p)) {
+      bits |= parseInt(p, 16);
+      continue;
+    }
+    const known = NAME_TO_BITS.get(p);
+    if (known === undefined) return undefined;
+    bits |= known;
+  }
+  return bits >>> 0;
+}
+
+/** `gfpflags_allow_blocking()` — may this allocation sleep? */
+export function gfpflagsAllowBlocking(gfp: number): boolean {
+  return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
+}

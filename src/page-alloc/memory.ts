@@ -1,0 +1,697 @@
+/**
+ * The simulated machine: one node, its zones, the memmap, page contents, and the buddy allocator
+ * core of mm/page_alloc.c. The public entry points (`allocPages`, `freePages`, …) live in
+ * `page-alloc.ts`; this file holds the state they work on and the algorithms, on integers only.
+ *
+ * @module
+ */
+import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
+import { captureSite, formatFree, formatOwner, type PageFreeRecord, type PageOwnerRecord } from '../debug/page-owner.js';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SHIFT, PAGE_SIZE } from './constants.js';
+import { FailPageAlloc, type FailPageAllocOptions } from './fault-inject.js';
+import {
+  __GFP_COMP,
+  __GFP_DIRECT_RECLAIM,
+  __GFP_DMA,
+  __GFP_DMA32,
+  __GFP_HIGH,
+  __GFP_NOMEMALLOC,
+  __GFP_NOWARN,
+  __GFP_ZERO,
+  GFP_VALID_MASK,
+  gfpToString,
+} from './gfp.js';
+import { Memmap, MEMMAP_BYTES_PER_PAGE, PageFlag, PageKind, PAGE_KIND_NAMES, KMAP_MASK } from './memmap.js';
+import { Zone, calculateMinFreeKbytes, setupPerZoneWmarks, zoneBatchsize, zoneHighsize, type Watermarks } from './zone.js';
+
+/** The largest machine memdesc simulates: 256 GiB (64 Mi pages, 1 GiB of memmap). */
+export const MAX_MEMORY_PAGES = 1 << 26;
+/** The default machine: 256 MiB. */
+export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * How much checking a Memory does beyond the rules that always hold:
+ * - `'fast'`: the rules only (handles, states, orders); page_owner off;
+ * - `'standard'` (default): plus page_owner stacks in reports and leak checks;
+ * - `'paranoid'`: plus a full consistency check of the allocator after every call (slow: for
+ *   tests on small machines).
+ */
+export type DebugLevel = 'fast' | 'standard' | 'paranoid';
+
+/** A zone of the simulated node, lowest first. */
+export interface ZoneSpec {
+  /** `DMA`, `DMA32`, `Normal` or `Movable` (at most 8 characters, as `/proc/buddyinfo` prints). */
+  readonly name: string;
+  /** Size of the zone in pages. */
+  readonly pages: number;
+}
+
+/** Options of {@link createMemory}. */
+export interface MemoryOptions {
+  /** Size in 4 KiB pages. Give `pages` or `bytes`, not both. */
+  readonly pages?: number;
+  /** Size in bytes, a multiple of `PAGE_SIZE`. Default 256 MiB. */
+  readonly bytes?: number;
+  /** The node's zones, lowest first; their sizes replace `pages`/`bytes`. Default: one `Normal` zone. */
+  readonly zones?: readonly ZoneSpec[];
+  /** `vm.min_free_kbytes`; default derived from the size as the kernel derives it. */
+  readonly minFreeKbytes?: number;
+  /** `vm.watermark_scale_factor` (1..3000, default 10 = 0.1% of the zone). */
+  readonly watermarkScaleFactor?: number;
+  /** `pcp->batch` override (default: `zone_batchsize()`). */
+  readonly pcpBatch?: number;
+  /** `pcp->high` override (default: `zone_highsize()`). */
+  readonly pcpHigh?: number;
+  /** See {@link DebugLevel}. Default `'standard'`. */
+  readonly debug?: DebugLevel;
+  /** `init_on_alloc=1`: zero every allocation, as if `__GFP_ZERO` were always given. */
+  readonly initOnAlloc?: boolean;
+  /** `fail_page_alloc` settings; can be changed later with `failPageAlloc(mem, …)`. */
+  readonly failPageAlloc?: FailPageAllocOptions;
+  /** `current->comm` in reports. Default `"memdesc"`. */
+  readonly comm?: string;
+  /**
+   * Where kernel-log lines go besides `dmesg(mem)`. Default: `console.warn`. `null`: nowhere.
+   */
+  readonly printk?: ((line: string) => void) | null;
+}
+
+/** A machine's counters, like `/proc/vmstat`. */
+export interface VmStat {
+  /** `pgalloc`: pages allocated (2^order per allocation). */
+  pgalloc: number;
+  /** `pgfree`: pages freed. */
+  pgfree: number;
+  /** Successful allocation calls. */
+  allocations: number;
+  /** Free calls. */
+  frees: number;
+  /** Allocation calls that returned null. */
+  allocFailures: number;
+  /** Allocations that needed the slow path (below the low watermark). */
+  slowpath: number;
+  /** `pcp` refills from the buddy lists (`rmqueue_bulk`). */
+  pcpRefills: number;
+  /** `pcp` batches given back to the buddy lists (`free_pcppages_bulk`). */
+  pcpDrains: number;
+}
+
+let memoryIds = 0;
+
+/** The machine's state. Reach it through the public functions; its fields are internal. */
+export class MemoryImpl {
+  /** Brand: `#brand in x` proves x was made by createMemory. */
+  readonly #brand = true;
+  readonly id = ++memoryIds;
+  readonly nrPages: number;
+  readonly map: Memmap;
+  readonly zones: Zone[];
+  /** Zone of each pfn is found by range; with one zone this is always zones[0]. */
+  readonly zoneEnds: Int32Array;
+  readonly comm: string;
+  readonly debugLevel: DebugLevel;
+  readonly initOnAlloc: boolean;
+  readonly minFreeKbytes: number;
+  readonly watermarkScaleFactor: number;
+  printk: ((line: string) => void) | null;
+  /** Page bytes, materialised lazily: a pfn has an entry only once it holds non-zero data. */
+  readonly contents = new Map<number, Uint8Array>();
+  /** page_owner: head pfn → allocation record (null when off). */
+  readonly owners: Map<number, PageOwnerRecord> | null;
+  readonly lastFree: Map<number, PageFreeRecord> | null;
+  readonly fail = new FailPageAlloc();
+  readonly stat: VmStat = {
+    pgalloc: 0,
+    pgfree: 0,
+    allocations: 0,
+    frees: 0,
+    allocFailures: 0,
+    slowpath: 0,
+    pcpRefills: 0,
+    pcpDrains: 0,
+  };
+  /** Pages in live allocations, by memdesc kind (index: PageKind). */
+  readonly allocatedByKind = new Float64Array(16);
+  /** Live allocation count. */
+  liveAllocations = 0;
+  /** A monotonic clock: one tick per allocator call. Timestamps in reports use it. */
+  clock = 0;
+  /** The kernel log ring. */
+  readonly log: string[] = [];
+  /** Spinlocks currently held (atomic context depth). */
+  atomicDepth = 0;
+  /** Scratch for rmqueue_bulk. */
+  private readonly bulk: Int32Array;
+  /** Initial free-list counts per zone, for tests that check full coalescing. */
+  readonly initialNrFree: readonly Int32Array[];
+
+  static is(x: unknown): x is MemoryImpl {
+    return typeof x === 'object' && x !== null && #brand in x;
+  }
+
+  constructor(opts: MemoryOptions) {
+    const fn = 'createMemory';
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) invalidArgument(fn, 'options must be an object', opts);
+    const specs = resolveZones(opts, fn);
+    const debug = opts.debug ?? 'standard';
+    if (debug !== 'fast' && debug !== 'standard' && debug !== 'paranoid') {
+      invalidArgument(fn, "debug must be 'fast', 'standard' or 'paranoid'", opts.debug);
+    }
+    const comm = opts.comm ?? 'memdesc';
+    if (typeof comm !== 'string' || comm.length === 0 || comm.length > 15) {
+      invalidArgument(fn, 'comm must be a task name of 1..15 characters (TASK_COMM_LEN)', opts.comm);
+    }
+    if (opts.printk !== undefined && opts.printk !== null && typeof opts.printk !== 'function') {
+      invalidArgument(fn, 'printk must be a function or null', opts.printk);
+    }
+    const wsf = opts.watermarkScaleFactor ?? 10;
+    if (!Number.isInteger(wsf) || wsf < 1 || wsf > 3000) invalidArgument(fn, 'watermarkScaleFactor must be an integer in 1..3000', wsf);
+    let nrPages = 0;
+    for (const s of specs) nrPages += s.pages;
+    const minFree = opts.minFreeKbytes ?? calculateMinFreeKbytes(nrPages);
+    if (!Number.isInteger(minFree) || minFree < 0 || minFree > 4 * nrPages) {
+      invalidArgument(fn, `minFreeKbytes must be an integer in 0..${4 * nrPages} (the machine's size in KiB)`, minFree);
+    }
+    for (const k of ['pcpBatch', 'pcpHigh'] as const) {
+      const v = opts[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 1 << 16)) invalidArgument(fn, `${k} must be an integer in 1..65536`, v);
+    }
+
+    this.nrPages = nrPages;
+    this.comm = comm;
+    this.debugLevel = debug;
+    this.initOnAlloc = opts.initOnAlloc === true;
+    this.minFreeKbytes = minFree;
+    this.watermarkScaleFactor = wsf;
+    this.printk = opts.printk === undefined ? (line) => console.warn(line) : opts.printk;
+    this.owners = debug === 'fast' ? null : new Map();
+    this.lastFree = debug === 'fast' ? null : new Map();
+    // configure() validates every field before it changes anything; a throw here leaves no Memory.
+    if (opts.failPageAlloc !== undefined) this.fail.configure(opts.failPageAlloc, fn);
+    this.map = new Memmap(nrPages);
+    this.zones = [];
+    this.zoneEnds = new Int32Array(specs.length);
+    let start = 0;
+    specs.forEach((s, i) => {
+      const z = new Zone(i, s.name, start, start + s.pages);
+      this.zones.push(z);
+      this.zoneEnds[i] = z.end;
+      start = z.end;
+    });
+    // memblock_free_all(): hand every page to the buddy allocator in the largest aligned blocks.
+    for (const z of this.zones) {
+      let pfn = z.start;
+      while (pfn < z.end) {
+        let order = MAX_PAGE_ORDER;
+        while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.end)) order--;
+        this.addToFreeList(z, pfn, order, true);
+        pfn += 1 << order;
+      }
+      z.managed = z.end - z.start;
+    }
+    setupPerZoneWmarks(this.zones, minFree, wsf);
+    let maxBatch = 1;
+    for (const z of this.zones) {
+      const batch = opts.pcpBatch ?? zoneBatchsize(z.managed);
+      const high = Math.max(opts.pcpHigh ?? zoneHighsize(z.wmarkLow, batch), batch);
+      z.setPcp(high, batch);
+      maxBatch = Math.max(maxBatch, batch);
+    }
+    this.bulk = new Int32Array(maxBatch);
+    this.initialNrFree = this.zones.map((z) => z.nrFree.slice());
+  }
+
+  // ---------------------------------------------------------------- zones
+
+  zoneOf(pfn: number): Zone {
+    const zones = this.zones;
+    if (zones.length === 1) return zones[0]!;
+    for (let i = 0; i < zones.length; i++) if (pfn < this.zoneEnds[i]!) return zones[i]!;
+    return zones[zones.length - 1]!;
+  }
+
+  /** `gfp_zone()`: the highest zone index this allocation may use. */
+  highestZoneIdx(gfp: number): number {
+    const zones = this.zones;
+    if ((gfp & (__GFP_DMA | __GFP_DMA32)) === 0) return zones.length - 1;
+    let best = -1;
+    for (let i = 0; i < zones.length; i++) {
+      const n = zones[i]!.name;
+      if (n === 'DMA' || (n === 'DMA32' && (gfp & __GFP_DMA) === 0)) best = i;
+    }
+    return best < 0 ? 0 : best;
+  }
+
+  // ---------------------------------------------------------------- buddy free lists
+
+  /** `__add_to_free_list()`: links a block at the head (or the tail) of its free list. */
+  addToFreeList(z: Zone, pfn: number, order: number, tail: boolean): void {
+    const m = this.map;
+    m.kind[pfn] = PageKind.Buddy;
+    m.order[pfn] = order;
+    const head = z.freeHead[order]!;
+    if (head < 0) {
+      m.u0[pfn] = -1;
+      m.u1[pfn] = -1;
+      z.freeHead[order] = pfn;
+      z.freeTail[order] = pfn;
+    } else if (tail) {
+      const last = z.freeTail[order]!;
+      m.u0[last] = pfn;
+      m.u1[pfn] = last;
+      m.u0[pfn] = -1;
+      z.freeTail[order] = pfn;
+    } else {
+      m.u0[pfn] = head;
+      m.u1[pfn] = -1;
+      m.u1[head] = pfn;
+      z.freeHead[order] = pfn;
+    }
+    z.nrFree[order]!++;
+    z.freePages += 1 << order;
+  }
+
+  /** `del_page_from_free_list()`: unlinks a block; its head becomes an ordinary page. */
+  delFromFreeList(z: Zone, pfn: number, order: number): void {
+    const m = this.map;
+    const next = m.u0[pfn]!;
+    const prev = m.u1[pfn]!;
+    if (prev < 0) z.freeHead[order] = next;
+    else m.u0[prev] = next;
+    if (next < 0) z.freeTail[order] = prev;
+    else m.u1[next] = prev;
+    m.kind[pfn] = PageKind.None;
+    m.u0[pfn] = 0;
+    m.u1[pfn] = 0;
+    z.nrFree[order]!--;
+    z.freePages -= 1 << order;
+  }
+
+  /** `__rmqueue_smallest()` + `expand()`: the smallest free block that fits, split down. */
+  rmqueueSmallest(z: Zone, order: number): number {
+    for (let o = order; o < NR_PAGE_ORDERS; o++) {
+      const pfn = z.freeHead[o]!;
+      if (pfn < 0) continue;
+      this.delFromFreeList(z, pfn, o);
+      // expand(): hand the upper halves back, largest first.
+      let high = o;
+      let size = 1 << o;
+      while (high > order) {
+        high--;
+        size >>= 1;
+        this.addToFreeList(z, pfn + size, high, false);
+      }
+      return pfn;
+    }
+    return -1;
+  }
+
+  /** `__free_one_page()`: merges with free buddies (`buddy = pfn ^ (1 << order)`) as far as it can. */
+  freeOneBlock(z: Zone, pfn: number, order: number): void {
+    const m = this.map;
+    const kind = m.kind;
+    const ord = m.order;
+    m.kind[pfn] = PageKind.None;
+    while (order < MAX_PAGE_ORDER) {
+      const buddy = pfn ^ (1 << order);
+      if (buddy < z.start || buddy >= z.end || kind[buddy] !== PageKind.Buddy || ord[buddy] !== order) break;
+      this.delFromFreeList(z, buddy, order);
+      pfn &= buddy;
+      order++;
+    }
+    // buddy_merge_likely(): if the next-larger buddy is free, this block's buddy is probably about
+    // to be freed too — queue it at the tail so it is not handed out in the meantime.
+    let toTail = false;
+    if (order < MAX_PAGE_ORDER - 1) {
+      const buddy = pfn ^ (1 << order);
+      const higher = pfn & buddy;
+      const higherBuddy = higher ^ (1 << (order + 1));
+      toTail =
+        higherBuddy >= z.start && higherBuddy < z.end && kind[higherBuddy] === PageKind.Buddy && ord[higherBuddy] === order + 1;
+    }
+    this.addToFreeList(z, pfn, order, toTail);
+  }
+
+  // ---------------------------------------------------------------- per-CPU pages
+
+  pcpPush(z: Zone, pfn: number): void {
+    z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask] = pfn;
+    z.pcpCount++;
+    this.map.kind[pfn] = PageKind.Pcp;
+    this.map.order[pfn] = 0;
+  }
+
+  /** `rmqueue_pcplist()`: pops the hottest page, refilling a batch from the buddy lists if empty. */
+  rmqueuePcp(z: Zone): number {
+    if (z.pcpCount === 0) {
+      // rmqueue_bulk(): take a batch; the first taken ends on top, as list_add_tail() leaves it.
+      const bulk = this.bulk;
+      let n = 0;
+      for (; n < z.pcpBatch; n++) {
+        const pfn = this.rmqueueSmallest(z, 0);
+        if (pfn < 0) break;
+        bulk[n] = pfn;
+      }
+      if (n === 0) return -1;
+      for (let i = n - 1; i >= 0; i--) this.pcpPush(z, bulk[i]!);
+      this.stat.pcpRefills++;
+    }
+    z.pcpCount--;
+    return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
+  }
+
+  /** `free_unref_page()`: an order-0 page goes to the per-CPU list; past `high`, a batch drains. */
+  freePcp(z: Zone, pfn: number): void {
+    this.pcpPush(z, pfn);
+    if (z.pcpCount >= z.pcpHigh) {
+      this.drainPcp(z, z.pcpBatch);
+      this.stat.pcpDrains++;
+    }
+  }
+
+  /** `free_pcppages_bulk()`: gives the coldest `count` pages back to the buddy lists. */
+  drainPcp(z: Zone, count: number): void {
+    while (count-- > 0 && z.pcpCount > 0) {
+      const pfn = z.pcp[z.pcpBottom]!;
+      z.pcpBottom = (z.pcpBottom + 1) & z.pcpMask;
+      z.pcpCount--;
+      this.freeOneBlock(z, pfn, 0);
+    }
+  }
+
+  /** `drain_all_pages()`. */
+  drainAll(): void {
+    for (const z of this.zones) if (z.pcpCount > 0) this.drainPcp(z, z.pcpCount);
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  /**
+   * `__zone_watermark_ok()`: would this zone still be above `mark` after the allocation, given
+   * the reserves the caller may use?
+   */
+  watermarkOk(z: Zone, order: number, mark: number, allocFlags: number): boolean {
+    let min = mark;
+    const free = z.freePages - ((1 << order) - 1);
+    if (allocFlags & ALLOC_MIN_RESERVE) {
+      min -= min >> 1;
+      if (allocFlags & ALLOC_NON_BLOCK) min -= min >> 2;
+    }
+    if (free <= min) return false;
+    if (order === 0) return true;
+    for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
+    return false;
+  }
+
+  /** `get_page_from_freelist()`: the first zone in the zonelist that passes its watermark. */
+  getPageFromFreelist(gfp: number, order: number, allocFlags: number): number {
+    const zones = this.zones;
+    for (let i = this.highestZoneIdx(gfp); i >= 0; i--) {
+      const z = zones[i]!;
+      const mark = allocFlags & ALLOC_WMARK_MIN ? z.wmarkMin : z.wmarkLow;
+      if (!this.watermarkOk(z, order, mark, allocFlags)) continue;
+      const pfn = order === 0 ? this.rmqueuePcp(z) : this.rmqueueSmallest(z, order);
+      if (pfn >= 0) return pfn;
+    }
+    return -1;
+  }
+
+  /**
+   * `__alloc_pages()`: the fast path at the low watermark, then the slow path at the min watermark
+   * with the reserves the GFP flags allow, then (for callers that may sleep) draining the per-CPU
+   * lists and trying again. Returns the head pfn or -1. Arguments are already validated.
+   */
+  allocBlock(gfp: number, order: number): number {
+    if (this.fail.enabled && this.fail.shouldFail(gfp, order)) {
+      this.warnAlloc(gfp, order, true);
+      return -1;
+    }
+    let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW);
+    if (pfn < 0) {
+      this.stat.slowpath++;
+      const flags = gfpToAllocFlags(gfp);
+      pfn = this.getPageFromFreelist(gfp, order, flags);
+      if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM) {
+        // __alloc_pages_direct_reclaim(): with nothing to reclaim yet, draining the per-CPU
+        // lists is what can still help (it may let a higher-order block merge).
+        let cached = 0;
+        for (const z of this.zones) cached += z.pcpCount;
+        if (cached > 0) {
+          this.drainAll();
+          pfn = this.getPageFromFreelist(gfp, order, flags);
+        }
+      }
+      if (pfn < 0) {
+        this.warnAlloc(gfp, order, false);
+        return -1;
+      }
+    }
+    return pfn;
+  }
+
+  /** Marks a just-taken block as allocated: its memdesc kind, compound tails, zeroing, owner. */
+  prepBlock(pfn: number, order: number, gfp: number, kind: PageKind): void {
+    const m = this.map;
+    m.kind[pfn] = kind;
+    m.order[pfn] = order;
+    m.u0[pfn] = 0;
+    m.u1[pfn] = 0;
+    if (order > 0 && gfp & __GFP_COMP) {
+      m.flags[pfn] = PageFlag.Head;
+      const end = pfn + (1 << order);
+      for (let t = pfn + 1; t < end; t++) {
+        m.kind[t] = PageKind.Tail;
+        m.u0[t] = pfn;
+      }
+    } else {
+      m.flags[pfn] = 0;
+    }
+    if ((gfp & __GFP_ZERO || this.initOnAlloc) && this.contents.size > 0) this.dropContents(pfn, 1 << order);
+    const owners = this.owners;
+    if (owners !== null) {
+      owners.set(pfn, { pfn, order, gfp, ts: this.clock, comm: this.comm, site: captureSite() });
+    }
+    const n = 1 << order;
+    this.allocatedByKind[kind]! += n;
+    this.liveAllocations++;
+    this.stat.pgalloc += n;
+    this.stat.allocations++;
+  }
+
+  /** Gives a validated allocated block back: clears tails, bumps the generation, frees. */
+  releaseBlock(pfn: number, order: number): void {
+    const m = this.map;
+    const kind = m.kind[pfn]!;
+    if (m.flags[pfn]! & PageFlag.Head) {
+      const end = pfn + (1 << order);
+      for (let t = pfn + 1; t < end; t++) {
+        m.kind[t] = PageKind.None;
+        m.u0[t] = 0;
+      }
+    }
+    m.flags[pfn] = 0;
+    m.u0[pfn] = 0;
+    m.u1[pfn] = 0;
+    m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
+    const n = 1 << order;
+    this.allocatedByKind[kind]! -= n;
+    this.liveAllocations--;
+    this.stat.pgfree += n;
+    this.stat.frees++;
+    if (this.owners !== null) {
+      this.owners.delete(pfn);
+      this.lastFree!.set(pfn, { ts: this.clock, site: captureSite() });
+    }
+    const z = this.zoneOf(pfn);
+    if (order === 0) this.freePcp(z, pfn);
+    else this.freeOneBlock(z, pfn, order);
+  }
+
+  /** Forgets the bytes of `count` pages from `pfn` (they read as zero again). */
+  dropContents(pfn: number, count: number): void {
+    const c = this.contents;
+    if (count <= c.size) {
+      for (let p = pfn; p < pfn + count; p++) c.delete(p);
+    } else {
+      for (const p of c.keys()) if (p >= pfn && p < pfn + count) c.delete(p);
+    }
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  /** `printk()`: into the log ring (last 4096 lines) and to the sink. */
+  printkLine(line: string): void {
+    this.logOnly(line);
+    const sink = this.printk;
+    if (sink !== null) sink(line);
+  }
+
+  /** Into the log ring only: for reports that are also thrown as an MmError. */
+  logOnly(line: string): void {
+    const log = this.log;
+    log.push(line);
+    if (log.length > 4096) log.splice(0, log.length - 4096);
+  }
+
+  /** `warn_alloc()`: the "page allocation failure" report, unless `__GFP_NOWARN`. */
+  warnAlloc(gfp: number, order: number, injected: boolean): void {
+    this.stat.allocFailures++;
+    if (gfp & __GFP_NOWARN) return;
+    if (injected) this.printkLine('FAULT_INJECTION: forcing a failure.');
+    this.printkLine(
+      `${this.comm}: page allocation failure: order:${order}, mode:0x${gfp.toString(16)}(${gfpToString(gfp)}), nodemask=(null)`,
+    );
+    for (const z of this.zones) this.printkLine(this.showFreeArea(z));
+  }
+
+  /** One line of `show_free_areas()`: `Node 0 Normal: 1*4kB (U) 2*8kB … = 12kB`. */
+  showFreeArea(z: Zone): string {
+    let total = 0;
+    const parts: string[] = [];
+    for (let o = 0; o < NR_PAGE_ORDERS; o++) {
+      const n = z.nrFree[o]!;
+      total += n * (4 << o);
+      parts.push(`${n}*${4 << o}kB`);
+    }
+    return `Node 0 ${z.name}: ${parts.join(' ')} = ${total}kB`;
+  }
+
+  /** The `page:` / `flags:` lines of `dump_page()` plus page_owner, for a block head. */
+  dumpPage(pfn: number): string {
+    const m = this.map;
+    const kind = m.kind[pfn]!;
+    const flags = m.flags[pfn]!;
+    const names: string[] = [];
+    if (flags & PageFlag.Head) names.push('head');
+    if (flags & PageFlag.Locked) names.push('locked');
+    if (flags & PageFlag.Dirty) names.push('dirty');
+    if (flags & PageFlag.Reserved) names.push('reserved');
+    if (flags & KMAP_MASK) names.push(`kmapped(${(flags & KMAP_MASK) >> 11})`);
+    const counted = kind === PageKind.Folio || kind === PageKind.Custom;
+    let s =
+      `page: pfn:${hexPfn(pfn)} memdesc:${PAGE_KIND_NAMES[kind] ?? kind} order:${m.order[pfn]}` +
+      (counted ? ` refcount:${m.u0[pfn]} mapcount:${m.u1[pfn]}` : '') +
+      `\nflags: 0x${flags.toString(16)}(${names.join('|')})`;
+    const rec = this.owners?.get(pfn);
+    if (rec !== undefined) s += '\n' + formatOwner(rec);
+    const fr = this.lastFree?.get(pfn);
+    if (fr !== undefined) s += '\n' + formatFree(fr);
+    return s;
+  }
+
+  /** `bad_page()`: builds the report and the MmError; the caller throws it. */
+  badPage(pfn: number, reason: string, code: MmError['code'] = 'BAD_PAGE_STATE'): MmError {
+    const msg = `BUG: Bad page state in process ${this.comm} pfn:${hexPfn(pfn)} reason: ${reason}\n${this.dumpPage(pfn)}`;
+    this.logOnly(msg);
+    return new MmError(code, msg, pfn);
+  }
+
+  /** Describes the block containing `pfn` (its head, order and kind), or -1 if free/unknown. */
+  blockHead(pfn: number): number {
+    const m = this.map;
+    for (let o = 0; o <= MAX_PAGE_ORDER; o++) {
+      const head = pfn & ~((1 << o) - 1);
+      const k = m.kind[head]!;
+      if (k !== PageKind.None && k !== PageKind.Tail && m.order[head]! >= o) return head;
+      if (k === PageKind.Tail) return m.u0[head]!;
+    }
+    return -1;
+  }
+
+  /** Bytes of memmap metadata per page. */
+  get metadataBytesPerPage(): number {
+    return MEMMAP_BYTES_PER_PAGE;
+  }
+
+  get totalFreePages(): number {
+    let n = 0;
+    for (const z of this.zones) n += z.freePages;
+    return n;
+  }
+
+  get pcpPages(): number {
+    let n = 0;
+    for (const z of this.zones) n += z.pcpCount;
+    return n;
+  }
+
+  watermarksOf(z: Zone): Watermarks {
+    return z.watermarks;
+  }
+
+  describe(): string {
+    return `Memory#${this.id}(${this.nrPages} pages, ${this.zones.map((z) => z.name).join('+')})`;
+  }
+}
+
+/* alloc_flags, as in mm/internal.h (values are memdesc's own). */
+export const ALLOC_WMARK_MIN = 1;
+export const ALLOC_WMARK_LOW = 2;
+export const ALLOC_MIN_RESERVE = 4;
+export const ALLOC_NON_BLOCK = 8;
+
+/**
+ * `gfp_to_alloc_flags()`: the slow path works against the min watermark; `__GFP_HIGH` may use half
+ * of the reserve below it, and a caller that cannot sleep a further quarter (unless
+ * `__GFP_NOMEMALLOC`). So `GFP_ATOMIC` dips below min and `GFP_NOWAIT` does not.
+ */
+export function gfpToAllocFlags(gfp: number): number {
+  let flags = ALLOC_WMARK_MIN;
+  if (gfp & __GFP_HIGH) flags |= ALLOC_MIN_RESERVE;
+  if ((gfp & __GFP_DIRECT_RECLAIM) === 0 && (gfp & __GFP_NOMEMALLOC) === 0) flags |= ALLOC_NON_BLOCK;
+  return flags;
+}
+
+const ZONE_NAMES = new Set(['DMA', 'DMA32', 'Normal', 'Movable', 'HighMem', 'Device']);
+
+function resolveZones(opts: MemoryOptions, fn: string): ZoneSpec[] {
+  const has = (k: keyof MemoryOptions) => opts[k] !== undefined;
+  if ([has('pages'), has('bytes'), has('zones')].filter(Boolean).length > 1) {
+    invalidArgument(fn, 'give one of pages, bytes or zones', Object.keys(opts).join(','));
+  }
+  let specs: ZoneSpec[];
+  if (opts.zones !== undefined) {
+    if (!Array.isArray(opts.zones) || opts.zones.length === 0 || opts.zones.length > 4) {
+      invalidArgument(fn, 'zones must be an array of 1..4 zones', opts.zones);
+    }
+    specs = opts.zones.map((z: unknown) => {
+      const zs = z as Partial<ZoneSpec> | null;
+      if (typeof zs !== 'object' || zs === null || typeof zs.name !== 'string' || !ZONE_NAMES.has(zs.name)) {
+        invalidArgument(fn, `each zone needs a name among ${[...ZONE_NAMES].join(', ')}`, zs?.name ?? z);
+      }
+      checkPages(zs.pages, fn);
+      return { name: zs.name, pages: zs.pages as number };
+    });
+  } else {
+    let pages: number;
+    if (opts.pages !== undefined) {
+      pages = opts.pages;
+    } else {
+      const bytes = opts.bytes ?? DEFAULT_MEMORY_BYTES;
+      if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes <= 0 || bytes % PAGE_SIZE !== 0) {
+        invalidArgument(fn, 'bytes must be a positive multiple of PAGE_SIZE (4096)', bytes);
+      }
+      pages = bytes >>> 0 === bytes ? bytes >>> PAGE_SHIFT : bytes / PAGE_SIZE;
+    }
+    checkPages(pages, fn);
+    specs = [{ name: 'Normal', pages }];
+  }
+  let total = 0;
+  for (const s of specs) total += s.pages;
+  if (total > MAX_MEMORY_PAGES) {
+    invalidArgument(fn, `the machine may have at most ${MAX_MEMORY_PAGES} pages (256 GiB)`, total);
+  }
+  return specs;
+}
+
+function checkPages(pages: unknown, fn: string): asserts pages is number {
+  if (typeof pages !== 'number' || !Number.isSafeInteger(pages) || pages <= 0 || pages > MAX_MEMORY_PAGES) {
+    invalidArgument(fn, `a size in pages must be an integer in 1..${MAX_MEMORY_PAGES}`, pages);
+  }
+}
+
+/** Resolves a `Memory` argument from plain JS, or throws INVALID_ARGUMENT. */
+export function asMemory(x: unknown, fn: string): MemoryImpl {
+  if (MemoryImpl.is(x)) return x;
+  throw new MmError('INVALID_ARGUMENT', `${fn}(): expected a Memory from createMemory(), got ${describeValue(x)}`);
+}

@@ -1,0 +1,323 @@
+/**
+ * The page allocator's public face (mm/page_alloc.c): `alloc_pages`, `__free_pages` and friends.
+ *
+ * @module
+ */
+import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { verifyMemoryImpl } from '../debug/verify.js';
+import type { Owned, Borrowed } from '../types/ownership.js';
+import type { Page, Pfn } from '../types/page.js';
+import { PAGE_OFFSET, type VirtAddr } from '../types/address.js';
+import { MAX_PAGE_ORDER } from './constants.js';
+import { GFP_VALID_MASK } from './gfp.js';
+import { H, PageHandle, Role, checkHandle, setDisposer } from './handle.js';
+import { MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
+import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
+import type { FailPageAllocOptions } from './fault-inject.js';
+
+declare const memoryBrand: unique symbol;
+
+/**
+ * A simulated machine: one NUMA node, its zones, their buddy allocators and per-CPU page lists.
+ * Made by {@link createMemory}; it is also the *process context* argument of every allocation
+ * (a context that may sleep).
+ */
+export interface Memory {
+  readonly [memoryBrand]: true;
+  /** Pages in the machine. */
+  readonly nrPages: number;
+  /** `current->comm` used in reports. */
+  readonly comm: string;
+  /** The debug level it was created with. */
+  readonly debugLevel: DebugLevel;
+}
+
+/**
+ * Creates a simulated machine — the `mem_init()` of memdesc: every page handed to the buddy
+ * allocator in the largest aligned blocks, watermarks derived from `min_free_kbytes` the way
+ * `init_per_zone_wmark_min()` derives them.
+ *
+ * **When to use**: once per test or program; machines are independent (a handle from one is
+ * `FOREIGN_HANDLE` in another).
+ *
+ * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
+ * `INVALID_ARGUMENT`. Metadata costs 16 bytes per page and is touched lazily, and page contents
+ * exist only once written, so a 64 GiB machine is cheap.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, buddyinfo } from 'memdesc';
+ * const mem = createMemory({ bytes: 64 * 1024 * 1024 });
+ * console.log(buddyinfo(mem)); // Node 0, zone   Normal      0 … 16
+ * ```
+ */
+export function createMemory(options: MemoryOptions = {}): Memory {
+  return new MemoryImpl(options) as unknown as Memory;
+}
+
+/** Validates a GFP argument that arrives from plain JS. */
+export function checkGfp(gfp: unknown, fn: string): number {
+  if (typeof gfp !== 'number' || gfp >>> 0 !== gfp || (gfp & ~GFP_VALID_MASK) !== 0) {
+    invalidArgument(fn, 'gfp must be a combination of the GFP_* / __GFP_* flags', gfp);
+  }
+  return gfp;
+}
+
+/** Validates an allocation order: an integer 0..MAX_PAGE_ORDER. */
+export function checkOrder(order: unknown, fn: string): number {
+  if (typeof order !== 'number' || order >>> 0 !== order || order > MAX_PAGE_ORDER) {
+    invalidArgument(fn, `order must be an integer in 0..${MAX_PAGE_ORDER} (MAX_PAGE_ORDER)`, order);
+  }
+  return order;
+}
+
+/** Resolves the context argument of an allocation (a Memory, for now). */
+export function contextMemory(ctx: unknown, fn: string): MemoryImpl {
+  return asMemory(ctx, fn);
+}
+
+/** After each call in `'paranoid'` mode: the whole allocator must still be consistent. */
+function paranoid(mem: MemoryImpl): void {
+  if (mem.debugLevel === 'paranoid') verifyMemoryImpl(mem);
+}
+
+/**
+ * `alloc_pages(gfp, order)` — takes a block of 2^order physically contiguous pages from the buddy
+ * allocator and makes the caller its unique owner.
+ *
+ * Order-0 requests are served from the per-CPU list (refilled a batch at a time); larger ones
+ * from the smallest free block that fits, split down. Below the low watermark the slow path runs
+ * against the min watermark: `GFP_ATOMIC` may use part of the reserve below it, `GFP_NOWAIT` may
+ * not. Failure returns `null` and logs `page allocation failure: order:N, mode:…` unless
+ * `__GFP_NOWARN`.
+ *
+ * **When to use**: raw pages whose lifetime you manage yourself. For refcounted memory use
+ * `folioAlloc`; for small objects `kmalloc` or a slab cache.
+ *
+ * **Gotchas**: the result may be `null` — check it. `order` outside 0..10 is `INVALID_ARGUMENT`
+ * at run time. Without `__GFP_ZERO` the pages hold whatever their last owner wrote, as in the
+ * kernel.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPages, freePages, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPages(mem, GFP_KERNEL, 2);
+ * if (p) freePages(p, 2);
+ * ```
+ * @see freePages
+ */
+export function allocPages<Order extends number>(ctx: Memory, gfp: number, order: Order): Owned<Page<Order>> | null {
+  const mem = contextMemory(ctx, 'allocPages');
+  checkGfp(gfp, 'allocPages');
+  checkOrder(order, 'allocPages');
+  return allocOwned(mem, gfp, order, PageKind.Bare) as Owned<Page<Order>> | null;
+}
+
+/**
+ * `alloc_page(gfp)` — `allocPages(ctx, gfp, 0)`: one page.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL);
+ * if (p) freePage(p);
+ * ```
+ * @see allocPages
+ */
+export function allocPage(ctx: Memory, gfp: number): Owned<Page<0>> | null {
+  const mem = contextMemory(ctx, 'allocPage');
+  checkGfp(gfp, 'allocPage');
+  return allocOwned(mem, gfp, 0, PageKind.Bare) as Owned<Page<0>> | null;
+}
+
+/** Allocates a block for a memdesc layer and returns its owning handle (or null). */
+export function allocOwned(mem: MemoryImpl, gfp: number, order: number, kind: PageKind): PageHandle | null {
+  mem.clock++;
+  const pfn = mem.allocBlock(gfp, order);
+  if (pfn < 0) {
+    paranoid(mem);
+    return null;
+  }
+  mem.prepBlock(pfn, order, gfp, kind);
+  const h = new PageHandle(mem, pfn, pfn, mem.map.gen[pfn]!, order, Role.Owned);
+  paranoid(mem);
+  return h;
+}
+
+/**
+ * Why a block may not be freed now (`free_page_is_bad()` / `page_bad_reason()`), or null.
+ */
+export function badFreeReason(mem: MemoryImpl, head: number): string | null {
+  const m = mem.map;
+  const flags = m.flags[head]!;
+  if (flags & KMAP_MASK) return 'page still mapped by kmap_local_page() (withPageMapped)';
+  if (flags & PageFlag.Locked) return 'PAGE_FLAGS_CHECK_AT_FREE flag(s) set: locked';
+  const kind = m.kind[head]!;
+  if ((kind === PageKind.Folio || kind === PageKind.Custom) && m.u1[head]! !== 0) return 'nonzero mapcount';
+  return null;
+}
+
+/**
+ * `__free_pages(page, order)` — gives a block back to the buddy allocator. Only the owner may
+ * free, with the order it allocated; the handle is consumed.
+ *
+ * **When to use**: for pages from `allocPages`/`allocPage`. Folios are put (`folioPut`), slab
+ * objects freed to their cache, vmalloc areas with `vfree`.
+ *
+ * **Gotchas** (run time): a freed handle is `DOUBLE_FREE`; another order than allocated is
+ * `BAD_ORDER`; a borrowed view is `FREE_BORROWED`; a page still mapped by `withPageMapped` is
+ * `BAD_PAGE_STATE`; a copied or hand-made handle is `FOREIGN_HANDLE`. Each leaves the allocator
+ * untouched.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPages, freePages, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPages(mem, GFP_KERNEL, 3)!;
+ * freePages(p, 3);
+ * ```
+ * @see allocPages
+ */
+export function freePages<Order extends number>(page: Owned<Page<Order>>, order: Order): void {
+  freeOwned(page, order, 'freePages');
+}
+
+/**
+ * `__free_page(page)` — `freePages(page, 0)`.
+ *
+ * **Gotchas**: a block of order > 0 is `BAD_ORDER`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * freePage(p);
+ * ```
+ */
+export function freePage(page: Owned<Page<0>>): void {
+  freeOwned(page, 0, 'freePage');
+}
+
+function freeOwned(page: unknown, order: unknown, fn: string): void {
+  const h = checkHandle(page, fn, true);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  const role = H.role(h);
+  if (role !== Role.Owned) {
+    const msg =
+      role === Role.Borrowed
+        ? `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a borrowed view (virtToPage, vmallocToPage, folioPage…); only its owner may free it`
+        : `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a counted reference (ARef); give it back with putPage()/folioPut()`;
+    mem.logOnly(msg);
+    throw new MmError('FREE_BORROWED', msg, H.pfn(h));
+  }
+  checkOrder(order, fn);
+  const kind = mem.map.kind[head]!;
+  if (kind !== PageKind.Bare) {
+    const msg = `BUG: ${fn}(): pfn:${hexPfn(head)} belongs to a ${PAGE_KIND_NAMES[kind]} memdesc; free it through its owner`;
+    mem.logOnly(msg);
+    throw new MmError('BAD_PAGE_STATE', msg, head);
+  }
+  const allocated = H.order(h);
+  if (order !== allocated) {
+    const msg =
+      `BUG: Bad page state in process ${mem.comm} pfn:${hexPfn(head)} reason: ` +
+      `freed with order ${order}, allocated with order ${allocated}\n${mem.dumpPage(head)}`;
+    mem.logOnly(msg);
+    throw new MmError('BAD_ORDER', msg, head);
+  }
+  const bad = badFreeReason(mem, head);
+  if (bad !== null) throw mem.badPage(head, bad);
+  H.kill(h);
+  mem.clock++;
+  mem.releaseBlock(head, allocated);
+  paranoid(mem);
+}
+
+setDisposer((h) => {
+  const mem = H.mem(h);
+  if (mem.map.kind[H.head(h)] === PageKind.Bare && H.role(h) === Role.Owned) freeOwned(h, H.order(h), 'dispose');
+});
+
+/**
+ * `page_to_pfn(page)` — the page frame number.
+ *
+ * **Gotchas**: a stale handle is `USE_AFTER_FREE`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageToPfn, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * console.log(pageToPfn(p));
+ * freePage(p);
+ * ```
+ */
+export function pageToPfn(page: Page | Borrowed<Page>): Pfn {
+  return H.pfn(checkHandle(page, 'pageToPfn', false)) as Pfn;
+}
+
+/**
+ * `page_address(page)` — the page's address in the linear map (`PAGE_OFFSET + pfn * PAGE_SIZE`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageAddress, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * console.log(pageAddress(p).toString(16)); // 888000xxx000
+ * freePage(p);
+ * ```
+ */
+export function pageAddress(page: Page | Borrowed<Page>): VirtAddr {
+  return (PAGE_OFFSET + H.pfn(checkHandle(page, 'pageAddress', false)) * 4096) as VirtAddr;
+}
+
+/**
+ * `drain_all_pages()` — gives every page cached on the per-CPU lists back to the buddy free lists,
+ * merging buddies. After freeing everything and draining, `buddyinfo` equals the initial one.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, freePage, drainAllPages, buddyinfo, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const before = buddyinfo(mem);
+ * freePage(allocPage(mem, GFP_KERNEL)!);
+ * drainAllPages(mem);
+ * console.log(buddyinfo(mem) === before); // true
+ * ```
+ */
+export function drainAllPages(mem: Memory): void {
+  const m = asMemory(mem, 'drainAllPages');
+  m.clock++;
+  m.drainAll();
+  paranoid(m);
+}
+
+/**
+ * `fail_page_alloc` — (re)configures fault injection: fail the Nth allocation, a seeded share of
+ * them, or only those above an order. `failPageAlloc(mem, {})` turns it off.
+ *
+ * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing. `__GFP_NOFAIL` is never
+ * failed, as in the kernel.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, failPageAlloc, GFP_KERNEL, __GFP_NOWARN } from 'memdesc';
+ * const mem = createMemory();
+ * failPageAlloc(mem, { failNth: 1 });
+ * console.log(allocPage(mem, GFP_KERNEL | __GFP_NOWARN)); // null
+ * ```
+ */
+export function failPageAlloc(mem: Memory, options: FailPageAllocOptions): void {
+  asMemory(mem, 'failPageAlloc').fail.configure(options, 'failPageAlloc');
+}
+
+/** The number of allocations failed on purpose by `fail_page_alloc` so far. */
+export function failPageAllocInjected(mem: Memory): number {
+  return asMemory(mem, 'failPageAllocInjected').fail.injected;
+}
+

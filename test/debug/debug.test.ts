@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createMemory,
+  allocPage,
+  allocPages,
+  freePage,
+  freePages,
+  liveAllocations,
+  checkLeaks,
+  verifyMemory,
+  meminfo,
+  memStats,
+  gfpToString,
+  parseGfp,
+  MmError,
+  MM_ERROR_CODES,
+  GFP_KERNEL,
+  GFP_ATOMIC,
+  GFP_NOWAIT,
+  GFP_HIGHUSER_MOVABLE,
+  GFP_KERNEL_ACCOUNT,
+  __GFP_ZERO,
+  __GFP_COMP,
+  __GFP_NOWARN,
+} from '../../src/index.js';
+import { impl, quiet } from '../helpers.js';
+
+describe('page_owner and leak checks', () => {
+  it('lists live allocations with their allocation site', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    const p = allocPages(mem, GFP_KERNEL | __GFP_ZERO, 2)!;
+    const live = liveAllocations(mem);
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ pfn: 0, order: 2, kind: 'bare', gfp: 'GFP_KERNEL|__GFP_ZERO' });
+    expect(live[0]!.stack).toContain('debug.test.ts');
+    freePages(p, 2);
+    expect(liveAllocations(mem)).toEqual([]);
+  });
+
+  it('checkLeaks throws LEAK naming the leaked block and where it came from', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    const p = allocPage(mem, GFP_KERNEL)!;
+    let err: unknown;
+    try {
+      checkLeaks(mem);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MmError);
+    expect((err as MmError).code).toBe('LEAK');
+    expect((err as MmError).message).toMatch(/^kmemleak: 1 new suspected memory leaks\nunreferenced object pfn:0x0 \(order 0, bare\)/);
+    expect((err as MmError).message).toContain('debug.test.ts');
+    freePage(p);
+    expect(() => checkLeaks(mem)).not.toThrow();
+  });
+
+  it("with debug: 'fast' page_owner is off and says so", () => {
+    const mem = createMemory({ pages: 1024, debug: 'fast', ...quiet });
+    const p = allocPage(mem, GFP_KERNEL)!;
+    expect(liveAllocations(mem)[0]).toMatchObject({ gfp: 'unknown', ts: -1 });
+    expect(liveAllocations(mem)[0]!.stack).toContain('page_owner is off');
+    freePage(p);
+  });
+
+  it('every listed MmError code is a stable string', () => {
+    expect(MM_ERROR_CODES).toEqual([
+      'DOUBLE_FREE',
+      'USE_AFTER_FREE',
+      'BAD_ORDER',
+      'BAD_PAGE_STATE',
+      'FREE_BORROWED',
+      'REFCOUNT_UNDERFLOW',
+      'NOT_REFCOUNTED',
+      'WRONG_CACHE',
+      'CACHE_NOT_EMPTY',
+      'SLEEP_IN_ATOMIC',
+      'OUT_OF_BOUNDS',
+      'BAD_ADDRESS',
+      'FOREIGN_HANDLE',
+      'INVALID_ARGUMENT',
+      'LEAK',
+    ]);
+  });
+});
+
+describe('verifyMemory catches corruption', () => {
+  it('passes on a sound allocator and fails on each kind of damage', () => {
+    const fresh = () => createMemory({ pages: 1024, ...quiet });
+    const sound = fresh();
+    const keep = allocPages(sound, GFP_KERNEL, 3)!;
+    verifyMemory(sound);
+    freePages(keep, 3);
+
+    // Two free buddies left unmerged.
+    const a = fresh();
+    const m = impl(a);
+    const z = m.zones[0]!;
+    m.delFromFreeList(z, 0, 10);
+    m.addToFreeList(z, 0, 9, false);
+    m.addToFreeList(z, 512, 9, false);
+    expect(() => verifyMemory(a)).toThrow(/were not merged/);
+
+    // A counter that does not match a recount.
+    const b = fresh();
+    impl(b).zones[0]!.freePages++;
+    expect(() => verifyMemory(b)).toThrow(/NR_FREE_PAGES/);
+
+    // A page inside a block that claims to start one.
+    const c = fresh();
+    impl(c).map.kind[5] = 3;
+    expect(() => verifyMemory(c)).toThrow(/inside block/);
+
+    // A broken free-list link.
+    const d = fresh();
+    const pd = allocPages(d, GFP_KERNEL, 0)!; // splits: free blocks at orders 0..9
+    impl(d).map.u1[impl(d).zones[0]!.freeHead[5]!] = 7;
+    expect(() => verifyMemory(d)).toThrow(/broken prev link/);
+    void pd;
+  });
+
+  it("debug: 'paranoid' checks after every call", () => {
+    const mem = createMemory({ pages: 1024, debug: 'paranoid', ...quiet });
+    const p = allocPage(mem, GFP_KERNEL)!;
+    impl(mem).zones[0]!.freePages--; // damage it behind the allocator's back
+    expect(() => freePage(p)).toThrow(/allocator inconsistent/);
+  });
+});
+
+describe('GFP text, as %pGg prints it', () => {
+  it('prints composites first, then single bits', () => {
+    expect(gfpToString(GFP_KERNEL)).toBe('GFP_KERNEL');
+    expect(gfpToString(GFP_KERNEL | __GFP_ZERO)).toBe('GFP_KERNEL|__GFP_ZERO');
+    expect(gfpToString(GFP_KERNEL_ACCOUNT | __GFP_ZERO)).toBe('GFP_KERNEL_ACCOUNT|__GFP_ZERO');
+    expect(gfpToString(GFP_HIGHUSER_MOVABLE | __GFP_COMP)).toBe('GFP_HIGHUSER_MOVABLE|__GFP_COMP');
+    expect(gfpToString(GFP_NOWAIT | __GFP_NOWARN)).toBe('GFP_NOWAIT|__GFP_NOWARN');
+    expect(gfpToString(GFP_ATOMIC)).toBe('GFP_ATOMIC');
+    expect(gfpToString(0)).toBe('none');
+    expect(gfpToString(0x1000000)).toBe('0x1000000');
+  });
+
+  it('parses what the kernel prints back into the same bits', () => {
+    for (const g of [GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_HIGHUSER_MOVABLE | __GFP_COMP, GFP_ATOMIC, 0]) {
+      expect(parseGfp(gfpToString(g))).toBe(g);
+    }
+    expect(parseGfp('0xcc0')).toBe(GFP_KERNEL);
+    expect(parseGfp('GFP_BOGUS')).toBeUndefined();
+  });
+});
+
+describe('meminfo', () => {
+  it('prints /proc/meminfo-style lines', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    const p = allocPages(mem, GFP_KERNEL, 2)!;
+    const text = meminfo(mem);
+    expect(text.split('\n')[0]).toBe('MemTotal:           4096 kB');
+    expect(text).toContain('BarePages:            16 kB');
+    expect(memStats(mem).byKind.bare).toBe(4);
+    freePages(p, 2);
+  });
+});
