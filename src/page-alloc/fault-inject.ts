@@ -45,9 +45,8 @@ export class FailPageAlloc {
   /** How many allocations were failed on purpose. */
   injected = 0;
 
-  get enabled(): boolean {
-    return this.nth > 0 || this.probability > 0;
-  }
+  /** Whether any failure can be injected: checked on every allocation, so a plain field. */
+  enabled = false;
 
   /** Validates everything first, then applies: a bad field changes nothing. */
   configure(opts: FailPageAllocOptions, fn: string): void {
@@ -75,6 +74,7 @@ export class FailPageAlloc {
     this.ignoreGfpReclaim = opts.ignoreGfpReclaim === true;
     this.ignoreGfpHighmem = opts.ignoreGfpHighmem === true;
     this.count = 0;
+    this.enabled = nth > 0 || p > 0;
   }
 
   /** `should_fail_alloc_page()` followed by `should_fail_ex()`. */
@@ -84,7 +84,10 @@ export class FailPageAlloc {
     if (this.ignoreGfpHighmem && gfp & __GFP_HIGHMEM) return false;
     if (this.ignoreGfpReclaim && gfp & __GFP_DIRECT_RECLAIM) return false;
     if (this.nth > 0) {
-      if (--this.nth === 0) return this.fail();
+      if (--this.nth === 0) {
+        this.enabled = this.probability > 0;
+        return this.fail();
+      }
       return false;
     }
     if (this.times === 0) return false;

@@ -98,6 +98,18 @@ export interface VmStat {
 
 let memoryIds = 0;
 
+/* Indices of MemoryImpl.vm. */
+const VM_PGALLOC = 0;
+const VM_PGFREE = 1;
+const VM_ALLOCATIONS = 2;
+const VM_FREES = 3;
+const VM_ALLOC_FAILURES = 4;
+const VM_SLOWPATH = 5;
+const VM_PCP_REFILLS = 6;
+const VM_PCP_DRAINS = 7;
+const VM_CLOCK = 8;
+const VM_NR = 9;
+
 /** The machine's state. Reach it through the public functions; its fields are internal. */
 export class MemoryImpl {
   /** Brand: `#brand in x` proves x was made by createMemory. */
@@ -120,22 +132,14 @@ export class MemoryImpl {
   readonly owners: Map<number, PageOwnerRecord> | null;
   readonly lastFree: Map<number, PageFreeRecord> | null;
   readonly fail = new FailPageAlloc();
-  readonly stat: VmStat = {
-    pgalloc: 0,
-    pgfree: 0,
-    allocations: 0,
-    frees: 0,
-    allocFailures: 0,
-    slowpath: 0,
-    pcpRefills: 0,
-    pcpDrains: 0,
-  };
+  /** Counters (`/proc/vmstat`) and the clock, in a Float64Array: no field ever changes shape. */
+  readonly vm = new Float64Array(VM_NR);
+  /** `debug: 'paranoid'`: verify the whole allocator after every call. */
+  readonly paranoid: boolean;
   /** Pages in live allocations, by memdesc kind (index: PageKind). */
   readonly allocatedByKind = new Float64Array(16);
   /** Live allocation count. */
   liveAllocations = 0;
-  /** A monotonic clock: one tick per allocator call. Timestamps in reports use it. */
-  clock = 0;
   /** The kernel log ring. */
   readonly log: string[] = [];
   /** Spinlocks currently held (atomic context depth). */
@@ -180,6 +184,7 @@ export class MemoryImpl {
     this.nrPages = nrPages;
     this.comm = comm;
     this.debugLevel = debug;
+    this.paranoid = debug === 'paranoid';
     this.initOnAlloc = opts.initOnAlloc === true;
     this.minFreeKbytes = minFree;
     this.watermarkScaleFactor = wsf;
@@ -219,6 +224,30 @@ export class MemoryImpl {
     }
     this.bulk = new Int32Array(maxBatch);
     this.initialNrFree = this.zones.map((z) => z.nrFree.slice());
+  }
+
+  /** A monotonic clock: one tick per allocator call. Timestamps in reports use it. */
+  get clock(): number {
+    return this.vm[VM_CLOCK]!;
+  }
+
+  tick(): void {
+    this.vm[VM_CLOCK]!++;
+  }
+
+  /** `/proc/vmstat`, as an object. */
+  get stat(): VmStat {
+    const vm = this.vm;
+    return {
+      pgalloc: vm[VM_PGALLOC]!,
+      pgfree: vm[VM_PGFREE]!,
+      allocations: vm[VM_ALLOCATIONS]!,
+      frees: vm[VM_FREES]!,
+      allocFailures: vm[VM_ALLOC_FAILURES]!,
+      slowpath: vm[VM_SLOWPATH]!,
+      pcpRefills: vm[VM_PCP_REFILLS]!,
+      pcpDrains: vm[VM_PCP_DRAINS]!,
+    };
   }
 
   // ---------------------------------------------------------------- zones
@@ -354,7 +383,7 @@ export class MemoryImpl {
       }
       if (n === 0) return -1;
       for (let i = n - 1; i >= 0; i--) this.pcpPush(z, bulk[i]!);
-      this.stat.pcpRefills++;
+      this.vm[VM_PCP_REFILLS]!++;
     }
     z.pcpCount--;
     return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
@@ -365,7 +394,7 @@ export class MemoryImpl {
     this.pcpPush(z, pfn);
     if (z.pcpCount >= z.pcpHigh) {
       this.drainPcp(z, z.pcpBatch);
-      this.stat.pcpDrains++;
+      this.vm[VM_PCP_DRAINS]!++;
     }
   }
 
@@ -381,7 +410,12 @@ export class MemoryImpl {
 
   /** `drain_all_pages()`. */
   drainAll(): void {
-    for (const z of this.zones) if (z.pcpCount > 0) this.drainPcp(z, z.pcpCount);
+    for (const z of this.zones) {
+      if (z.pcpCount > 0) {
+        this.drainPcp(z, z.pcpCount);
+        this.vm[VM_PCP_DRAINS]!++;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- allocation
@@ -422,13 +456,21 @@ export class MemoryImpl {
    * lists and trying again. Returns the head pfn or -1. Arguments are already validated.
    */
   allocBlock(gfp: number, order: number): number {
+    if (order === 0 && this.zones.length === 1) {
+      // The common case, inline: get_page_from_freelist() at the low watermark + rmqueue_pcplist().
+      const z = this.zones[0]!;
+      if (z.pcpCount > 0 && z.freePages > z.wmarkLow && !this.fail.enabled) {
+        z.pcpCount--;
+        return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
+      }
+    }
     if (this.fail.enabled && this.fail.shouldFail(gfp, order)) {
       this.warnAlloc(gfp, order, true);
       return -1;
     }
     let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW);
     if (pfn < 0) {
-      this.stat.slowpath++;
+      this.vm[VM_SLOWPATH]!++;
       const flags = gfpToAllocFlags(gfp);
       pfn = this.getPageFromFreelist(gfp, order, flags);
       if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM) {
@@ -454,8 +496,7 @@ export class MemoryImpl {
     const m = this.map;
     m.kind[pfn] = kind;
     m.order[pfn] = order;
-    m.u0[pfn] = 0;
-    m.u1[pfn] = 0;
+    // u0/u1 are already 0: a block leaves the free lists through delFromFreeList(), which clears them.
     if (order > 0 && gfp & __GFP_COMP) {
       m.flags[pfn] = PageFlag.Head;
       const end = pfn + (1 << order);
@@ -463,46 +504,51 @@ export class MemoryImpl {
         m.kind[t] = PageKind.Tail;
         m.u0[t] = pfn;
       }
-    } else {
-      m.flags[pfn] = 0;
     }
     if ((gfp & __GFP_ZERO || this.initOnAlloc) && this.contents.size > 0) this.dropContents(pfn, 1 << order);
     const owners = this.owners;
     if (owners !== null) {
-      owners.set(pfn, { pfn, order, gfp, ts: this.clock, comm: this.comm, site: captureSite() });
+      owners.set(pfn, { pfn, order, gfp, ts: this.vm[VM_CLOCK]!, comm: this.comm, site: captureSite() });
     }
     const n = 1 << order;
     this.allocatedByKind[kind]! += n;
     this.liveAllocations++;
-    this.stat.pgalloc += n;
-    this.stat.allocations++;
+    const vm = this.vm;
+    vm[VM_PGALLOC]! += n;
+    vm[VM_ALLOCATIONS]!++;
   }
 
   /** Gives a validated allocated block back: clears tails, bumps the generation, frees. */
   releaseBlock(pfn: number, order: number): void {
     const m = this.map;
     const kind = m.kind[pfn]!;
-    if (m.flags[pfn]! & PageFlag.Head) {
-      const end = pfn + (1 << order);
-      for (let t = pfn + 1; t < end; t++) {
-        m.kind[t] = PageKind.None;
-        m.u0[t] = 0;
+    if (m.flags[pfn]! !== 0) {
+      if (m.flags[pfn]! & PageFlag.Head) {
+        const end = pfn + (1 << order);
+        for (let t = pfn + 1; t < end; t++) {
+          m.kind[t] = PageKind.None;
+          m.u0[t] = 0;
+        }
       }
+      m.flags[pfn] = 0;
     }
-    m.flags[pfn] = 0;
-    m.u0[pfn] = 0;
-    m.u1[pfn] = 0;
+    if (kind !== PageKind.Bare) {
+      // Counted memdescs keep refcount/mapcount in u0/u1; bare blocks never touch them.
+      m.u0[pfn] = 0;
+      m.u1[pfn] = 0;
+    }
     m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
     const n = 1 << order;
     this.allocatedByKind[kind]! -= n;
     this.liveAllocations--;
-    this.stat.pgfree += n;
-    this.stat.frees++;
+    const vm = this.vm;
+    vm[VM_PGFREE]! += n;
+    vm[VM_FREES]!++;
     if (this.owners !== null) {
       this.owners.delete(pfn);
-      this.lastFree!.set(pfn, { ts: this.clock, site: captureSite() });
+      this.lastFree!.set(pfn, { ts: vm[VM_CLOCK]!, site: captureSite() });
     }
-    const z = this.zoneOf(pfn);
+    const z = this.zones.length === 1 ? this.zones[0]! : this.zoneOf(pfn);
     if (order === 0) this.freePcp(z, pfn);
     else this.freeOneBlock(z, pfn, order);
   }
@@ -535,7 +581,7 @@ export class MemoryImpl {
 
   /** `warn_alloc()`: the "page allocation failure" report, unless `__GFP_NOWARN`. */
   warnAlloc(gfp: number, order: number, injected: boolean): void {
-    this.stat.allocFailures++;
+    this.vm[VM_ALLOC_FAILURES]!++;
     if (gfp & __GFP_NOWARN) return;
     if (injected) this.printkLine('FAULT_INJECTION: forcing a failure.');
     this.printkLine(

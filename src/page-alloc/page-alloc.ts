@@ -10,7 +10,7 @@ import type { Page, Pfn } from '../types/page.js';
 import { PAGE_OFFSET, type VirtAddr } from '../types/address.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { GFP_VALID_MASK } from './gfp.js';
-import { H, PageHandle, Role, checkHandle, setDisposer } from './handle.js';
+import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
 import { MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
 import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
 import type { FailPageAllocOptions } from './fault-inject.js';
@@ -78,7 +78,7 @@ export function contextMemory(ctx: unknown, fn: string): MemoryImpl {
 
 /** After each call in `'paranoid'` mode: the whole allocator must still be consistent. */
 function paranoid(mem: MemoryImpl): void {
-  if (mem.debugLevel === 'paranoid') verifyMemoryImpl(mem);
+  if (mem.paranoid) verifyMemoryImpl(mem);
 }
 
 /**
@@ -134,7 +134,7 @@ export function allocPage(ctx: Memory, gfp: number): Owned<Page<0>> | null {
 
 /** Allocates a block for a memdesc layer and returns its owning handle (or null). */
 export function allocOwned(mem: MemoryImpl, gfp: number, order: number, kind: PageKind): PageHandle | null {
-  mem.clock++;
+  mem.tick();
   const pfn = mem.allocBlock(gfp, order);
   if (pfn < 0) {
     paranoid(mem);
@@ -202,39 +202,56 @@ export function freePage(page: Owned<Page<0>>): void {
 }
 
 function freeOwned(page: unknown, order: unknown, fn: string): void {
-  const h = checkHandle(page, fn, true);
+  const head = H.ownedHead(page);
+  if (head < 0) throw handleError(page, fn, head);
+  const h = page as PageHandle;
   const mem = H.mem(h);
-  const head = H.head(h);
-  const role = H.role(h);
-  if (role !== Role.Owned) {
-    const msg =
-      role === Role.Borrowed
-        ? `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a borrowed view (virtToPage, vmallocToPage, folioPage…); only its owner may free it`
-        : `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a counted reference (ARef); give it back with putPage()/folioPut()`;
-    mem.logOnly(msg);
-    throw new MmError('FREE_BORROWED', msg, H.pfn(h));
-  }
-  checkOrder(order, fn);
-  const kind = mem.map.kind[head]!;
-  if (kind !== PageKind.Bare) {
-    const msg = `BUG: ${fn}(): pfn:${hexPfn(head)} belongs to a ${PAGE_KIND_NAMES[kind]} memdesc; free it through its owner`;
-    mem.logOnly(msg);
-    throw new MmError('BAD_PAGE_STATE', msg, head);
-  }
+  const m = mem.map;
   const allocated = H.order(h);
   if (order !== allocated) {
+    checkOrder(order, fn);
     const msg =
       `BUG: Bad page state in process ${mem.comm} pfn:${hexPfn(head)} reason: ` +
       `freed with order ${order}, allocated with order ${allocated}\n${mem.dumpPage(head)}`;
     mem.logOnly(msg);
     throw new MmError('BAD_ORDER', msg, head);
   }
-  const bad = badFreeReason(mem, head);
-  if (bad !== null) throw mem.badPage(head, bad);
+  const kind = m.kind[head]!;
+  if (kind !== PageKind.Bare) {
+    const msg = `BUG: ${fn}(): pfn:${hexPfn(head)} belongs to a ${PAGE_KIND_NAMES[kind]} memdesc; free it through its owner`;
+    mem.logOnly(msg);
+    throw new MmError('BAD_PAGE_STATE', msg, head);
+  }
+  if (m.flags[head]! & FREE_CHECK_FLAGS) {
+    const bad = badFreeReason(mem, head);
+    if (bad !== null) throw mem.badPage(head, bad);
+  }
   H.kill(h);
-  mem.clock++;
+  mem.tick();
   mem.releaseBlock(head, allocated);
-  paranoid(mem);
+  if (mem.paranoid) verifyMemoryImpl(mem);
+}
+
+/** Flags that make a free illegal (`PAGE_FLAGS_CHECK_AT_FREE`), plus the kmap count. */
+const FREE_CHECK_FLAGS = KMAP_MASK | PageFlag.Locked;
+
+/** The MmError for a handle that {@link H.ownedHead} refused. */
+function handleError(page: unknown, fn: string, code: number): MmError {
+  if (code === NOT_A_HANDLE || code === STALE) {
+    try {
+      checkHandle(page, fn, true);
+    } catch (e) {
+      return e as MmError;
+    }
+  }
+  const h = page as PageHandle;
+  const mem = H.mem(h);
+  const msg =
+    H.role(h) === Role.Borrowed
+      ? `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a borrowed view (virtToPage, vmallocToPage, folioPage…); only its owner may free it`
+      : `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} is a counted reference (ARef); give it back with putPage()/folioPut()`;
+  mem.logOnly(msg);
+  return new MmError('FREE_BORROWED', msg, H.pfn(h));
 }
 
 setDisposer((h) => {
@@ -292,7 +309,7 @@ export function pageAddress(page: Page | Borrowed<Page>): VirtAddr {
  */
 export function drainAllPages(mem: Memory): void {
   const m = asMemory(mem, 'drainAllPages');
-  m.clock++;
+  m.tick();
   m.drainAll();
   paranoid(m);
 }
