@@ -10,6 +10,8 @@
  * | mm/page_alloc.c        | `src/page-alloc/`           |
  * | mm/page_owner.c, debug | `src/debug/`                |
  * | /proc views            | `src/proc/`                 |
+ * | include/linux/spinlock.h | `src/sync/`               |
+ * | ownership, Page<O, Owner>, messages | `src/types/`   |
  *
  * @module memdesc
  */
@@ -23,11 +25,16 @@ export {
   freePage,
   pageToPfn,
   pageAddress,
+  pageOffset,
+  virtToPage,
   drainAllPages,
   failPageAlloc,
   failPageAllocInjected,
   type Memory,
+  type AllocContext,
+  type VirtToPageArg,
 } from './page-alloc/page-alloc.js';
+export { spinLockInit, withSpinLock, type SpinLock, type AtomicContext } from './sync/spinlock.js';
 export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type AnyPage } from './page-alloc/contents.js';
 export {
   MAX_MEMORY_PAGES,
@@ -43,6 +50,23 @@ export { MmError, MM_ERROR_CODES, type MmErrorCode } from './debug/mm-error.js';
 export { liveAllocations, checkLeaks, type LiveAllocation } from './debug/leak.js';
 export { verifyMemory } from './debug/verify.js';
 export { buddyinfo, memStats, meminfo, dmesg, type MemStats, type ZoneStats } from './proc/buddyinfo.js';
-export type { Owned, Borrowed, OwnedMark, BorrowedMark } from './types/ownership.js';
-export type { Page, PageOrder, Pfn } from './types/page.js';
-export { PAGE_OFFSET, VMALLOC_START, type VirtAddr } from './types/address.js';
+export type {
+  Owned,
+  ARef,
+  Borrowed,
+  OwnedMark,
+  ARefMark,
+  BorrowedMark,
+  Consumed,
+  Live,
+  MaybeConsumed,
+  Ownable,
+  RefCounted,
+  AlwaysRefCounted,
+  OwnableRefCounted,
+  CheckCapabilities,
+} from './types/ownership.js';
+export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, FreeOrderArg, Pfn } from './types/page.js';
+export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
+export type { Gfp, GfpArg, AnyMaySleep } from './types/gfp.js';
+export type * from './types/messages.js';

@@ -10,14 +10,14 @@
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
 import type { Page } from '../types/page.js';
-import type { Borrowed } from '../types/ownership.js';
+import type { Live } from '../types/ownership.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './constants.js';
 import { H, checkHandle, type PageHandle } from './handle.js';
 import { KMAP_MASK, KMAP_ONE, KM_MAX_IDX } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
 
-/** Any live page handle: owned, counted or borrowed. */
-export type AnyPage = Page | Borrowed<Page>;
+/** Any live page handle — owned, counted or borrowed, of any order and owner — not a consumed one. */
+export type AnyPage = Page & Live;
 
 function span(h: PageHandle): number {
   // A handle to a block head covers the whole block; a borrowed tail page covers one page.

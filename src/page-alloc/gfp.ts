@@ -4,87 +4,88 @@
  *
  * @module
  */
+import type { AnyMaySleep, Gfp } from '../types/gfp.js';
 
 /* The individual bits, as in include/linux/gfp_types.h (v6.1 numbering, without __GFP_ATOMIC). */
 /** `__GFP_DMA` — allocate from ZONE_DMA. */
-export const __GFP_DMA = 0x01;
+export const __GFP_DMA = 0x01 as Gfp<false>;
 /** `__GFP_HIGHMEM` — highmem is acceptable (a no-op on 64-bit, kept for fidelity). */
-export const __GFP_HIGHMEM = 0x02;
+export const __GFP_HIGHMEM = 0x02 as Gfp<false>;
 /** `__GFP_DMA32` — allocate from ZONE_DMA32 or below. */
-export const __GFP_DMA32 = 0x04;
+export const __GFP_DMA32 = 0x04 as Gfp<false>;
 /** `__GFP_MOVABLE` — the page can be migrated. */
-export const __GFP_MOVABLE = 0x08;
+export const __GFP_MOVABLE = 0x08 as Gfp<false>;
 /** `__GFP_RECLAIMABLE` — the page belongs to a reclaimable slab. */
-export const __GFP_RECLAIMABLE = 0x10;
+export const __GFP_RECLAIMABLE = 0x10 as Gfp<false>;
 /** `__GFP_HIGH` — high priority: may use part of the reserve below the min watermark. */
-export const __GFP_HIGH = 0x20;
+export const __GFP_HIGH = 0x20 as Gfp<false>;
 /** `__GFP_IO` — may start physical I/O. */
-export const __GFP_IO = 0x40;
+export const __GFP_IO = 0x40 as Gfp<false>;
 /** `__GFP_FS` — may call into the filesystem. */
-export const __GFP_FS = 0x80;
+export const __GFP_FS = 0x80 as Gfp<false>;
 /** `__GFP_ZERO` — return zeroed memory. */
-export const __GFP_ZERO = 0x100;
+export const __GFP_ZERO = 0x100 as Gfp<false>;
 /** `__GFP_DIRECT_RECLAIM` — the caller may sleep and reclaim memory itself. */
-export const __GFP_DIRECT_RECLAIM = 0x400;
+export const __GFP_DIRECT_RECLAIM = 0x400 as Gfp<true>;
 /** `__GFP_KSWAPD_RECLAIM` — wake kswapd when the low watermark is reached. */
-export const __GFP_KSWAPD_RECLAIM = 0x800;
+export const __GFP_KSWAPD_RECLAIM = 0x800 as Gfp<false>;
 /** `__GFP_WRITE` — the caller intends to dirty the page. */
-export const __GFP_WRITE = 0x1000;
+export const __GFP_WRITE = 0x1000 as Gfp<false>;
 /** `__GFP_NOWARN` — do not print the "page allocation failure" report. */
-export const __GFP_NOWARN = 0x2000;
+export const __GFP_NOWARN = 0x2000 as Gfp<false>;
 /** `__GFP_RETRY_MAYFAIL` — try hard, but fail rather than OOM-kill. */
-export const __GFP_RETRY_MAYFAIL = 0x4000;
+export const __GFP_RETRY_MAYFAIL = 0x4000 as Gfp<false>;
 /** `__GFP_NOFAIL` — the caller cannot handle failure (fault injection never fails it). */
-export const __GFP_NOFAIL = 0x8000;
+export const __GFP_NOFAIL = 0x8000 as Gfp<false>;
 /** `__GFP_NORETRY` — give up early. */
-export const __GFP_NORETRY = 0x10000;
+export const __GFP_NORETRY = 0x10000 as Gfp<false>;
 /** `__GFP_MEMALLOC` — may use all reserves. */
-export const __GFP_MEMALLOC = 0x20000;
+export const __GFP_MEMALLOC = 0x20000 as Gfp<false>;
 /** `__GFP_COMP` — make a compound page: a head page and tails that point back to it. */
-export const __GFP_COMP = 0x40000;
+export const __GFP_COMP = 0x40000 as Gfp<false>;
 /** `__GFP_NOMEMALLOC` — never use the emergency reserves. */
-export const __GFP_NOMEMALLOC = 0x80000;
+export const __GFP_NOMEMALLOC = 0x80000 as Gfp<false>;
 /** `__GFP_HARDWALL` — enforce the cpuset memory policy. */
-export const __GFP_HARDWALL = 0x100000;
+export const __GFP_HARDWALL = 0x100000 as Gfp<false>;
 /** `__GFP_THISNODE` — no fallback to other nodes. */
-export const __GFP_THISNODE = 0x200000;
+export const __GFP_THISNODE = 0x200000 as Gfp<false>;
 /** `__GFP_ACCOUNT` — account the allocation to the memory cgroup. */
-export const __GFP_ACCOUNT = 0x400000;
+export const __GFP_ACCOUNT = 0x400000 as Gfp<false>;
 /** `__GFP_ZEROTAGS` — zero memory tags (arm64 MTE). */
-export const __GFP_ZEROTAGS = 0x800000;
+export const __GFP_ZEROTAGS = 0x800000 as Gfp<false>;
 
 /** `__GFP_RECLAIM` — both reclaim bits. */
-export const __GFP_RECLAIM = 0xc00; // __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM
+export const __GFP_RECLAIM = 0xc00 as Gfp<true>; // __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM
 
 /** `GFP_ATOMIC` — cannot sleep, may use part of the reserves (interrupt handlers, under spinlocks). */
-export const GFP_ATOMIC = 0x820; // __GFP_HIGH | __GFP_KSWAPD_RECLAIM
+export const GFP_ATOMIC = 0x820 as Gfp<false>; // __GFP_HIGH | __GFP_KSWAPD_RECLAIM
 /** `GFP_KERNEL` — the normal kernel allocation: may sleep, reclaim, do I/O and call the FS. */
-export const GFP_KERNEL = 0xcc0; // __GFP_RECLAIM | __GFP_IO | __GFP_FS
+export const GFP_KERNEL = 0xcc0 as Gfp<true>; // __GFP_RECLAIM | __GFP_IO | __GFP_FS
 /** `GFP_KERNEL_ACCOUNT` — GFP_KERNEL charged to the memory cgroup. */
-export const GFP_KERNEL_ACCOUNT = 0x400cc0;
+export const GFP_KERNEL_ACCOUNT = 0x400cc0 as Gfp<true>;
 /** `GFP_NOWAIT` — cannot sleep and may not dip into the reserves. */
-export const GFP_NOWAIT = 0x800; // __GFP_KSWAPD_RECLAIM
+export const GFP_NOWAIT = 0x800 as Gfp<false>; // __GFP_KSWAPD_RECLAIM
 /** `GFP_NOIO` — may reclaim but not start I/O. */
-export const GFP_NOIO = 0xc00;
+export const GFP_NOIO = 0xc00 as Gfp<true>;
 /** `GFP_NOFS` — may reclaim and do I/O but not call the filesystem. */
-export const GFP_NOFS = 0xc40;
+export const GFP_NOFS = 0xc40 as Gfp<true>;
 /** `GFP_USER` — for user-space allocations the kernel makes on a process's behalf. */
-export const GFP_USER = 0x100cc0;
+export const GFP_USER = 0x100cc0 as Gfp<true>;
 /** `GFP_DMA` — from ZONE_DMA. */
-export const GFP_DMA = 0x01;
+export const GFP_DMA = 0x01 as Gfp<false>;
 /** `GFP_DMA32` — from ZONE_DMA32. */
-export const GFP_DMA32 = 0x04;
+export const GFP_DMA32 = 0x04 as Gfp<false>;
 /** `GFP_HIGHUSER` — user pages, highmem allowed. */
-export const GFP_HIGHUSER = 0x100cc2;
+export const GFP_HIGHUSER = 0x100cc2 as Gfp<true>;
 /** `GFP_HIGHUSER_MOVABLE` — user pages that can be migrated (page cache, anonymous memory). */
-export const GFP_HIGHUSER_MOVABLE = 0x100cca;
+export const GFP_HIGHUSER_MOVABLE = 0x100cca as Gfp<true>;
 /** `GFP_TRANSHUGE_LIGHT` — transparent huge pages, without direct reclaim. */
-export const GFP_TRANSHUGE_LIGHT = 0x1c20ca; // (GFP_HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN) & ~RECLAIM
+export const GFP_TRANSHUGE_LIGHT = 0x1c20ca as Gfp<false>; // (GFP_HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN) & ~RECLAIM
 /** `GFP_TRANSHUGE` — transparent huge pages, with direct reclaim. */
-export const GFP_TRANSHUGE = 0x1c24ca;
+export const GFP_TRANSHUGE = 0x1c24ca as Gfp<true>;
 
 /** Every bit memdesc knows; any other bit in a GFP value is `INVALID_ARGUMENT`. */
-export const GFP_VALID_MASK = 0xffffff & ~0x200;
+export const GFP_VALID_MASK: number = 0xffffff & ~0x200;
 
 /**
  * The kernel's `__def_gfpflag_names` table (include/trace/events/mmflags.h), in its order:
@@ -180,4 +181,24 @@ export function parseGfp(text: string): number | undefined {
 /** `gfpflags_allow_blocking()` — may this allocation sleep? */
 export function gfpflagsAllowBlocking(gfp: number): boolean {
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
+}
+
+/**
+ * `a | b | …` for GFP flags, keeping the may-sleep bit in the type: `gfp(GFP_ATOMIC, __GFP_ZERO)`
+ * is a `Gfp<false>` and may be used under a spinlock; `gfp(GFP_KERNEL, __GFP_ZERO)` is a
+ * `Gfp<true>`. (TypeScript types `a | b` as a plain `number`, which atomic contexts refuse.)
+ *
+ * **Gotchas**: a value that is not a known flag combination is `INVALID_ARGUMENT` at the
+ * allocation that uses it.
+ *
+ * @example
+ * ```ts
+ * import { gfp, GFP_ATOMIC, __GFP_ZERO, __GFP_NOWARN } from 'memdesc';
+ * const flags = gfp(GFP_ATOMIC, __GFP_ZERO, __GFP_NOWARN); // Gfp<false>
+ * ```
+ */
+export function gfp<const Flags extends readonly Gfp[]>(...flags: Flags): Gfp<AnyMaySleep<Flags>> {
+  let bits = 0;
+  for (const f of flags) bits |= f;
+  return bits as Gfp<AnyMaySleep<Flags>>;
 }

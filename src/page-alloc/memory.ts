@@ -8,6 +8,7 @@
 import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
 import { captureSite, formatFree, formatOwner, type PageFreeRecord, type PageOwnerRecord } from '../debug/page-owner.js';
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SHIFT, PAGE_SIZE } from './constants.js';
+import { PAGE_OFFSET, VMALLOC_START } from '../types/address.js';
 import { FailPageAlloc, type FailPageAllocOptions } from './fault-inject.js';
 import {
   __GFP_COMP,
@@ -98,6 +99,37 @@ export interface VmStat {
 
 let memoryIds = 0;
 
+/*
+ * Linear-map windows. Each machine gets its own window of the address space, so an address alone
+ * (what virt_to_page() gets) says which machine it belongs to: the first machine's linear map
+ * starts at PAGE_OFFSET, the next one above it, in 1 GiB steps. A window is reused only after its
+ * machine has been garbage-collected.
+ */
+const WINDOW_SHIFT = 30;
+const WINDOW = 2 ** WINDOW_SHIFT;
+const LINEAR_WINDOWS = Math.floor((VMALLOC_START - PAGE_OFFSET) / WINDOW);
+const windows = new Map<number, WeakRef<MemoryImpl>>();
+let nextWindow = 0;
+
+function reserveWindows(count: number): number {
+  if (nextWindow + count <= LINEAR_WINDOWS) {
+    const first = nextWindow;
+    nextWindow += count;
+    return first;
+  }
+  // Exhausted: find `count` consecutive windows whose machines are gone.
+  let run = 0;
+  for (let w = 0; w < LINEAR_WINDOWS; w++) {
+    const ref = windows.get(w);
+    if (ref === undefined || ref.deref() === undefined) {
+      if (++run === count) return w - count + 1;
+    } else {
+      run = 0;
+    }
+  }
+  throw new MmError('INVALID_ARGUMENT', 'createMemory(): no linear-map address space left for another machine');
+}
+
 /* Indices of MemoryImpl.vm. */
 const VM_PGALLOC = 0;
 const VM_PGFREE = 1;
@@ -144,10 +176,20 @@ export class MemoryImpl {
   readonly log: string[] = [];
   /** Spinlocks currently held (atomic context depth). */
   atomicDepth = 0;
+  /** Where this machine's linear map starts (`PAGE_OFFSET` for the first machine). */
+  readonly linearBase: number;
   /** Scratch for rmqueue_bulk. */
   private readonly bulk: Int32Array;
   /** Initial free-list counts per zone, for tests that check full coalescing. */
   readonly initialNrFree: readonly Int32Array[];
+
+  /** The machine whose linear map holds `addr`, if any. */
+  static forLinearAddress(addr: number): MemoryImpl | undefined {
+    if (addr < PAGE_OFFSET || addr >= VMALLOC_START) return undefined;
+    const m = windows.get(Math.floor((addr - PAGE_OFFSET) / WINDOW))?.deref();
+    if (m === undefined || addr >= m.linearBase + m.nrPages * PAGE_SIZE) return undefined;
+    return m;
+  }
 
   static is(x: unknown): x is MemoryImpl {
     return typeof x === 'object' && x !== null && #brand in x;
@@ -182,6 +224,11 @@ export class MemoryImpl {
     }
 
     this.nrPages = nrPages;
+    const nrWindows = Math.ceil((nrPages * PAGE_SIZE) / WINDOW);
+    const firstWindow = reserveWindows(nrWindows);
+    const self = new WeakRef(this);
+    for (let w = firstWindow; w < firstWindow + nrWindows; w++) windows.set(w, self);
+    this.linearBase = PAGE_OFFSET + firstWindow * WINDOW;
     this.comm = comm;
     this.debugLevel = debug;
     this.paranoid = debug === 'paranoid';

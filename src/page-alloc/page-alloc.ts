@@ -5,9 +5,12 @@
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
-import type { Owned, Borrowed } from '../types/ownership.js';
-import type { Page, Pfn } from '../types/page.js';
-import { PAGE_OFFSET, type VirtAddr } from '../types/address.js';
+import type { Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
+import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
+import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
+import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
+import { contextMemory } from '../sync/spinlock.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { GFP_VALID_MASK } from './gfp.js';
 import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
@@ -22,7 +25,7 @@ declare const memoryBrand: unique symbol;
  * Made by {@link createMemory}; it is also the *process context* argument of every allocation
  * (a context that may sleep).
  */
-export interface Memory {
+export interface Memory extends ProcessContextMark {
   readonly [memoryBrand]: true;
   /** Pages in the machine. */
   readonly nrPages: number;
@@ -71,10 +74,8 @@ export function checkOrder(order: unknown, fn: string): number {
   return order;
 }
 
-/** Resolves the context argument of an allocation (a Memory, for now). */
-export function contextMemory(ctx: unknown, fn: string): MemoryImpl {
-  return asMemory(ctx, fn);
-}
+/** Process context (a `Memory`, may sleep) or atomic context (inside `withSpinLock`). */
+export type AllocContext = Memory | AtomicContext;
 
 /** After each call in `'paranoid'` mode: the whole allocator must still be consistent. */
 function paranoid(mem: MemoryImpl): void {
@@ -107,11 +108,21 @@ function paranoid(mem: MemoryImpl): void {
  * ```
  * @see freePages
  */
-export function allocPages<Order extends number>(ctx: Memory, gfp: number, order: Order): Owned<Page<Order>> | null {
-  const mem = contextMemory(ctx, 'allocPages');
-  checkGfp(gfp, 'allocPages');
-  checkOrder(order, 'allocPages');
-  return allocOwned(mem, gfp, order, PageKind.Bare) as Owned<Page<Order>> | null;
+export function allocPages<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
+  ctx: Ctx,
+  gfp: GfpArg<Ctx, G>,
+  order: Order,
+): Owned<Page<Order>> | null;
+export function allocPages<Ctx extends AllocContext, G extends number, Order extends number>(
+  ctx: Ctx,
+  gfp: GfpArg<Ctx, G>,
+  order: OrderArg<Order>,
+): Owned<Page<Order>> | null;
+export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned<Page> | null {
+  const g = checkGfp(gfp, 'allocPages');
+  const mem = contextMemory(ctx, g, 'allocPages');
+  const o = checkOrder(order, 'allocPages');
+  return allocOwned(mem, g, o, PageKind.Bare) as unknown as Owned<Page> | null;
 }
 
 /**
@@ -126,10 +137,10 @@ export function allocPages<Order extends number>(ctx: Memory, gfp: number, order
  * ```
  * @see allocPages
  */
-export function allocPage(ctx: Memory, gfp: number): Owned<Page<0>> | null {
-  const mem = contextMemory(ctx, 'allocPage');
-  checkGfp(gfp, 'allocPage');
-  return allocOwned(mem, gfp, 0, PageKind.Bare) as Owned<Page<0>> | null;
+export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
+  const g = checkGfp(gfp, 'allocPage');
+  const mem = contextMemory(ctx, g, 'allocPage');
+  return allocOwned(mem, g, 0, PageKind.Bare) as unknown as Owned<Page<0>> | null;
 }
 
 /** Allocates a block for a memdesc layer and returns its owning handle (or null). */
@@ -180,7 +191,12 @@ export function badFreeReason(mem: MemoryImpl, head: number): string | null {
  * ```
  * @see allocPages
  */
-export function freePages<Order extends number>(page: Owned<Page<Order>>, order: Order): void {
+export function freePages<P extends Owned<Page> & Live>(page: P, order: OrderOf<P>): asserts page is P & Consumed;
+export function freePages<P extends Owned<Page> & Live, O extends number>(
+  page: P,
+  order: FreeOrderArg<P, O>,
+): asserts page is P & Consumed;
+export function freePages(page: Owned<Page> & Live, order: number): void {
   freeOwned(page, order, 'freePages');
 }
 
@@ -197,7 +213,7 @@ export function freePages<Order extends number>(page: Owned<Page<Order>>, order:
  * freePage(p);
  * ```
  */
-export function freePage(page: Owned<Page<0>>): void {
+export function freePage<P extends Owned<Page<0>> & Live>(page: P): asserts page is P & Consumed {
   freeOwned(page, 0, 'freePage');
 }
 
@@ -273,7 +289,7 @@ setDisposer((h) => {
  * freePage(p);
  * ```
  */
-export function pageToPfn(page: Page | Borrowed<Page>): Pfn {
+export function pageToPfn(page: Page & Live): Pfn {
   return H.pfn(checkHandle(page, 'pageToPfn', false)) as Pfn;
 }
 
@@ -289,8 +305,78 @@ export function pageToPfn(page: Page | Borrowed<Page>): Pfn {
  * freePage(p);
  * ```
  */
-export function pageAddress(page: Page | Borrowed<Page>): VirtAddr {
-  return (PAGE_OFFSET + H.pfn(checkHandle(page, 'pageAddress', false)) * 4096) as VirtAddr;
+export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>> {
+  const h = checkHandle(page, 'pageAddress', false);
+  return (H.mem(h).linearBase + H.pfn(h) * 4096) as VirtAddr<OwnerOf<P>>;
+}
+
+/** The `addr` argument of `virtToPage`: a live linear-map address, or the reason it is refused. */
+export type VirtToPageArg<A extends number> = [A] extends [Consumed]
+  ? MsgConsumed
+  : [A] extends [VmallocAddr]
+    ? MsgVirtToPageVmalloc
+    : [A] extends [VirtAddr]
+      ? A
+      : MsgNotAnAddress;
+
+/**
+ * `virt_to_page(addr)` — the page behind a linear-map address, as a borrow: it can be read, never
+ * freed or put, and it remembers the address's provenance, so `getPage(virtToPage(kmalloc(…)))`
+ * is refused (that page belongs to a slab).
+ *
+ * **Gotchas**: a vmalloc address is a compile error and `BAD_ADDRESS` at run time (use
+ * `vmallocToPage`), as is any number outside the linear map; an address of a free page is
+ * `USE_AFTER_FREE`. The borrow goes stale when the owner frees the page.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageAddress, virtToPage, pageToPfn, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * const view = virtToPage(pageAddress(p)); // Borrowed<Page<0, PageOwner>>
+ * console.log(pageToPfn(view) === pageToPfn(p)); // true
+ * freePage(p);
+ * ```
+ */
+export function virtToPage<A extends number>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
+  return borrowAddress(addr, 'virtToPage') as unknown as Borrowed<Page<0, AddrOwner<A>>>;
+}
+
+/** Resolves a linear-map address to a borrowed handle of its page. */
+export function borrowAddress(addr: unknown, fn: string): PageHandle {
+  if (typeof addr !== 'number' || !Number.isSafeInteger(addr)) invalidArgument(fn, 'addr must be a kernel virtual address (an integer)', addr);
+  const mem = MemoryImpl.forLinearAddress(addr);
+  if (mem === undefined) {
+    const what =
+      addr >= VMALLOC_START ? 'a vmalloc address is not in the linear map (use vmallocToPage())' : 'not an address in any machine\'s linear map';
+    throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): ${what}`);
+  }
+  const pfn = Math.floor((addr - mem.linearBase) / 4096);
+  const head = mem.blockHead(pfn);
+  const kind = head < 0 ? PageKind.None : mem.map.kind[head]!;
+  if (head < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) {
+    const msg = `BUG: KASAN: use-after-free in ${fn}(): address 0x${addr.toString(16)} is in pfn:${hexPfn(pfn)}, which is free`;
+    mem.logOnly(msg);
+    throw new MmError('USE_AFTER_FREE', msg, pfn);
+  }
+  return new PageHandle(mem, pfn, head, mem.map.gen[head]!, pfn === head ? mem.map.order[head]! : 0, Role.Borrowed);
+}
+
+/**
+ * `PAGE_OFFSET` of one machine: where its linear map begins. Each machine has its own window, so
+ * an address alone identifies its machine; the first machine's is {@link PAGE_OFFSET}.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageAddress, pageOffset, pageToPfn, freePage, GFP_KERNEL, PAGE_SIZE } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * console.log(pageAddress(p) === pageOffset(mem) + pageToPfn(p) * PAGE_SIZE); // true
+ * freePage(p);
+ * ```
+ */
+export function pageOffset(mem: Memory): number {
+  return asMemory(mem, 'pageOffset').linearBase;
 }
 
 /**

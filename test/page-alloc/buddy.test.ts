@@ -20,7 +20,7 @@ import {
   __GFP_COMP,
   __GFP_NOWARN,
   MAX_PAGE_ORDER,
-  PAGE_OFFSET,
+  pageOffset,
   PAGE_SIZE,
   type Memory,
 } from '../../src/index.js';
@@ -111,7 +111,7 @@ describe('allocPages / freePages: the buddy algorithm', () => {
     for (let order = 0; order <= MAX_PAGE_ORDER; order++) {
       const p = allocPages(mem, GFP_KERNEL, order)!;
       expect(pageToPfn(p) % (1 << order)).toBe(0);
-      expect(pageAddress(p)).toBe(PAGE_OFFSET + pageToPfn(p) * PAGE_SIZE);
+      expect(pageAddress(p)).toBe(pageOffset(mem) + pageToPfn(p) * PAGE_SIZE);
       freePages(p, order);
     }
     drainAllPages(mem);

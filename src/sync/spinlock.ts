@@ -1,0 +1,145 @@
+/**
+ * `spinlock_t` and atomic context (include/linux/spinlock.h). Code inside `withSpinLock` runs in
+ * atomic context: it may not sleep, so it may not make an allocation that can reclaim.
+ *
+ * @module
+ */
+import { MmError, describeValue, invalidArgument } from '../debug/mm-error.js';
+import { __GFP_DIRECT_RECLAIM } from '../page-alloc/gfp.js';
+import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
+import type { Memory } from '../page-alloc/page-alloc.js';
+import type { AtomicContext } from '../types/gfp.js';
+
+export type { AtomicContext } from '../types/gfp.js';
+
+declare const spinLockBrand: unique symbol;
+
+/** `spinlock_t` — made by {@link spinLockInit}, taken by {@link withSpinLock}. */
+export interface SpinLock {
+  readonly [spinLockBrand]: 'spinlock_t';
+}
+
+class SpinLockImpl {
+  readonly #mem: MemoryImpl;
+  #held = false;
+  readonly name: string;
+  constructor(mem: MemoryImpl, name: string) {
+    this.#mem = mem;
+    this.name = name;
+  }
+  static is(x: unknown): x is SpinLockImpl {
+    return typeof x === 'object' && x !== null && #held in x;
+  }
+  static mem(l: SpinLockImpl): MemoryImpl {
+    return l.#mem;
+  }
+  static held(l: SpinLockImpl): boolean {
+    return l.#held;
+  }
+  static setHeld(l: SpinLockImpl, v: boolean): void {
+    l.#held = v;
+  }
+}
+
+/** The runtime side of an {@link AtomicContext}: valid only while its lock is held. */
+export class AtomicContextImpl {
+  readonly #mem: MemoryImpl;
+  #live = true;
+  constructor(mem: MemoryImpl) {
+    this.#mem = mem;
+  }
+  static is(x: unknown): x is AtomicContextImpl {
+    return typeof x === 'object' && x !== null && #live in x;
+  }
+  static mem(c: AtomicContextImpl): MemoryImpl {
+    return c.#mem;
+  }
+  static live(c: AtomicContextImpl): boolean {
+    return c.#live;
+  }
+  static end(c: AtomicContextImpl): void {
+    c.#live = false;
+  }
+}
+
+/**
+ * `spin_lock_init()` — a spinlock of machine `mem`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit } from 'memdesc';
+ * const lock = spinLockInit(createMemory(), 'binder_alloc.lock');
+ * ```
+ */
+export function spinLockInit(mem: Memory, name = 'lock'): SpinLock {
+  const m = asMemory(mem, 'spinLockInit');
+  if (typeof name !== 'string') invalidArgument('spinLockInit', 'name must be a string', name);
+  return new SpinLockImpl(m, name) as unknown as SpinLock;
+}
+
+/**
+ * `spin_lock()` … `spin_unlock()` — runs `fn` holding `lock`, with an {@link AtomicContext} to
+ * allocate with: inside, only allocations that cannot sleep (`GFP_ATOMIC`, `GFP_NOWAIT`) are
+ * allowed.
+ *
+ * **Gotchas**: a sleeping GFP value with the atomic context is a compile error; at run time (a
+ * cast, or the outer `Memory` used inside the lock) it is `SLEEP_IN_ATOMIC`. Taking a lock already
+ * held is a deadlock in the kernel; here it is `INVALID_ARGUMENT`. The context is dead once `fn`
+ * returns. An async `fn` holds the lock only until its first `await`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit, withSpinLock, allocPage, freePage, GFP_ATOMIC } from 'memdesc';
+ * const mem = createMemory();
+ * const lock = spinLockInit(mem);
+ * const page = withSpinLock(lock, (ctx) => allocPage(ctx, GFP_ATOMIC));
+ * if (page) freePage(page);
+ * ```
+ */
+export function withSpinLock<R>(lock: SpinLock, fn: (ctx: AtomicContext) => R): R {
+  if (!SpinLockImpl.is(lock)) invalidArgument('withSpinLock', 'expected a SpinLock from spinLockInit()', lock);
+  if (typeof fn !== 'function') invalidArgument('withSpinLock', 'fn must be a function', fn);
+  const l = lock;
+  const mem = SpinLockImpl.mem(l);
+  if (SpinLockImpl.held(l)) {
+    throw new MmError('INVALID_ARGUMENT', `BUG: spinlock recursion on CPU#0, ${mem.comm}: lock ${l.name} is already held`);
+  }
+  const ctx = new AtomicContextImpl(mem);
+  SpinLockImpl.setHeld(l, true);
+  mem.atomicDepth++;
+  try {
+    return fn(ctx as unknown as AtomicContext);
+  } finally {
+    AtomicContextImpl.end(ctx);
+    mem.atomicDepth--;
+    SpinLockImpl.setHeld(l, false);
+  }
+}
+
+/**
+ * Resolves the context argument of an allocation to its machine, enforcing "no sleeping in atomic
+ * context": `SLEEP_IN_ATOMIC` for a GFP value with `__GFP_DIRECT_RECLAIM` under a spinlock (through
+ * the atomic context, or the outer Memory used inside `withSpinLock`).
+ */
+export function contextMemory(ctx: unknown, gfp: number, fn: string): MemoryImpl {
+  let mem: MemoryImpl;
+  if (MemoryImpl.is(ctx)) {
+    mem = ctx;
+  } else if (AtomicContextImpl.is(ctx)) {
+    if (!AtomicContextImpl.live(ctx)) {
+      throw new MmError('INVALID_ARGUMENT', `${fn}(): this atomic context ended with its spin_unlock(); allocate with a live one`);
+    }
+    mem = AtomicContextImpl.mem(ctx);
+  } else {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): expected a Memory or an AtomicContext, got ${describeValue(ctx)}`);
+  }
+  if (mem.atomicDepth > 0 && gfp & __GFP_DIRECT_RECLAIM) {
+    const msg =
+      `BUG: sleeping function called from invalid context at mm/page_alloc.c (${fn})\n` +
+      `in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: ${mem.comm}\n` +
+      `preempt_count: ${mem.atomicDepth}, expected: 0 (a spinlock is held; use GFP_ATOMIC or GFP_NOWAIT)`;
+    mem.logOnly(msg);
+    throw new MmError('SLEEP_IN_ATOMIC', msg);
+  }
+  return mem;
+}
