@@ -8,6 +8,11 @@
  * | kernel file            | memdesc                     |
  * |------------------------|-----------------------------|
  * | mm/page_alloc.c        | `src/page-alloc/`           |
+ * | include/linux/mm.h folios, mm/swap.c | `src/folio/`  |
+ * | mm/slub.c, mm/slab_common.c (kmalloc) | `src/slab/` |
+ * | mm/vmalloc.c           | `src/vmalloc/`              |
+ * | struct ptdesc          | `src/pgtable/`              |
+ * | your own memdesc       | `src/memdesc/`              |
  * | mm/page_owner.c, debug | `src/debug/`                |
  * | /proc views            | `src/proc/`                 |
  * | include/linux/spinlock.h | `src/sync/`               |
@@ -35,7 +40,84 @@ export {
   type VirtToPageArg,
 } from './page-alloc/page-alloc.js';
 export { spinLockInit, withSpinLock, type SpinLock, type AtomicContext } from './sync/spinlock.js';
-export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type AnyPage } from './page-alloc/contents.js';
+export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type RawTarget, type RawReadArg, type RawWriteArg } from './page-alloc/contents.js';
+export {
+  folioAlloc,
+  folioGet,
+  folioTryGet,
+  folioPut,
+  getPage,
+  putPage,
+  folioRefCount,
+  folioOrder,
+  folioNrPages,
+  folioSize,
+  folioPfn,
+  folioAddress,
+  folioPage,
+  pageFolio,
+  folioLock,
+  folioTrylock,
+  folioUnlock,
+  folioMapcount,
+  folioAddRmapPte,
+  folioRemoveRmapPte,
+  type Folio,
+  type LockedFolio,
+  type FolioOrderOf,
+  type FolioIndexArg,
+  type GetPageArg,
+} from './folio/folio.js';
+export type { FolioIndex } from './folio/folio-index.js';
+export {
+  kmemCacheCreate,
+  kmemCacheAlloc,
+  kmemCacheFree,
+  kmemCacheDestroy,
+  calculateOrder,
+  type KmemCache,
+  type KmemCacheOptions,
+  type SlabObject,
+} from './slab/slab.js';
+export { kmalloc, kfree, ksize, KMALLOC_MAX_CACHE_SIZE, KMALLOC_MAX_SIZE, type KmallocPtr, type KmallocOwner } from './slab/kmalloc.js';
+export {
+  vmalloc,
+  vfree,
+  vmallocToPage,
+  vmallocPageIter,
+  vmallocSize,
+  type VmallocArea,
+  type VmallocCtx,
+  type VmallocToPageArg,
+  type MsgVmallocAtomic,
+} from './vmalloc/vmalloc.js';
+export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
+export {
+  defineMemdesc,
+  memdescAlloc,
+  memdescFree,
+  memdescGet,
+  memdescPut,
+  memdescRefCount,
+  memdescPage,
+  memdescAddress,
+  pageMemdesc,
+  intoShared,
+  tryFromShared,
+  type Memdesc,
+  type MemdescType,
+  type MemdescSpec,
+  type MemdescCaps,
+  type MemdescReleaseInfo,
+  type CapabilityMarkers,
+  type CapsOf,
+  type SpecArg,
+  type InstanceOf,
+  type AllocatedHandle,
+  type MemdescGetArg,
+  type TryFromShared,
+  type MsgNoLifecycle,
+} from './memdesc/define.js';
 export {
   MAX_MEMORY_PAGES,
   DEFAULT_MEMORY_BYTES,
@@ -57,6 +139,7 @@ export type {
   OwnedMark,
   ARefMark,
   BorrowedMark,
+  LockedMark,
   Consumed,
   Live,
   MaybeConsumed,

@@ -1,7 +1,12 @@
 /**
- * Page contents: real bytes, materialised lazily. A page's 4 KiB exist only once something
+ * Memory contents: real bytes, materialised lazily. A page's 4 KiB exist only once something
  * non-zero is written to it; an untouched page reads as zero. So a 64 GiB machine costs memory
  * only for the pages a program actually fills.
+ *
+ * `readRaw` / `writeRaw` / `fillZeroRaw` take any live handle (a page of any owner, a folio) or
+ * any address a memdesc handed out (`pageAddress`, `folioAddress`, `kmalloc`, `kmemCacheAlloc`,
+ * `vmalloc`); the bounds are those of the object the target names — the block, the slab object,
+ * the vmalloc area.
  *
  * Rust-for-Linux: `Page::read_raw`, `Page::write_raw`, `Page::fill_zero_raw`,
  * `Page::with_page_mapped` (rust/kernel/page.rs).
@@ -9,32 +14,146 @@
  * @module
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
-import type { Page } from '../types/page.js';
-import type { Live } from '../types/ownership.js';
-import { PAGE_SHIFT, PAGE_SIZE } from './constants.js';
-import { H, checkHandle, type PageHandle } from './handle.js';
-import { KMAP_MASK, KMAP_ONE, KM_MAX_IDX } from './memmap.js';
-import type { MemoryImpl } from './memory.js';
+import type { AnyConsumed, Live, LockedMark } from '../types/ownership.js';
+import type { Folio } from '../folio/folio.js';
+import type { OwnerOf, Page } from '../types/page.js';
+import type { VirtAddr, VmallocAddr } from '../types/address.js';
+import type { MsgConsumed, MsgFolioWrite } from '../types/messages.js';
+import { PAGE_SIZE } from './constants.js';
+import { H, Role, checkHandle } from './handle.js';
+import { KMAP_MASK, KMAP_ONE, KM_MAX_IDX, PageFlag, PageKind } from './memmap.js';
+import { MemoryImpl } from './memory.js';
 
-/** Any live page handle — owned, counted or borrowed, of any order and owner — not a consumed one. */
-export type AnyPage = Page & Live;
+/** What `readRaw`/`writeRaw` accept: a page or folio handle, or an address a memdesc handed out. */
+export type RawTarget = Page | Folio | VirtAddr | VmallocAddr;
 
-function span(h: PageHandle): number {
-  // A handle to a block head covers the whole block; a borrowed tail page covers one page.
-  return H.pfn(h) === H.head(h) ? PAGE_SIZE << H.order(h) : PAGE_SIZE;
+/** The target argument of `readRaw`: anything live. */
+export type RawReadArg<T> = AnyConsumed<T> extends true ? MsgConsumed : T;
+
+/** The target argument of `writeRaw`/`fillZeroRaw`: anything live, but a folio only through its lock guard. */
+export type RawWriteArg<T> = AnyConsumed<T> extends true
+  ? MsgConsumed
+  : [T] extends [LockedMark]
+    ? T
+    : [T] extends [Folio]
+      ? MsgFolioWrite
+      : [T] extends [Page]
+        ? [OwnerOf<T>] extends ['folio']
+          ? MsgFolioWrite
+          : T
+        : [T] extends [VirtAddr<'folio'>]
+          ? MsgFolioWrite
+          : T;
+
+/** A resolved target: which bytes of which machine, and how far the object reaches. */
+export interface Span {
+  readonly mem: MemoryImpl;
+  /** Pages of the object, in order, when they are not contiguous (vmalloc); else null. */
+  readonly pages: Int32Array | null;
+  /** First pfn when contiguous. */
+  readonly pfn: number;
+  /** Byte offset of the target inside its first page (or inside `pages`). */
+  readonly start: number;
+  /** Bytes from the target to the end of its object. */
+  readonly size: number;
+  /** A folio head whose lock a write needs, or -1. */
+  readonly folio: number;
+  /** Whether the caller holds the folio's lock guard. */
+  readonly locked: boolean;
 }
 
-function checkRange(h: PageHandle, fn: string, offset: unknown, len: number): number {
+/** Resolves vmalloc addresses (installed by the vmalloc layer). */
+let vmallocSpan: ((addr: number, fn: string) => Span) | undefined;
+/** Resolves an address inside a slab page (installed by the slab layer). */
+let slabSpan: ((mem: MemoryImpl, head: number, addr: number, fn: string) => Span) | undefined;
+
+export function setVmallocSpanResolver(r: (addr: number, fn: string) => Span): void {
+  vmallocSpan = r;
+}
+export function setSlabSpanResolver(r: (mem: MemoryImpl, head: number, addr: number, fn: string) => Span): void {
+  slabSpan = r;
+}
+
+function freeMemory(mem: MemoryImpl, pfn: number, fn: string, addr?: number): MmError {
+  const where = addr === undefined ? `pfn:${hexPfn(pfn)}` : `address 0x${addr.toString(16)} (pfn:${hexPfn(pfn)})`;
+  const msg = `BUG: KASAN: use-after-free in ${fn}(): ${where} is free memory`;
+  mem.logOnly(msg);
+  return new MmError('USE_AFTER_FREE', msg, pfn);
+}
+
+/** Resolves any target to the bytes it names. */
+export function resolveSpan(target: unknown, fn: string): Span {
+  if (typeof target === 'number') {
+    if (!Number.isSafeInteger(target)) invalidArgument(fn, 'an address must be an integer', target);
+    if (vmallocSpan !== undefined && target >= 0xc90000000000) return vmallocSpan(target, fn);
+    const mem = MemoryImpl.forLinearAddress(target);
+    if (mem === undefined) throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${target.toString(16)}): not an address any memdesc handed out`);
+    const off = target - mem.linearBase;
+    const pfn = Math.floor(off / PAGE_SIZE);
+    const head = mem.blockHead(pfn);
+    const kind = head < 0 ? PageKind.None : mem.map.kind[head]!;
+    if (head < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) throw freeMemory(mem, pfn, fn, target);
+    if (kind === PageKind.Slab && slabSpan !== undefined) return slabSpan(mem, head, target, fn);
+    const blockEnd = (head + (1 << mem.map.order[head]!)) * PAGE_SIZE;
+    return {
+      mem,
+      pages: null,
+      pfn: head,
+      start: off - head * PAGE_SIZE,
+      size: blockEnd - off,
+      folio: kind === PageKind.Folio ? head : -1,
+      locked: false,
+    };
+  }
+  const h = checkHandle(target, fn, false);
+  const mem = H.mem(h);
+  const pfn = H.pfn(h);
+  const head = H.head(h);
+  const kind = mem.map.kind[head]!;
+  return {
+    mem,
+    pages: null,
+    pfn,
+    start: 0,
+    // A handle to a block head covers the whole block; a borrowed tail page covers one page.
+    size: pfn === head ? PAGE_SIZE << H.order(h) : PAGE_SIZE,
+    folio: kind === PageKind.Folio ? head : -1,
+    locked: H.role(h) === Role.Locked,
+  };
+}
+
+function checkRange(span: Span, fn: string, offset: unknown, len: number): number {
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset)) invalidArgument(fn, 'offset must be an integer', offset);
-  const size = span(h);
-  if (offset < 0 || offset + len > size) {
+  if (offset < 0 || offset + len > span.size) {
     throw new MmError(
       'OUT_OF_BOUNDS',
-      `BUG: ${fn}(): access of ${len} bytes at offset ${offset} is outside pfn:${hexPfn(H.pfn(h))} (${size} bytes)`,
-      H.pfn(h),
+      `BUG: ${fn}(): access of ${len} bytes at offset ${offset} is outside the object (${span.size} bytes)`,
+      span.pfn,
     );
   }
   return offset;
+}
+
+function checkWritable(span: Span, fn: string): void {
+  if (span.folio >= 0 && !span.locked && (span.mem.map.flags[span.folio]! & PageFlag.Locked) === 0) {
+    const msg = `BUG: ${fn}(): write to folio pfn:${hexPfn(span.folio)} without the folio lock (folioLock() it and write through the LockedFolio)`;
+    span.mem.logOnly(msg);
+    throw new MmError('BAD_PAGE_STATE', msg, span.folio);
+  }
+}
+
+/** Calls `each(pfn, offsetInPage, bytes, done)` for the page pieces of [offset, offset+len). */
+function walk(span: Span, offset: number, len: number, each: (pfn: number, inPage: number, n: number, done: number) => void): void {
+  let done = 0;
+  while (done < len) {
+    const abs = span.start + offset + done;
+    const index = Math.floor(abs / PAGE_SIZE);
+    const pfn = span.pages === null ? span.pfn + index : span.pages[index]!;
+    const inPage = abs & (PAGE_SIZE - 1);
+    const n = Math.min(PAGE_SIZE - inPage, len - done);
+    each(pfn, inPage, n, done);
+    done += n;
+  }
 }
 
 function backing(mem: MemoryImpl, pfn: number): Uint8Array {
@@ -47,10 +166,11 @@ function backing(mem: MemoryImpl, pfn: number): Uint8Array {
 }
 
 /**
- * `Page::read_raw` — copies `dst.length` bytes from the page, starting at `offset`, into `dst`.
+ * `Page::read_raw` — copies `dst.length` bytes from the target, starting at `offset`, into `dst`.
  *
- * **Gotchas**: `offset + dst.length` beyond the block is `OUT_OF_BOUNDS`; a stale handle is
- * `USE_AFTER_FREE`. Pages never written read as zero.
+ * **Gotchas**: beyond the object's end is `OUT_OF_BOUNDS`; a consumed handle is a compile error
+ * and `USE_AFTER_FREE` at run time, as is an address of freed memory. Memory never written reads
+ * as zero.
  *
  * @example
  * ```ts
@@ -62,29 +182,24 @@ function backing(mem: MemoryImpl, pfn: number): Uint8Array {
  * freePage(p);
  * ```
  */
-export function readRaw(page: AnyPage, dst: Uint8Array, offset: number): void {
-  const h = checkHandle(page, 'readRaw', false);
+export function readRaw<T extends RawTarget>(target: RawReadArg<T>, dst: Uint8Array, offset: number): void {
+  const span = resolveSpan(target, 'readRaw');
   if (!(dst instanceof Uint8Array)) invalidArgument('readRaw', 'dst must be a Uint8Array', dst);
-  const off = checkRange(h, 'readRaw', offset, dst.length);
-  const mem = H.mem(h);
-  let done = 0;
-  while (done < dst.length) {
-    const abs = off + done;
-    const pfn = H.pfn(h) + (abs >>> PAGE_SHIFT);
-    const inPage = abs & (PAGE_SIZE - 1);
-    const n = Math.min(PAGE_SIZE - inPage, dst.length - done);
-    const b = mem.contents.get(pfn);
+  const off = checkRange(span, 'readRaw', offset, dst.length);
+  const contents = span.mem.contents;
+  walk(span, off, dst.length, (pfn, inPage, n, done) => {
+    const b = contents.get(pfn);
     if (b === undefined) dst.fill(0, done, done + n);
     else dst.set(b.subarray(inPage, inPage + n), done);
-    done += n;
-  }
+  });
 }
 
 /**
- * `Page::write_raw` — copies `src` into the page at `offset`.
+ * `Page::write_raw` — copies `src` into the target at `offset`.
  *
- * **Gotchas**: `offset + src.length` beyond the block is `OUT_OF_BOUNDS`; a stale handle is
- * `USE_AFTER_FREE`; nothing is written when a check fails.
+ * **Gotchas**: beyond the object's end is `OUT_OF_BOUNDS`; a folio is written only through its
+ * lock guard (`folioLock`): a folio page or unlocked folio is a compile error, and
+ * `BAD_PAGE_STATE` at run time. Nothing is written when a check fails.
  *
  * @example
  * ```ts
@@ -95,25 +210,22 @@ export function readRaw(page: AnyPage, dst: Uint8Array, offset: number): void {
  * freePage(p);
  * ```
  */
-export function writeRaw(page: AnyPage, src: Uint8Array, offset: number): void {
-  const h = checkHandle(page, 'writeRaw', false);
+export function writeRaw<T extends RawTarget>(target: RawWriteArg<T>, src: Uint8Array, offset: number): void {
+  const span = resolveSpan(target, 'writeRaw');
   if (!(src instanceof Uint8Array)) invalidArgument('writeRaw', 'src must be a Uint8Array', src);
-  const off = checkRange(h, 'writeRaw', offset, src.length);
-  const mem = H.mem(h);
-  let done = 0;
-  while (done < src.length) {
-    const abs = off + done;
-    const pfn = H.pfn(h) + (abs >>> PAGE_SHIFT);
-    const inPage = abs & (PAGE_SIZE - 1);
-    const n = Math.min(PAGE_SIZE - inPage, src.length - done);
+  const off = checkRange(span, 'writeRaw', offset, src.length);
+  checkWritable(span, 'writeRaw');
+  const mem = span.mem;
+  walk(span, off, src.length, (pfn, inPage, n, done) => {
     const chunk = src.subarray(done, done + n);
     if (mem.contents.has(pfn) || chunk.some((x) => x !== 0)) backing(mem, pfn).set(chunk, inPage);
-    done += n;
-  }
+  });
 }
 
 /**
  * `Page::fill_zero_raw` — zeroes `len` bytes from `offset`.
+ *
+ * **Gotchas**: as `writeRaw`.
  *
  * @example
  * ```ts
@@ -124,24 +236,19 @@ export function writeRaw(page: AnyPage, src: Uint8Array, offset: number): void {
  * freePage(p);
  * ```
  */
-export function fillZeroRaw(page: AnyPage, offset: number, len: number): void {
-  const h = checkHandle(page, 'fillZeroRaw', false);
+export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset: number, len: number): void {
+  const span = resolveSpan(target, 'fillZeroRaw');
   if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) invalidArgument('fillZeroRaw', 'len must be an integer >= 0', len);
-  const off = checkRange(h, 'fillZeroRaw', offset, len);
-  const mem = H.mem(h);
-  let done = 0;
-  while (done < len) {
-    const abs = off + done;
-    const pfn = H.pfn(h) + (abs >>> PAGE_SHIFT);
-    const inPage = abs & (PAGE_SIZE - 1);
-    const n = Math.min(PAGE_SIZE - inPage, len - done);
-    const b = mem.contents.get(pfn);
+  const off = checkRange(span, 'fillZeroRaw', offset, len);
+  checkWritable(span, 'fillZeroRaw');
+  const contents = span.mem.contents;
+  walk(span, off, len, (pfn, inPage, n) => {
+    const b = contents.get(pfn);
     if (b !== undefined) {
-      if (n === PAGE_SIZE) mem.contents.delete(pfn);
+      if (n === PAGE_SIZE) contents.delete(pfn);
       else b.fill(0, inPage, inPage + n);
     }
-    done += n;
-  }
+  });
 }
 
 /**
@@ -162,7 +269,7 @@ export function fillZeroRaw(page: AnyPage, offset: number, len: number): void {
  * freePage(p);
  * ```
  */
-export function withPageMapped<R>(page: AnyPage, fn: (view: Uint8Array) => R): R {
+export function withPageMapped<R>(page: Page & Live, fn: (view: Uint8Array) => R): R {
   const h = checkHandle(page, 'withPageMapped', false);
   if (typeof fn !== 'function') invalidArgument('withPageMapped', 'fn must be a function', fn);
   const mem = H.mem(h);
@@ -189,3 +296,4 @@ export function withPageMapped<R>(page: AnyPage, fn: (view: Uint8Array) => R): R
     structuredClone(buf, { transfer: [buf] });
   }
 }
+

@@ -18,27 +18,31 @@ export const enum Role {
   Shared = 1,
   /** `&T`: may read; never free or put. */
   Borrowed = 2,
+  /** A lock guard (`LockedFolio`): may write; unlocking consumes it. */
+  Locked = 3,
 }
 
-const ROLE_NAMES = ['owned', 'aref', 'borrowed'];
+const ROLE_NAMES = ['owned', 'aref', 'borrowed', 'locked'];
 
-/** Release hook per memdesc kind, installed by each layer (buddy, folio, slab, …). */
+/** What leaving a `using` scope does with a live handle, installed by each memdesc layer. */
 export type Disposer = (h: PageHandle) => void;
 
 export const NOT_A_HANDLE = -1;
 export const STALE = -2;
 export const NOT_OWNER = -3;
 
-/* #bits: the order (bits 0..3), the role (bits 4..5), consumed (bit 6). */
+/* #bits: the order (bits 0..3), the role (bits 4..5), consumed (bit 6), moved (bit 7). */
 const ORDER_MASK = 0xf;
 const ROLE_SHIFT = 4;
 const DEAD = 0x40;
+const MOVED = 0x80;
 
-let disposer: Disposer | undefined;
+/** Disposers by the memdesc kind of the handle's head page (see PageKind). */
+const disposers: (Disposer | undefined)[] = [];
 
-/** Installs what `[Symbol.dispose]` does for a live owned handle. */
-export function setDisposer(d: Disposer): void {
-  disposer = d;
+/** Installs what `[Symbol.dispose]` does for a live handle whose head page has memdesc `kind`. */
+export function setDisposer(kind: number, d: Disposer): void {
+  disposers[kind] = d;
 }
 
 export class PageHandle {
@@ -64,7 +68,7 @@ export class PageHandle {
   [Symbol.dispose](): void {
     if (this.#bits & DEAD || this.#bits >> ROLE_SHIFT === Role.Borrowed) return;
     if (this.#mem.map.gen[this.#head] !== this.#gen) return;
-    disposer?.(this);
+    disposers[this.#mem.map.kind[this.#head]!]?.(this);
   }
 
   /** What `console.log(page)` shows. */
@@ -112,12 +116,19 @@ export class PageHandle {
     if (typeof x !== 'object' || x === null || !(#pfn in x)) return NOT_A_HANDLE;
     const h = x as PageHandle;
     if (h.#bits & DEAD || h.#mem.map.gen[h.#head] !== h.#gen) return STALE;
-    if (h.#bits >> ROLE_SHIFT !== Role.Owned) return NOT_OWNER;
+    if ((h.#bits >> ROLE_SHIFT) & 3) return NOT_OWNER;
     return h.#head;
   }
-  /** Marks the handle consumed (freed, put, or moved into another handle). */
+  /** Marks the handle consumed (freed, put, unlocked). */
   static kill(h: PageHandle): void {
     h.#bits |= DEAD;
+  }
+  /** Marks the handle consumed by a move into another handle (`intoShared`, `tryFromShared`). */
+  static move(h: PageHandle): void {
+    h.#bits |= DEAD | MOVED;
+  }
+  static moved(h: PageHandle): boolean {
+    return (h.#bits & MOVED) !== 0;
   }
 }
 
@@ -152,7 +163,14 @@ export function checkHandle(x: unknown, fn: string, freeing: boolean, expect?: M
 function staleHandle(h: PageHandle, fn: string, freeing: boolean): MmError {
   const mem = H.mem(h);
   const pfn = H.pfn(h);
-  const what = H.role(h) === Role.Owned ? 'freed' : H.role(h) === Role.Shared ? 'put' : 'freed by its owner';
+  const role = H.role(h);
+  if (H.moved(h)) {
+    const msg = `BUG: KASAN: use-after-free in ${fn}(): pfn:${hexPfn(pfn)}: this handle was moved into another one (intoShared/tryFromShared); use that one`;
+    mem.logOnly(msg);
+    return new MmError('USE_AFTER_FREE', msg, pfn);
+  }
+  const what =
+    role === Role.Owned ? 'freed' : role === Role.Shared ? 'put' : role === Role.Locked ? 'unlocked' : 'freed by its owner';
   const head = freeing
     ? `BUG: double free: ${fn}() on pfn:${hexPfn(pfn)} (order ${H.order(h)}), which this handle already ${what}`
     : `BUG: KASAN: use-after-free in ${fn}(): pfn:${hexPfn(pfn)} (order ${H.order(h)}) was already ${what}`;

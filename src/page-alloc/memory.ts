@@ -660,7 +660,7 @@ export class MemoryImpl {
     if (flags & PageFlag.Dirty) names.push('dirty');
     if (flags & PageFlag.Reserved) names.push('reserved');
     if (flags & KMAP_MASK) names.push(`kmapped(${(flags & KMAP_MASK) >> 11})`);
-    const counted = kind === PageKind.Folio || kind === PageKind.Custom;
+    const counted = kind === PageKind.Folio;
     let s =
       `page: pfn:${hexPfn(pfn)} memdesc:${PAGE_KIND_NAMES[kind] ?? kind} order:${m.order[pfn]}` +
       (counted ? ` refcount:${m.u0[pfn]} mapcount:${m.u1[pfn]}` : '') +

@@ -5,7 +5,7 @@
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
-import type { Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
+import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
 import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
 import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
@@ -166,7 +166,7 @@ export function badFreeReason(mem: MemoryImpl, head: number): string | null {
   if (flags & KMAP_MASK) return 'page still mapped by kmap_local_page() (withPageMapped)';
   if (flags & PageFlag.Locked) return 'PAGE_FLAGS_CHECK_AT_FREE flag(s) set: locked';
   const kind = m.kind[head]!;
-  if ((kind === PageKind.Folio || kind === PageKind.Custom) && m.u1[head]! !== 0) return 'nonzero mapcount';
+  if (kind === PageKind.Folio && m.u1[head]! !== 0) return 'nonzero mapcount';
   return null;
 }
 
@@ -270,9 +270,8 @@ function handleError(page: unknown, fn: string, code: number): MmError {
   return new MmError('FREE_BORROWED', msg, H.pfn(h));
 }
 
-setDisposer((h) => {
-  const mem = H.mem(h);
-  if (mem.map.kind[H.head(h)] === PageKind.Bare && H.role(h) === Role.Owned) freeOwned(h, H.order(h), 'dispose');
+setDisposer(PageKind.Bare, (h) => {
+  if (H.role(h) === Role.Owned) freeOwned(h, H.order(h), 'dispose');
 });
 
 /**
@@ -311,7 +310,7 @@ export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>
 }
 
 /** The `addr` argument of `virtToPage`: a live linear-map address, or the reason it is refused. */
-export type VirtToPageArg<A extends number> = [A] extends [Consumed]
+export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
   ? MsgConsumed
   : [A] extends [VmallocAddr]
     ? MsgVirtToPageVmalloc

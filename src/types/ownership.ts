@@ -33,6 +33,11 @@ export interface ARefMark {
   readonly [roleKey]: 'ARef: a counted reference; give it back with a put, never a free';
 }
 
+/** The mark of a lock guard (`LockedFolio`): it may write; unlocking consumes it. */
+export interface LockedMark {
+  readonly [roleKey]: 'Locked: a lock guard; it may write, and folioUnlock() gives it up';
+}
+
 /** The mark of a non-owning view. */
 export interface BorrowedMark {
   readonly [roleKey]: 'Borrowed: a view of a page someone else owns; it can be read, never freed or put';
@@ -60,6 +65,9 @@ export type Borrowed<T> = T & BorrowedMark;
 export interface Consumed {
   readonly [consumedKey]: MsgConsumed;
 }
+
+/** `true` if `T`, or any member of a union `T`, carries the {@link Consumed} mark. */
+export type AnyConsumed<T> = true extends (T extends Consumed ? true : false) ? true : false;
 
 /** "Not consumed": every API that accepts a handle requires this. */
 export interface Live {

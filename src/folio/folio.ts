@@ -1,0 +1,566 @@
+/**
+ * Folios (include/linux/mm.h, mm/folio-compat.c, mm/swap.c): the refcounted memdesc. A folio is
+ * a compound block of 2^order pages with one reference count and one mapcount, kept on its head
+ * page; `getPage` on any of its pages moves the folio's count, and the last put frees the whole
+ * block. Folios are `AlwaysRefCounted`: a reference may be taken from any borrow.
+ *
+ * @module
+ */
+import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { verifyMemoryImpl } from '../debug/verify.js';
+import { PAGE_SIZE } from '../page-alloc/constants.js';
+import { __GFP_COMP } from '../page-alloc/gfp.js';
+import { H, PageHandle, Role, checkHandle, setDisposer } from '../page-alloc/handle.js';
+import { PageFlag, PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
+import type { MemoryImpl } from '../page-alloc/memory.js';
+import { badFreeReason, checkGfp, checkOrder, type AllocContext } from '../page-alloc/page-alloc.js';
+import { contextMemory } from '../sync/spinlock.js';
+import type { VirtAddr } from '../types/address.js';
+import type { GfpArg } from '../types/gfp.js';
+import type { MsgFolioIndex, MsgGetPage } from '../types/messages.js';
+import type { ARef, AlwaysRefCounted, Borrowed, Consumed, Live, LockedMark } from '../types/ownership.js';
+import type { OrderArg, OwnerOf, Page, PageOrder, Pfn } from '../types/page.js';
+import type { FolioIndex } from './folio-index.js';
+
+declare const folioOrderKey: unique symbol;
+
+/**
+ * `struct folio` — a refcounted block of 2^Order pages. Handles: `ARef<Folio<O>>` (one reference),
+ * `Borrowed<Folio<O>>` (from `pageFolio`), `LockedFolio<O>` (from `folioLock`).
+ */
+export interface Folio<Order extends number = number> extends AlwaysRefCounted {
+  /** Phantom: the folio's order. */
+  readonly [folioOrderKey]: Order;
+}
+
+/** A folio whose `PG_locked` this handle holds: the one handle writes may go through. */
+export type LockedFolio<Order extends number = number> = Folio<Order> & LockedMark & Disposable;
+
+/** The order of a folio type. */
+export type FolioOrderOf<F> = F extends Folio<infer O> ? O : number;
+
+/** The `n` argument of `folioPage(folio, n)`: a literal index inside the folio, or a message. */
+export type FolioIndexArg<F, N extends number> = number extends N
+  ? N
+  : [N] extends [FolioIndex<FolioOrderOf<F>>]
+    ? N
+    : MsgFolioIndex<FolioOrderOf<F>>;
+
+/** The argument of `getPage`: a page known to belong to a folio, or the reason it is refused. */
+export type GetPageArg<P> = [OwnerOf<P>] extends ['folio'] ? P : MsgGetPage<OwnerOf<P>>;
+
+function paranoid(mem: MemoryImpl): void {
+  if (mem.paranoid) verifyMemoryImpl(mem);
+}
+
+/** A live folio handle of any role (ARef, borrow, lock guard), or throws. */
+function folioHandle(x: unknown, fn: string): PageHandle {
+  const h = checkHandle(x, fn, false);
+  const mem = H.mem(h);
+  if (mem.map.kind[H.head(h)] !== PageKind.Folio || H.pfn(h) !== H.head(h)) {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): pfn:${hexPfn(H.pfn(h))} is not a folio handle (it is a page; use pageFolio())`, H.pfn(h));
+  }
+  return h;
+}
+
+/**
+ * `folio_alloc(gfp, order)` — allocates a folio of 2^order pages with a reference count of 1, and
+ * returns that reference.
+ *
+ * **When to use**: memory that several holders share and that must live until the last lets go
+ * (page cache, anonymous memory, Binder pages if they were folios).
+ *
+ * **Gotchas**: `null` on failure; an order outside 0..10 is a compile error (`INVALID_ARGUMENT` at
+ * run time); a sleeping GFP value in atomic context is a compile error (`SLEEP_IN_ATOMIC`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPut, folioRefCount, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const folio = folioAlloc(mem, GFP_KERNEL, 2);
+ * if (folio) {
+ *   console.log(folioRefCount(folio)); // 1
+ *   folioPut(folio); // the last reference: the 4 pages go back to the buddy allocator
+ * }
+ * ```
+ * @see folioPut
+ */
+export function folioAlloc<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
+  ctx: Ctx,
+  gfp: GfpArg<Ctx, G>,
+  order: Order,
+): ARef<Folio<Order>> | null;
+export function folioAlloc<Ctx extends AllocContext, G extends number, Order extends number>(
+  ctx: Ctx,
+  gfp: GfpArg<Ctx, G>,
+  order: OrderArg<Order>,
+): ARef<Folio<Order>> | null;
+export function folioAlloc(ctx: AllocContext, gfp: number, order: number): ARef<Folio> | null {
+  const g = checkGfp(gfp, 'folioAlloc');
+  const mem = contextMemory(ctx, g, 'folioAlloc');
+  const o = checkOrder(order, 'folioAlloc');
+  mem.tick();
+  const pfn = mem.allocBlock(g | __GFP_COMP, o);
+  if (pfn < 0) return null;
+  mem.prepBlock(pfn, o, g | __GFP_COMP, PageKind.Folio);
+  mem.map.u0[pfn] = 1; // folio->_refcount
+  paranoid(mem);
+  return new PageHandle(mem, pfn, pfn, mem.map.gen[pfn]!, o, Role.Shared) as unknown as ARef<Folio>;
+}
+
+/** Takes one more reference on the folio headed at `head` and returns it as a new ARef handle. */
+function takeRef(mem: MemoryImpl, head: number): PageHandle {
+  mem.map.u0[head]!++;
+  return new PageHandle(mem, head, head, mem.map.gen[head]!, mem.map.order[head]!, Role.Shared);
+}
+
+/**
+ * `folio_get(folio)` — takes another reference. Folios are AlwaysRefCounted, so any live view
+ * will do: an ARef, a borrow from `pageFolio`, or a lock guard.
+ *
+ * **Gotchas**: a handle already put is `USE_AFTER_FREE`; from a borrow whose folio may already be
+ * gone, use `folioTryGet`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioGet, folioPut, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const a = folioAlloc(mem, GFP_KERNEL, 0)!;
+ * const b = folioGet(a); // refcount 2
+ * folioPut(a);
+ * folioPut(b); // freed here
+ * ```
+ */
+export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> {
+  const h = folioHandle(folio, 'folioGet');
+  const mem = H.mem(h);
+  mem.tick();
+  return takeRef(mem, H.head(h)) as unknown as ARef<Folio<FolioOrderOf<F>>>;
+}
+
+/**
+ * `folio_try_get(folio)` — takes a reference unless the folio's count has reached zero (it was
+ * freed since this borrow was made): then `null`.
+ *
+ * **When to use**: speculative lookups through a borrow (as the page cache does under RCU).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioTryGet, folioPut, pageFolio, folioPage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const ref = folioAlloc(mem, GFP_KERNEL, 0)!;
+ * const view = pageFolio(folioPage(ref, 0))!;
+ * folioPut(ref);                   // count reaches zero: freed
+ * console.log(folioTryGet(view));  // null
+ * ```
+ */
+export function folioTryGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> | null {
+  if (!H.is(folio)) checkHandle(folio, 'folioTryGet', false); // throws FOREIGN_HANDLE
+  const h = folio as unknown as PageHandle;
+  const mem = H.mem(h);
+  const head = H.head(h);
+  if (mem.map.gen[head] !== H.gen(h)) return null; // freed: its count reached zero
+  checkHandle(h, 'folioTryGet', false); // a handle that was itself put: USE_AFTER_FREE
+  if (mem.map.kind[head] !== PageKind.Folio || mem.map.u0[head]! <= 0) return null;
+  mem.tick();
+  return takeRef(mem, head) as unknown as ARef<Folio<FolioOrderOf<F>>>;
+}
+
+/** The put of `folio_put` / `put_page`: validates, then drops one reference (freeing on the last). */
+function putRef(ref: unknown, fn: string): void {
+  const h = checkHandle(ref, fn, true);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  const m = mem.map;
+  const kind = m.kind[head]!;
+  if (kind !== PageKind.Folio) {
+    const msg = `BUG: ${fn}(): pfn:${hexPfn(H.pfn(h))} belongs to a ${PAGE_KIND_NAMES[kind]} memdesc, which has no refcount`;
+    mem.logOnly(msg);
+    throw new MmError('NOT_REFCOUNTED', msg, H.pfn(h));
+  }
+  if (H.role(h) !== Role.Shared) {
+    const what = H.role(h) === Role.Locked ? 'a lock guard' : 'a borrow';
+    const msg =
+      `BUG: ${fn}(): pfn:${hexPfn(head)} put through ${what}, which holds no reference: ` +
+      `the folio's count (${m.u0[head]}) would drop below the references actually held (page_ref_dec underflow)`;
+    mem.logOnly(msg);
+    throw new MmError('REFCOUNT_UNDERFLOW', msg, head);
+  }
+  const count = m.u0[head]!;
+  if (count <= 0) {
+    const msg = `BUG: ${fn}(): pfn:${hexPfn(head)} refcount ${count} would go negative (page_ref_dec underflow)`;
+    mem.logOnly(msg);
+    throw new MmError('REFCOUNT_UNDERFLOW', msg, head);
+  }
+  if (count === 1) {
+    const bad = badFreeReason(mem, head);
+    if (bad !== null) throw mem.badPage(head, bad);
+  }
+  H.kill(h);
+  mem.tick();
+  if (count === 1) {
+    m.u0[head] = 0;
+    mem.releaseBlock(head, m.order[head]!);
+  } else {
+    m.u0[head] = count - 1;
+  }
+  paranoid(mem);
+}
+
+/**
+ * `folio_put(folio)` — gives back one reference; the last one frees the whole folio to the buddy
+ * allocator. Consumes the handle.
+ *
+ * **Gotchas**: a second put of the same handle is `DOUBLE_FREE`; a put through a borrow (which
+ * holds no reference) is `REFCOUNT_UNDERFLOW`; the last put of a folio that is still mapped
+ * (mapcount > 0), locked or kmapped is `BAD_PAGE_STATE` and changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPut, GFP_KERNEL } from 'memdesc';
+ * const folio = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * folioPut(folio);
+ * ```
+ */
+export function folioPut<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
+  putRef(ref, 'folioPut');
+}
+
+/**
+ * `get_page(page)` — takes a reference on the folio a page belongs to. Only a page *known* to
+ * belong to a folio may be counted: a slab, vmalloc, page-table, bare or unknown page has no
+ * refcount (the kernel WARNs on `get_page()` of a slab page since 6.14; a 2026 xen-netfront bug was
+ * exactly `get_page(virt_to_page(kmalloc'd buffer))`).
+ *
+ * **Gotchas**: refused at compile time with a sentence naming the owner; at run time
+ * `NOT_REFCOUNTED`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPage, getPage, putPage, folioPut, GFP_KERNEL } from 'memdesc';
+ * const folio = folioAlloc(createMemory(), GFP_KERNEL, 1)!;
+ * const ref = getPage(folioPage(folio, 1)); // the folio's count: 2
+ * putPage(ref);
+ * folioPut(folio);
+ * ```
+ * @see putPage
+ */
+export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio> {
+  const h = checkHandle(page, 'getPage', false);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  const kind = mem.map.kind[head]!;
+  if (kind !== PageKind.Folio) {
+    const why =
+      kind === PageKind.Slab
+        ? "a slab page has no refcount; take a reference on the object's owner instead"
+        : `a ${PAGE_KIND_NAMES[kind]} page has no refcount; only folio pages can be counted`;
+    const msg = `WARNING: get_page() on pfn:${hexPfn(H.pfn(h))}: ${why}`;
+    mem.logOnly(msg);
+    throw new MmError('NOT_REFCOUNTED', msg, H.pfn(h));
+  }
+  mem.tick();
+  return takeRef(mem, head) as unknown as ARef<Folio>;
+}
+
+/**
+ * `put_page(page)` — gives back a reference taken with `getPage`. Consumes it.
+ *
+ * **Gotchas**: as `folioPut`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPage, getPage, putPage, folioPut, GFP_KERNEL } from 'memdesc';
+ * const folio = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * const ref = getPage(folioPage(folio, 0));
+ * putPage(ref);
+ * folioPut(folio);
+ * ```
+ */
+export function putPage<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
+  putRef(ref, 'putPage');
+}
+
+/**
+ * `folio_ref_count(folio)`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioRefCount, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * console.log(folioRefCount(f)); // 1
+ * folioPut(f);
+ * ```
+ */
+export function folioRefCount(folio: Folio & Live): number {
+  const h = folioHandle(folio, 'folioRefCount');
+  return H.mem(h).map.u0[H.head(h)]!;
+}
+
+/**
+ * `folio_order(folio)`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioOrder, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 3)!;
+ * console.log(folioOrder(f)); // 3
+ * folioPut(f);
+ * ```
+ */
+export function folioOrder<F extends Folio & Live>(folio: F): FolioOrderOf<F> {
+  return H.order(folioHandle(folio, 'folioOrder')) as FolioOrderOf<F>;
+}
+
+/** `folio_nr_pages(folio)` — 2^order. @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioNrPages, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 3)!;
+ * console.log(folioNrPages(f)); // 8
+ * folioPut(f);
+ * ```
+ */
+export function folioNrPages(folio: Folio & Live): number {
+  return 1 << H.order(folioHandle(folio, 'folioNrPages'));
+}
+
+/** `folio_size(folio)` — bytes. @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioSize, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 1)!;
+ * console.log(folioSize(f)); // 8192
+ * folioPut(f);
+ * ```
+ */
+export function folioSize(folio: Folio & Live): number {
+  return PAGE_SIZE << H.order(folioHandle(folio, 'folioSize'));
+}
+
+/** `folio_pfn(folio)` — the head page's frame number. @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPfn, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * console.log(folioPfn(f));
+ * folioPut(f);
+ * ```
+ */
+export function folioPfn(folio: Folio & Live): Pfn {
+  return H.head(folioHandle(folio, 'folioPfn')) as Pfn;
+}
+
+/**
+ * `folio_address(folio)` — the folio's linear-map address; `virtToPage` of it gives a borrowed
+ * folio page, which `getPage` accepts.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioAddress, virtToPage, getPage, putPage, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * const ref = getPage(virtToPage(folioAddress(f)));
+ * putPage(ref);
+ * folioPut(f);
+ * ```
+ */
+export function folioAddress(folio: Folio & Live): VirtAddr<'folio'> {
+  const h = folioHandle(folio, 'folioAddress');
+  return (H.mem(h).linearBase + H.head(h) * PAGE_SIZE) as VirtAddr<'folio'>;
+}
+
+/**
+ * `folio_page(folio, n)` — a borrow of the folio's n-th page.
+ *
+ * **Gotchas**: a literal `n` outside 0..2^order-1 is a compile error; at run time `OUT_OF_BOUNDS`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioPage, pageToPfn, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 2)!;
+ * console.log(pageToPfn(folioPage(f, 3)));
+ * folioPut(f);
+ * ```
+ */
+export function folioPage<F extends Folio & Live, N extends number>(folio: F, n: FolioIndexArg<F, N>): Borrowed<Page<0, 'folio'>> {
+  const h = folioHandle(folio, 'folioPage');
+  const order = H.order(h);
+  if (typeof n !== 'number' || !Number.isInteger(n)) invalidArgument('folioPage', 'n must be an integer', n);
+  if (n < 0 || n >= 1 << order) {
+    throw new MmError('OUT_OF_BOUNDS', `BUG: folio_page(): index ${n} is outside a folio of ${1 << order} pages`, H.head(h));
+  }
+  const mem = H.mem(h);
+  const head = H.head(h);
+  return new PageHandle(mem, head + n, head, mem.map.gen[head]!, 0, Role.Borrowed) as unknown as Borrowed<Page<0, 'folio'>>;
+}
+
+/**
+ * `page_folio(page)` — the folio a page belongs to, as a borrow, or `null` if the page is not part
+ * of a folio (a slab, vmalloc, page-table or bare page).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageFolio, freePage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * console.log(pageFolio(p)); // null: a bare allocation is not a folio
+ * freePage(p);
+ * ```
+ */
+export function pageFolio(page: Page & Live): Borrowed<Folio> | null {
+  const h = checkHandle(page, 'pageFolio', false);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  if (mem.map.kind[head] !== PageKind.Folio) return null;
+  return new PageHandle(mem, head, head, mem.map.gen[head]!, mem.map.order[head]!, Role.Borrowed) as unknown as Borrowed<Folio>;
+}
+
+function lockFolio(folio: unknown, fn: string, trylock: boolean): PageHandle | null {
+  const h = folioHandle(folio, fn);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  const flags = mem.map.flags;
+  if (flags[head]! & PageFlag.Locked) {
+    if (trylock) return null;
+    throw new MmError(
+      'INVALID_ARGUMENT',
+      `BUG: ${fn}(): pfn:${hexPfn(head)} is already locked; folio_lock() would sleep forever (single task: deadlock)`,
+      head,
+    );
+  }
+  if (!trylock && mem.atomicDepth > 0) {
+    const msg = `BUG: sleeping function called from invalid context: folio_lock() under a spinlock (use folioTrylock())`;
+    mem.logOnly(msg);
+    throw new MmError('SLEEP_IN_ATOMIC', msg, head);
+  }
+  flags[head] = flags[head]! | PageFlag.Locked;
+  return new PageHandle(mem, head, head, mem.map.gen[head]!, H.order(h), Role.Locked);
+}
+
+/**
+ * `folio_lock(folio)` — takes `PG_locked` and returns the lock guard, the handle that writes go
+ * through. May sleep.
+ *
+ * **Gotchas**: under a spinlock it is `SLEEP_IN_ATOMIC` (use `folioTrylock`); locking a folio that
+ * is already locked would deadlock a single task: `INVALID_ARGUMENT`. The last put of a locked
+ * folio is `BAD_PAGE_STATE`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioLock, folioUnlock, writeRaw, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * const locked = folioLock(f);
+ * writeRaw(locked, new Uint8Array([1, 2, 3]), 0);
+ * folioUnlock(locked);
+ * folioPut(f);
+ * ```
+ */
+export function folioLock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> {
+  return lockFolio(folio, 'folioLock', false) as unknown as LockedFolio<FolioOrderOf<F>>;
+}
+
+/**
+ * `folio_trylock(folio)` — the lock guard, or `null` if the folio is already locked. Never sleeps.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioTrylock, folioUnlock, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * const locked = folioTrylock(f);
+ * if (locked) folioUnlock(locked);
+ * folioPut(f);
+ * ```
+ */
+export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> | null {
+  return lockFolio(folio, 'folioTrylock', true) as unknown as LockedFolio<FolioOrderOf<F>> | null;
+}
+
+/**
+ * `folio_unlock(folio)` — releases `PG_locked`; consumes the lock guard.
+ *
+ * **Gotchas**: a guard already released is `USE_AFTER_FREE`; anything but a lock guard is refused
+ * at compile time and is `INVALID_ARGUMENT` at run time.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioLock, folioUnlock, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * const locked = folioLock(f);
+ * folioUnlock(locked);
+ * folioPut(f);
+ * ```
+ */
+export function folioUnlock<L extends LockedFolio & Live>(locked: L): asserts locked is L & Consumed {
+  unlock(locked, 'folioUnlock');
+}
+
+function unlock(locked: unknown, fn: string): void {
+  const h = folioHandle(locked, fn);
+  if (H.role(h) !== Role.Locked) {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): pfn:${hexPfn(H.head(h))}: this handle is not the lock guard folioLock() returned`, H.head(h));
+  }
+  const mem = H.mem(h);
+  const head = H.head(h);
+  H.kill(h);
+  mem.map.flags[head] = mem.map.flags[head]! & ~PageFlag.Locked;
+}
+
+/**
+ * `folio_mapcount(folio)` — how many user page-table entries map the folio.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioMapcount, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * console.log(folioMapcount(f)); // 0
+ * folioPut(f);
+ * ```
+ */
+export function folioMapcount(folio: Folio & Live): number {
+  const h = folioHandle(folio, 'folioMapcount');
+  return H.mem(h).map.u1[H.head(h)]!;
+}
+
+/**
+ * `folio_add_file_rmap_pte()` — records one more user mapping of the folio (mapcount + 1). A folio
+ * must be unmapped before its last put.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioAddRmapPte, folioRemoveRmapPte, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * folioAddRmapPte(f);
+ * folioRemoveRmapPte(f);
+ * folioPut(f);
+ * ```
+ */
+export function folioAddRmapPte(folio: Folio & Live): void {
+  const h = folioHandle(folio, 'folioAddRmapPte');
+  H.mem(h).map.u1[H.head(h)]!++;
+}
+
+/**
+ * `folio_remove_rmap_pte()` — removes one user mapping (mapcount - 1).
+ *
+ * **Gotchas**: below zero is `REFCOUNT_UNDERFLOW` (a mapcount underflow).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioAddRmapPte, folioRemoveRmapPte, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * folioAddRmapPte(f);
+ * folioRemoveRmapPte(f);
+ * folioPut(f);
+ * ```
+ */
+export function folioRemoveRmapPte(folio: Folio & Live): void {
+  const h = folioHandle(folio, 'folioRemoveRmapPte');
+  const m = H.mem(h).map;
+  const head = H.head(h);
+  if (m.u1[head]! <= 0) {
+    throw new MmError('REFCOUNT_UNDERFLOW', `BUG: folio_remove_rmap_pte(): pfn:${hexPfn(head)} mapcount would go negative`, head);
+  }
+  m.u1[head]!--;
+}
+
+setDisposer(PageKind.Folio, (h) => {
+  if (H.role(h) === Role.Shared) putRef(h, 'dispose');
+  else if (H.role(h) === Role.Locked) unlock(h, 'dispose');
+});

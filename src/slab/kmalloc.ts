@@ -1,0 +1,187 @@
+/**
+ * `kmalloc()` / `kfree()` (mm/slab_common.c): small sizes come from the kmalloc size-class caches
+ * (`kmalloc-8` … `kmalloc-8k`); larger ones straight from the page allocator as a *large kmalloc*
+ * block — a misc memdesc without a refcount (frozen since Linux 6.17), so `getPage` refuses it too.
+ *
+ * @module
+ */
+import { MmError, invalidArgument } from '../debug/mm-error.js';
+import { verifyMemoryImpl } from '../debug/verify.js';
+import { MAX_PAGE_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
+import { __GFP_COMP, __GFP_NOWARN } from '../page-alloc/gfp.js';
+import { PageKind } from '../page-alloc/memmap.js';
+import { MemoryImpl } from '../page-alloc/memory.js';
+import { checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
+import { contextMemory } from '../sync/spinlock.js';
+import type { VirtAddr } from '../types/address.js';
+import type { GfpArg } from '../types/gfp.js';
+import type { Consumed, Live } from '../types/ownership.js';
+import { cacheAlloc, cacheFree, createCache, getOrder, slabHeadOf, slabObjectAt, slabRoot, type SlabObject } from './slab.js';
+
+/** `KMALLOC_MAX_CACHE_SIZE`: above this, kmalloc goes to the page allocator (two pages). */
+export const KMALLOC_MAX_CACHE_SIZE = 2 * PAGE_SIZE;
+/** `KMALLOC_MAX_SIZE`: the largest kmalloc, one MAX_PAGE_ORDER block (4 MiB). */
+export const KMALLOC_MAX_SIZE = PAGE_SIZE << MAX_PAGE_ORDER;
+
+/** The kmalloc size classes, as `kmalloc_info[]` lists them. */
+const SIZE_CLASSES = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192] as const;
+
+declare const kmallocKey: unique symbol;
+
+/**
+ * What `kmalloc()` returns: a linear-map address whose owner is a slab (sizes up to 8 KiB) or a
+ * misc large-kmalloc block (larger sizes). Either way it has no refcount.
+ */
+export type KmallocPtr<Owner extends 'slab' | 'misc' = 'slab' | 'misc'> = VirtAddr<Owner> & {
+  readonly [kmallocKey]: 'kmalloc() memory: free it with kfree()';
+};
+
+/** The owner of a kmalloc of `Size` bytes: a slab up to 8 KiB, misc above, either for a non-literal size. */
+export type KmallocOwner<Size extends number> = number extends Size
+  ? 'slab' | 'misc'
+  : Size extends Size
+    ? IsSmall<`${Size}`> extends true
+      ? 'slab'
+      : 'misc'
+    : never;
+
+type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+/** Whether a literal size (as text) is at most 8192: told apart by its digits, cheaper than an 8192-member union. */
+type IsSmall<S extends string> = S extends `${Digit}` | `${Digit}${Digit}` | `${Digit}${Digit}${Digit}`
+  ? true
+  : S extends `${infer A extends Digit}${Digit}${Digit}${Digit}`
+    ? A extends '1' | '2' | '3' | '4' | '5' | '6' | '7'
+      ? true
+      : S extends `8${infer R}`
+        ? R extends `0${Digit}${Digit}` | `1${'0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8'}${Digit}` | '190' | '191' | '192'
+          ? true
+          : false
+        : false
+    : false;
+
+function kmallocCacheFor(mem: MemoryImpl, size: number) {
+  const root = slabRoot(mem);
+  const cls = SIZE_CLASSES.find((c) => c >= size)!;
+  let c = root.kmalloc.get(cls);
+  if (c === undefined) {
+    const name = cls >= 1024 ? `kmalloc-${cls / 1024}k` : `kmalloc-${cls}`;
+    // kmalloc caches are aligned to ARCH_KMALLOC_MINALIGN (8), and power-of-two sizes to themselves.
+    c = createCache(mem, name, cls, (cls & (cls - 1)) === 0 ? Math.min(cls, PAGE_SIZE) : 8, true);
+    root.kmalloc.set(cls, c);
+  }
+  return c;
+}
+
+/**
+ * `kmalloc(size, gfp)` — `size` bytes of kernel memory: from the kmalloc caches up to 8 KiB
+ * (`KMALLOC_MAX_CACHE_SIZE`), else a large-kmalloc block straight from the page allocator. The
+ * address's type remembers which, so `getPage(virtToPage(kmalloc(…)))` does not compile.
+ *
+ * **Gotchas**: `null` on failure, and for sizes above 4 MiB (`KMALLOC_MAX_SIZE`), as the kernel
+ * (which also WARNs); a size that is not a positive integer is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmalloc, kfree, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const buf = kmalloc(mem, 512, GFP_KERNEL); // KmallocPtr<'slab'> | null
+ * if (buf) kfree(buf);
+ * ```
+ * @see kfree
+ */
+export function kmalloc<Ctx extends AllocContext, const Size extends number, G extends number>(
+  ctx: Ctx,
+  size: Size,
+  gfp: GfpArg<Ctx, G>,
+): KmallocPtr<KmallocOwner<Size>> | null {
+  const fn = 'kmalloc';
+  const g = checkGfp(gfp, fn);
+  const mem = contextMemory(ctx, g, fn);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size <= 0) invalidArgument(fn, 'size must be a positive integer', size);
+  if (size > KMALLOC_MAX_SIZE) {
+    if (!(g & __GFP_NOWARN)) mem.printkLine(`WARNING: kmalloc(${size}): larger than KMALLOC_MAX_SIZE (${KMALLOC_MAX_SIZE})`);
+    return null;
+  }
+  if (size <= KMALLOC_MAX_CACHE_SIZE) {
+    const addr = cacheAlloc(mem, kmallocCacheFor(mem, size), g);
+    return addr < 0 ? null : (addr as KmallocPtr<KmallocOwner<Size>>);
+  }
+  // __kmalloc_large_node(): a compound block, not a folio, no refcount.
+  const order = getOrder(size);
+  mem.tick();
+  const head = mem.allocBlock(g | __GFP_COMP, order);
+  if (head < 0) return null;
+  mem.prepBlock(head, order, g | __GFP_COMP, PageKind.Misc);
+  if (mem.paranoid) verifyMemoryImpl(mem);
+  return (mem.linearBase + head * PAGE_SIZE) as KmallocPtr<KmallocOwner<Size>>;
+}
+
+/**
+ * `kfree(ptr)` — frees what `kmalloc` (or `kmemCacheAlloc`) returned; consumes it.
+ *
+ * **Gotchas**: a second `kfree` is a compile error and `DOUBLE_FREE`; an address kmalloc did not
+ * return (a page's, a folio's, an object's interior, a vmalloc address) is `BAD_ADDRESS`. Addresses
+ * are numbers, as in C: once the memory is handed out again, a stale copy of the old address can
+ * no longer be told apart (the type layer still refuses it in the same function).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmalloc, kfree, GFP_KERNEL } from 'memdesc';
+ * const p = kmalloc(createMemory(), 64, GFP_KERNEL)!;
+ * kfree(p);
+ * ```
+ */
+export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asserts ptr is P & Consumed {
+  const fn = 'kfree';
+  if (typeof ptr !== 'number' || !Number.isSafeInteger(ptr)) invalidArgument(fn, 'ptr must be an address kmalloc() returned', ptr);
+  const mem = MemoryImpl.forLinearAddress(ptr);
+  if (mem === undefined) {
+    throw new MmError('BAD_ADDRESS', `BUG: kfree(0x${ptr.toString(16)}): not a linear-map address kmalloc() could have returned`);
+  }
+  const head = slabHeadOf(mem, ptr, fn);
+  if (head >= 0) {
+    const { s, index } = slabObjectAt(mem, head, ptr, fn, true);
+    cacheFree(mem, head, s, index);
+    return;
+  }
+  const pfn = Math.floor((ptr - mem.linearBase) / PAGE_SIZE);
+  const block = mem.blockHead(pfn);
+  const kind = block < 0 ? PageKind.None : mem.map.kind[block]!;
+  if (block >= 0 && kind === PageKind.Misc && mem.linearBase + block * PAGE_SIZE === ptr) {
+    mem.tick();
+    mem.releaseBlock(block, mem.map.order[block]!);
+    if (mem.paranoid) verifyMemoryImpl(mem);
+    return;
+  }
+  if (block < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) {
+    const msg = `BUG: double free: kfree(0x${ptr.toString(16)}): the memory is already free`;
+    mem.logOnly(msg);
+    throw new MmError('DOUBLE_FREE', msg, pfn);
+  }
+  const msg = `BUG: kfree(0x${ptr.toString(16)}): not an address kmalloc() returned (it lies in a block it did not allocate)`;
+  mem.logOnly(msg);
+  throw new MmError('BAD_ADDRESS', msg, pfn);
+}
+
+/**
+ * `ksize(ptr)` — the usable size of a kmalloc allocation (its size class, or the whole block).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmalloc, ksize, kfree, GFP_KERNEL } from 'memdesc';
+ * const p = kmalloc(createMemory(), 100, GFP_KERNEL)!;
+ * console.log(ksize(p)); // 128
+ * kfree(p);
+ * ```
+ */
+export function ksize(ptr: (KmallocPtr | SlabObject) & Live): number {
+  const fn = 'ksize';
+  if (typeof ptr !== 'number') invalidArgument(fn, 'ptr must be an address kmalloc() returned', ptr);
+  const mem = MemoryImpl.forLinearAddress(ptr);
+  if (mem === undefined) throw new MmError('BAD_ADDRESS', `BUG: ksize(0x${ptr.toString(16)}): not a kmalloc address`);
+  const head = slabHeadOf(mem, ptr, fn);
+  if (head >= 0) return slabObjectAt(mem, head, ptr, fn, true).s.cache.objectSize;
+  const block = mem.blockHead(Math.floor((ptr - mem.linearBase) / PAGE_SIZE));
+  if (block >= 0 && mem.map.kind[block] === PageKind.Misc) return PAGE_SIZE << mem.map.order[block]!;
+  throw new MmError('BAD_ADDRESS', `BUG: ksize(0x${ptr.toString(16)}): not a kmalloc address`);
+}

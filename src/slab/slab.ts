@@ -1,0 +1,434 @@
+/**
+ * The slab allocator (mm/slub.c, mm/slab_common.c): caches of equal-sized objects packed into
+ * slab pages. A slab page is its own memdesc (`struct slab`), *frozen* — it has no refcount,
+ * because slab knows when its objects are freed: `getPage` on it is refused at compile time and
+ * `NOT_REFCOUNTED` at run time.
+ *
+ * Objects are addresses (as `kmem_cache_alloc()` returns `void *`); their type remembers the
+ * cache's literal name, so freeing into another cache is a compile error (and `WRONG_CACHE`).
+ *
+ * @module
+ */
+import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
+import { captureSite, formatSite } from '../debug/page-owner.js';
+import { verifyMemoryImpl } from '../debug/verify.js';
+import { MAX_PAGE_ORDER, PAGE_ALLOC_COSTLY_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
+import { setSlabSpanResolver, type Span } from '../page-alloc/contents.js';
+import { __GFP_COMP, __GFP_ZERO } from '../page-alloc/gfp.js';
+import { PageKind } from '../page-alloc/memmap.js';
+import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
+import { checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
+import { contextMemory } from '../sync/spinlock.js';
+import type { VirtAddr } from '../types/address.js';
+import type { GfpArg } from '../types/gfp.js';
+import type { Consumed, Live } from '../types/ownership.js';
+
+declare const cacheBrand: unique symbol;
+declare const slabCacheKey: unique symbol;
+
+/** `struct kmem_cache` — a cache of objects of one size. The literal name is part of the type. */
+export interface KmemCache<Name extends string = string> {
+  readonly [cacheBrand]: Name;
+  /** The cache's name, as `/proc/slabinfo` shows it. */
+  readonly name: Name;
+  /** The object size asked for. */
+  readonly objectSize: number;
+}
+
+/** An object from cache `Name`: a linear-map address owned by a slab. */
+export type SlabObject<Name extends string = string> = VirtAddr<'slab'> & {
+  readonly [slabCacheKey]: `an object of kmem_cache "${Name}"`;
+};
+
+/** Options of {@link kmemCacheCreate}. */
+export interface KmemCacheOptions {
+  /** Object alignment in bytes, a power of two (default 8). `SLAB_HWCACHE_ALIGN` is 64. */
+  readonly align?: number;
+}
+
+/** Per-slab state: its free objects (a stack of indexes) and which are in use. */
+interface SlabState {
+  readonly cache: CacheImpl;
+  readonly free: Int32Array;
+  nfree: number;
+  readonly inuse: Uint8Array;
+  onPartial: boolean;
+}
+
+/** The runtime cache. */
+export class CacheImpl {
+  readonly #mem: MemoryImpl;
+  readonly id: number;
+  readonly name: string;
+  readonly objectSize: number;
+  /** The stride between objects (object size rounded up to the alignment). */
+  readonly size: number;
+  readonly order: number;
+  readonly objsPerSlab: number;
+  readonly kmalloc: boolean;
+  /** Slabs with at least one free object (heads), most recent last. */
+  readonly partial: number[] = [];
+  readonly slabs = new Map<number, SlabState>();
+  liveObjects = 0;
+  destroyed = false;
+  /** Allocation site of each live object, when page_owner is on. */
+  readonly sites: Map<number, Error> | null;
+
+  constructor(mem: MemoryImpl, id: number, name: string, objectSize: number, align: number, kmalloc: boolean) {
+    this.#mem = mem;
+    this.id = id;
+    this.name = name;
+    this.objectSize = objectSize;
+    this.size = Math.ceil(objectSize / align) * align;
+    this.order = calculateOrder(this.size);
+    this.objsPerSlab = Math.floor((PAGE_SIZE << this.order) / this.size);
+    this.kmalloc = kmalloc;
+    this.sites = mem.owners === null ? null : new Map();
+  }
+
+  static is(x: unknown): x is CacheImpl {
+    return typeof x === 'object' && x !== null && #mem in x;
+  }
+
+  get mem(): MemoryImpl {
+    return this.#mem;
+  }
+}
+
+/** Per machine: its caches, by id (the id is what a slab page's memmap row points to). */
+interface SlabRoot {
+  readonly caches: CacheImpl[];
+  readonly kmalloc: Map<number, CacheImpl>;
+}
+const roots = new WeakMap<MemoryImpl, SlabRoot>();
+
+export function slabRoot(mem: MemoryImpl): SlabRoot {
+  let r = roots.get(mem);
+  if (r === undefined) {
+    r = { caches: [], kmalloc: new Map() };
+    roots.set(mem, r);
+  }
+  return r;
+}
+
+/** `get_order(size)`: the smallest order whose block holds `size` bytes. */
+export function getOrder(size: number): number {
+  let order = 0;
+  while (PAGE_SIZE << order < size) order++;
+  return order;
+}
+
+/**
+ * `calculate_order()` (mm/slub.c, one CPU): the smallest order that holds at least
+ * `min_objects = 4 * (fls(nr_cpus) + 1) = 8` objects with at most 1/16 (then 1/8, 1/4) of the
+ * slab wasted, trying fewer objects before larger orders, up to `slub_max_order` = 3.
+ */
+export function calculateOrder(size: number): number {
+  const calc = (minObjects: number, maxOrder: number, fract: number): number => {
+    let order = Math.max(0, getOrder(minObjects * size));
+    for (; order <= maxOrder; order++) {
+      const slabSize = PAGE_SIZE << order;
+      if (slabSize % size <= slabSize / fract) break;
+    }
+    return order;
+  };
+  const maxOrder = PAGE_ALLOC_COSTLY_ORDER;
+  let minObjects = Math.min(8, Math.floor((PAGE_SIZE << maxOrder) / size));
+  while (minObjects > 1) {
+    for (let fraction = 16; fraction >= 4; fraction /= 2) {
+      const order = calc(minObjects, maxOrder, fraction);
+      if (order <= maxOrder) return order;
+    }
+    minObjects--;
+  }
+  const order = calc(1, maxOrder, 1);
+  if (order <= maxOrder) return order;
+  return Math.min(getOrder(size), MAX_PAGE_ORDER);
+}
+
+function paranoid(mem: MemoryImpl): void {
+  if (mem.paranoid) verifyMemoryImpl(mem);
+}
+
+/** Makes a cache (shared by kmem_cache_create and the kmalloc size classes). */
+export function createCache(mem: MemoryImpl, name: string, objectSize: number, align: number, kmalloc: boolean): CacheImpl {
+  const root = slabRoot(mem);
+  const c = new CacheImpl(mem, root.caches.length + 1, name, objectSize, align, kmalloc);
+  root.caches.push(c);
+  return c;
+}
+
+/**
+ * `kmem_cache_create(name, size, …)` — a cache of `objectSize`-byte objects. The literal `name`
+ * becomes part of the cache's type and of its objects' types.
+ *
+ * **Gotchas**: a name that is not a non-empty string, a size ≤ 0 or above 4 MiB, or an alignment
+ * that is not a power of two is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmemCacheCreate, kmemCacheAlloc, kmemCacheFree, kmemCacheDestroy, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const cache = kmemCacheCreate(mem, 'binder_buffer', 96);
+ * const obj = kmemCacheAlloc(mem, cache, GFP_KERNEL);
+ * if (obj) kmemCacheFree(cache, obj);
+ * kmemCacheDestroy(cache);
+ * ```
+ */
+export function kmemCacheCreate<const Name extends string>(
+  mem: Memory,
+  name: Name,
+  objectSize: number,
+  options: KmemCacheOptions = {},
+): KmemCache<Name> {
+  const fn = 'kmemCacheCreate';
+  const m = asMemory(mem, fn);
+  if (typeof name !== 'string' || name.length === 0 || name.length > 64) invalidArgument(fn, 'name must be a string of 1..64 characters', name);
+  if (typeof objectSize !== 'number' || !Number.isSafeInteger(objectSize) || objectSize <= 0 || objectSize > PAGE_SIZE << MAX_PAGE_ORDER) {
+    invalidArgument(fn, `objectSize must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER}`, objectSize);
+  }
+  if (typeof options !== 'object' || options === null) invalidArgument(fn, 'options must be an object', options);
+  const align = options.align ?? 8;
+  if (!Number.isSafeInteger(align) || align < 1 || align > PAGE_SIZE || (align & (align - 1)) !== 0) {
+    invalidArgument(fn, 'align must be a power of two up to PAGE_SIZE', options.align);
+  }
+  return createCache(m, name, objectSize, Math.max(8, align), false) as unknown as KmemCache<Name>;
+}
+
+/** A live cache argument, or throws. */
+export function liveCache(cache: unknown, fn: string): CacheImpl {
+  if (!CacheImpl.is(cache)) {
+    throw new MmError('FOREIGN_HANDLE', `BUG: ${fn}(): ${describeValue(cache)} is not a kmem_cache made by kmemCacheCreate()`);
+  }
+  if (cache.destroyed) {
+    throw new MmError('USE_AFTER_FREE', `BUG: KASAN: use-after-free in ${fn}(): kmem_cache "${cache.name}" was destroyed`);
+  }
+  return cache;
+}
+
+/** `slab_alloc_node()`: an object from a partial slab, or from a new slab. Returns the address or -1. */
+export function cacheAlloc(mem: MemoryImpl, c: CacheImpl, gfp: number): number {
+  mem.tick();
+  let head = c.partial.length > 0 ? c.partial[c.partial.length - 1]! : -1;
+  if (head < 0) {
+    // new_slab(): a frozen compound block of the cache's order.
+    head = mem.allocBlock(gfp | __GFP_COMP, c.order);
+    if (head < 0) return -1;
+    mem.prepBlock(head, c.order, (gfp & ~__GFP_ZERO) | __GFP_COMP, PageKind.Slab);
+    mem.map.u0[head] = c.id; // slab->slab_cache
+    mem.map.u1[head] = 0; // slab->inuse
+    const free = new Int32Array(c.objsPerSlab);
+    for (let i = 0; i < c.objsPerSlab; i++) free[i] = c.objsPerSlab - 1 - i; // lowest index first
+    c.slabs.set(head, { cache: c, free, nfree: c.objsPerSlab, inuse: new Uint8Array(c.objsPerSlab), onPartial: true });
+    c.partial.push(head);
+  }
+  const s = c.slabs.get(head)!;
+  const index = s.free[--s.nfree]!;
+  s.inuse[index] = 1;
+  mem.map.u1[head]!++;
+  if (s.nfree === 0) {
+    c.partial.pop();
+    s.onPartial = false;
+  }
+  c.liveObjects++;
+  const addr = mem.linearBase + head * PAGE_SIZE + index * c.size;
+  if (gfp & __GFP_ZERO || mem.initOnAlloc) zeroObject(mem, addr - mem.linearBase, c.objectSize);
+  c.sites?.set(addr, captureSite());
+  paranoid(mem);
+  return addr;
+}
+
+function zeroObject(mem: MemoryImpl, off: number, size: number): void {
+  if (mem.contents.size === 0) return;
+  for (let done = 0; done < size; ) {
+    const pfn = Math.floor((off + done) / PAGE_SIZE);
+    const inPage = (off + done) % PAGE_SIZE;
+    const n = Math.min(PAGE_SIZE - inPage, size - done);
+    mem.contents.get(pfn)?.fill(0, inPage, inPage + n);
+    done += n;
+  }
+}
+
+/** Where an address lands in a slab: the slab head, its state and the object index, or throws. */
+export function slabObjectAt(mem: MemoryImpl, head: number, addr: number, fn: string, exact: boolean): { s: SlabState; index: number } {
+  const c = slabRoot(mem).caches[mem.map.u0[head]! - 1];
+  const s = c?.slabs.get(head);
+  if (c === undefined || s === undefined) throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): no slab at pfn:${hexPfn(head)}`);
+  const off = addr - mem.linearBase - head * PAGE_SIZE;
+  const index = Math.floor(off / c.size);
+  if (index >= c.objsPerSlab || (exact && off % c.size !== 0)) {
+    const msg = `BUG: ${fn}(0x${addr.toString(16)}): not the start of an object in kmem_cache "${c.name}" (objects are ${c.size} bytes)`;
+    mem.logOnly(msg);
+    throw new MmError('BAD_ADDRESS', msg, head);
+  }
+  if (s.inuse[index] === 0) {
+    const msg = exact
+      ? `BUG: double free: ${fn}(0x${addr.toString(16)}): the object in kmem_cache "${c.name}" is already free`
+      : `BUG: KASAN: use-after-free in ${fn}(): 0x${addr.toString(16)} is a free object of kmem_cache "${c.name}"`;
+    mem.logOnly(msg);
+    throw new MmError(exact ? 'DOUBLE_FREE' : 'USE_AFTER_FREE', msg, head);
+  }
+  return { s, index };
+}
+
+/** `slab_free()`: gives the object back; an empty slab goes back to the page allocator. */
+export function cacheFree(mem: MemoryImpl, head: number, s: SlabState, index: number): void {
+  const c = s.cache;
+  mem.tick();
+  s.inuse[index] = 0;
+  s.free[s.nfree++] = index;
+  mem.map.u1[head]!--;
+  c.liveObjects--;
+  c.sites?.delete(mem.linearBase + head * PAGE_SIZE + index * c.size);
+  if (s.nfree === c.objsPerSlab) {
+    // discard_slab(): the slab is empty.
+    if (s.onPartial) c.partial.splice(c.partial.lastIndexOf(head), 1);
+    c.slabs.delete(head);
+    mem.releaseBlock(head, c.order);
+  } else if (!s.onPartial) {
+    s.onPartial = true;
+    c.partial.push(head);
+  }
+  paranoid(mem);
+}
+
+/** Resolves a linear address to its slab (head), or throws BAD_ADDRESS if it is not in a slab. */
+export function slabHeadOf(mem: MemoryImpl, addr: number, fn: string): number {
+  const pfn = Math.floor((addr - mem.linearBase) / PAGE_SIZE);
+  const head = mem.blockHead(pfn);
+  return head >= 0 && mem.map.kind[head] === PageKind.Slab ? head : -1;
+}
+
+/**
+ * `kmem_cache_alloc(cache, gfp)` — an object from the cache, or `null`.
+ *
+ * **Gotchas**: a destroyed cache is `USE_AFTER_FREE`; a sleeping GFP value in atomic context is a
+ * compile error (`SLEEP_IN_ATOMIC`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmemCacheCreate, kmemCacheAlloc, kmemCacheFree, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const cache = kmemCacheCreate(mem, 'dentry', 192);
+ * const d = kmemCacheAlloc(mem, cache, GFP_KERNEL);
+ * if (d) kmemCacheFree(cache, d);
+ * ```
+ */
+export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G extends number>(
+  ctx: Ctx,
+  cache: KmemCache<Name>,
+  gfp: GfpArg<Ctx, G>,
+): SlabObject<Name> | null {
+  const fn = 'kmemCacheAlloc';
+  const g = checkGfp(gfp, fn);
+  const mem = contextMemory(ctx, g, fn);
+  const c = liveCache(cache, fn);
+  if (c.mem !== mem) {
+    throw new MmError('FOREIGN_HANDLE', `BUG: ${fn}(): kmem_cache "${c.name}" belongs to ${c.mem.describe()}, not to ${mem.describe()}`);
+  }
+  const addr = cacheAlloc(mem, c, g);
+  return addr < 0 ? null : (addr as SlabObject<Name>);
+}
+
+/**
+ * `kmem_cache_free(cache, obj)` — gives an object back to its cache; consumes it. When a slab
+ * becomes empty, its pages go back to the page allocator.
+ *
+ * **Gotchas**: an object of another cache is a compile error and `WRONG_CACHE`; freeing it twice
+ * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmemCacheCreate, kmemCacheAlloc, kmemCacheFree, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const cache = kmemCacheCreate(mem, 'inode', 600);
+ * const i = kmemCacheAlloc(mem, cache, GFP_KERNEL)!;
+ * kmemCacheFree(cache, i);
+ * ```
+ */
+export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & Live>(
+  cache: KmemCache<Name>,
+  obj: O,
+): asserts obj is O & Consumed {
+  const fn = 'kmemCacheFree';
+  const c = liveCache(cache, fn);
+  const mem = c.mem;
+  if (typeof obj !== 'number' || !Number.isSafeInteger(obj)) invalidArgument(fn, 'obj must be an object address', obj);
+  const inMem = MemoryImpl.forLinearAddress(obj) === mem;
+  const head = inMem ? slabHeadOf(mem, obj, fn) : -1;
+  if (head < 0 && inMem) {
+    // The slab was discarded when its last object was freed: the memory is free now.
+    const block = mem.blockHead(Math.floor((obj - mem.linearBase) / PAGE_SIZE));
+    const kind = block < 0 ? PageKind.None : mem.map.kind[block]!;
+    if (block < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) {
+      const msg = `BUG: double free: ${fn}(0x${obj.toString(16)}): the object's slab is already free`;
+      mem.logOnly(msg);
+      throw new MmError('DOUBLE_FREE', msg);
+    }
+  }
+  if (head < 0) {
+    const msg = `BUG: ${fn}(0x${obj.toString(16)}): not an object of any slab cache of ${mem.describe()}`;
+    mem.logOnly(msg);
+    throw new MmError('BAD_ADDRESS', msg);
+  }
+  const owner = slabRoot(mem).caches[mem.map.u0[head]! - 1]!;
+  if (owner !== c) {
+    const msg = `BUG: ${fn}(): wrong cache: 0x${obj.toString(16)} belongs to kmem_cache "${owner.name}", not "${c.name}" (cache_from_obj)`;
+    mem.logOnly(msg);
+    throw new MmError('WRONG_CACHE', msg, head);
+  }
+  const { s, index } = slabObjectAt(mem, head, obj, fn, true);
+  cacheFree(mem, head, s, index);
+}
+
+/**
+ * `kmem_cache_destroy(cache)` — destroys an empty cache.
+ *
+ * **Gotchas**: objects still allocated: `CACHE_NOT_EMPTY`, naming each (with its allocation site
+ * when page_owner is on), and the cache stays usable. A destroyed cache is `USE_AFTER_FREE`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmemCacheCreate, kmemCacheDestroy } from 'memdesc';
+ * const cache = kmemCacheCreate(createMemory(), 'scratch', 64);
+ * kmemCacheDestroy(cache);
+ * ```
+ */
+export function kmemCacheDestroy<Name extends string>(cache: KmemCache<Name>): void {
+  const fn = 'kmemCacheDestroy';
+  const c = liveCache(cache, fn);
+  if (c.kmalloc) invalidArgument(fn, 'the kmalloc caches cannot be destroyed', c.name);
+  const mem = c.mem;
+  if (c.liveObjects > 0) {
+    const objects: string[] = [];
+    for (const [head, s] of c.slabs) {
+      for (let i = 0; i < c.objsPerSlab && objects.length < 10; i++) {
+        if (s.inuse[i] === 0) continue;
+        const addr = mem.linearBase + head * PAGE_SIZE + i * c.size;
+        const site = c.sites?.get(addr);
+        objects.push(`Object 0x${addr.toString(16)} @offset=${i * c.size}` + (site ? `\n  allocated at:\n${formatSite(site, '    ')}` : ''));
+      }
+    }
+    const msg =
+      `BUG ${c.name}: Objects remaining in ${c.name} on __kmem_cache_shutdown(): ${c.liveObjects} object(s) still allocated\n` +
+      objects.join('\n');
+    mem.logOnly(msg);
+    throw new MmError('CACHE_NOT_EMPTY', msg);
+  }
+  c.destroyed = true;
+}
+
+/** The span of a slab object for readRaw/writeRaw: from the address to the object's end. */
+setSlabSpanResolver((mem: MemoryImpl, head: number, addr: number, fn: string): Span => {
+  const { s, index } = slabObjectAt(mem, head, addr, fn, false);
+  const objStart = mem.linearBase + head * PAGE_SIZE + index * s.cache.size;
+  return {
+    mem,
+    pages: null,
+    pfn: head,
+    start: addr - mem.linearBase - head * PAGE_SIZE,
+    size: objStart + s.cache.objectSize - addr,
+    folio: -1,
+    locked: false,
+  };
+});

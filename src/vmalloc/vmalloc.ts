@@ -1,0 +1,275 @@
+/**
+ * vmalloc (mm/vmalloc.c): virtually contiguous memory built from physically scattered order-0
+ * pages, in its own address range (`VMALLOC_START` …). The area owns its pages; they have no
+ * refcount of their own. `vmallocToPage` hands out borrows and takes no reference.
+ *
+ * vmalloc addresses are never reused within a process, so any access through the address of a
+ * freed area is recognised as a use after free.
+ *
+ * @module
+ */
+import { MmError, invalidArgument } from '../debug/mm-error.js';
+import { verifyMemoryImpl } from '../debug/verify.js';
+import { PAGE_SIZE } from '../page-alloc/constants.js';
+import { setVmallocSpanResolver, type Span } from '../page-alloc/contents.js';
+import { GFP_KERNEL, __GFP_NOWARN } from '../page-alloc/gfp.js';
+import { PageHandle, Role } from '../page-alloc/handle.js';
+import { PageKind } from '../page-alloc/memmap.js';
+import type { MemoryImpl } from '../page-alloc/memory.js';
+import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
+import { contextMemory } from '../sync/spinlock.js';
+import { VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
+import type { GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { MsgConsumed, MsgNotAnAddress, MsgVmallocToPageLinear } from '../types/messages.js';
+import type { AnyConsumed, Borrowed, Consumed, Live } from '../types/ownership.js';
+import type { Page } from '../types/page.js';
+
+declare const areaKey: unique symbol;
+
+/** What `vmalloc()` returns: the start address of a vmalloc area (`struct vm_struct`). */
+export type VmallocArea = VmallocAddr & { readonly [areaKey]: 'a vmalloc area: free it with vfree()' };
+
+/** Why vmalloc refuses a context: it may sleep. */
+export type MsgVmallocAtomic = 'vmalloc() may sleep (it allocates page tables and takes vmap_area_lock): not under a spinlock';
+
+/** The context argument of `vmalloc`: process context only. */
+export type VmallocCtx<Ctx> = [Ctx] extends [ProcessContextMark] ? Ctx : MsgVmallocAtomic;
+
+/** The `addr` argument of `vmallocToPage`: a live vmalloc address, or the reason it is refused. */
+export type VmallocToPageArg<A extends number> = AnyConsumed<A> extends true
+  ? MsgConsumed
+  : [A] extends [VirtAddr]
+    ? MsgVmallocToPageLinear
+    : [A] extends [VmallocAddr]
+      ? A
+      : MsgNotAnAddress;
+
+/** One vmalloc area (`struct vm_struct`). */
+interface Area {
+  readonly mem: MemoryImpl;
+  readonly start: number;
+  readonly size: number;
+  readonly pages: Int32Array;
+  readonly gens: Uint32Array;
+  freed: boolean;
+}
+
+/* The vmalloc address space of the process: areas in address order (allocation is a bump). */
+const areaStarts: number[] = [];
+const areaList: Area[] = [];
+let nextVaddr = VMALLOC_START;
+let freedSinceCompaction = 0;
+
+function findArea(addr: number): Area | undefined {
+  let lo = 0;
+  let hi = areaStarts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (areaStarts[mid]! <= addr) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  const a = hi >= 0 ? areaList[hi] : undefined;
+  // The area plus its guard page.
+  return a !== undefined && addr < a.start + a.pages.length * PAGE_SIZE + PAGE_SIZE ? a : undefined;
+}
+
+/** Keeps the list of freed areas bounded: the newest 4096 stay recognisable as freed. */
+function compact(): void {
+  if (++freedSinceCompaction < 4096) return;
+  freedSinceCompaction = 0;
+  let freedSeen = 0;
+  for (let i = areaList.length - 1; i >= 0; i--) {
+    if (areaList[i]!.freed && ++freedSeen > 4096) {
+      areaList.splice(i, 1);
+      areaStarts.splice(i, 1);
+    }
+  }
+}
+
+function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
+  if (typeof addr !== 'number' || !Number.isSafeInteger(addr)) invalidArgument(fn, 'expected a vmalloc address', addr);
+  const a = findArea(addr);
+  if (a === undefined) {
+    throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): not a vmalloc address of any live or recently freed area`);
+  }
+  if (a.freed) {
+    const msg = freeing
+      ? `BUG: double free: ${fn}(0x${addr.toString(16)}): this vmalloc area was already freed`
+      : `BUG: KASAN: use-after-free in ${fn}(): 0x${addr.toString(16)} is in a vmalloc area that was freed`;
+    a.mem.logOnly(msg);
+    throw new MmError(freeing ? 'DOUBLE_FREE' : 'USE_AFTER_FREE', msg);
+  }
+  return a;
+}
+
+/**
+ * `vmalloc(size)` — `size` bytes of virtually contiguous memory, from order-0 pages that need not
+ * be contiguous. Returns the area's address.
+ *
+ * **Gotchas**: may sleep, so atomic context is a compile error and `SLEEP_IN_ATOMIC`; `null` when
+ * pages run out (the pages taken so far are given back); a size that is not a positive integer is
+ * `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vfree, writeRaw } from 'memdesc';
+ * const mem = createMemory();
+ * const area = vmalloc(mem, 16 * 4096);
+ * if (area) {
+ *   writeRaw(area, new Uint8Array([1, 2, 3]), 40000);
+ *   vfree(area);
+ * }
+ * ```
+ * @see vfree
+ */
+export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_KERNEL>(
+  ctx: VmallocCtx<Ctx>,
+  size: number,
+  gfp?: GfpArg<Ctx, G>,
+): VmallocArea | null {
+  const fn = 'vmalloc';
+  const g = checkGfp(gfp ?? GFP_KERNEL, fn);
+  const mem = contextMemory(ctx, g, fn);
+  if (mem.atomicDepth > 0) {
+    const msg = `BUG: sleeping function called from invalid context: vmalloc() under a spinlock`;
+    mem.logOnly(msg);
+    throw new MmError('SLEEP_IN_ATOMIC', msg);
+  }
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size <= 0) invalidArgument(fn, 'size must be a positive integer', size);
+  const nr = Math.ceil(size / PAGE_SIZE);
+  if (nr > mem.nrPages) {
+    if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, exceeds total pages, mode:0x${g.toString(16)}`);
+    return null;
+  }
+  const pages = new Int32Array(nr);
+  const gens = new Uint32Array(nr);
+  mem.tick();
+  for (let i = 0; i < nr; i++) {
+    const pfn = mem.allocBlock(g, 0);
+    if (pfn < 0) {
+      // __vmalloc_area_node() failed part-way: give back what it got.
+      for (let j = 0; j < i; j++) mem.releaseBlock(pages[j]!, 0);
+      if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, failed to allocate pages, mode:0x${g.toString(16)}`);
+      return null;
+    }
+    mem.prepBlock(pfn, 0, g, PageKind.Vmalloc);
+    pages[i] = pfn;
+    gens[i] = mem.map.gen[pfn]!;
+  }
+  const start = nextVaddr;
+  nextVaddr += (nr + 1) * PAGE_SIZE; // one guard page after each area, as get_vm_area() leaves
+  areaStarts.push(start);
+  areaList.push({ mem, start, size, pages, gens, freed: false });
+  if (mem.paranoid) verifyMemoryImpl(mem);
+  return start as VmallocArea;
+}
+
+/**
+ * `vfree(addr)` — frees a vmalloc area and every page in it; consumes it.
+ *
+ * **Gotchas**: a second `vfree` is a compile error and `DOUBLE_FREE`; an address that is not an
+ * area's start is `BAD_ADDRESS`; a page still mapped by `withPageMapped` is `BAD_PAGE_STATE` and
+ * nothing is freed.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vfree } from 'memdesc';
+ * const area = vmalloc(createMemory(), 8192)!;
+ * vfree(area);
+ * ```
+ */
+export function vfree<A extends VmallocArea & Live>(area: A): asserts area is A & Consumed {
+  vfreeImpl(area, 'vfree');
+}
+
+function vfreeImpl(area: unknown, fn: string): void {
+  const a = liveArea(area, fn, true);
+  if (a.start !== area) {
+    throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${(area as number).toString(16)}): not the start of a vmalloc area (it starts at 0x${a.start.toString(16)})`);
+  }
+  const mem = a.mem;
+  for (const pfn of a.pages) {
+    const bad = badFreeReason(mem, pfn);
+    if (bad !== null) throw mem.badPage(pfn, bad);
+  }
+  a.freed = true;
+  mem.tick();
+  for (const pfn of a.pages) mem.releaseBlock(pfn, 0);
+  compact();
+  if (mem.paranoid) verifyMemoryImpl(mem);
+}
+
+/**
+ * `vmalloc_to_page(addr)` — the page behind a vmalloc address, as a borrow. Takes no reference:
+ * the area owns the page, and `getPage` refuses it.
+ *
+ * **Gotchas**: a linear-map address is a compile error and `BAD_ADDRESS` (use `virtToPage`); an
+ * address of a freed area is `USE_AFTER_FREE`; the guard page after an area is `BAD_ADDRESS`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vmallocToPage, pageToPfn, vfree } from 'memdesc';
+ * const area = vmalloc(createMemory(), 4 * 4096)!;
+ * console.log(pageToPfn(vmallocToPage(area)));
+ * vfree(area);
+ * ```
+ */
+export function vmallocToPage<A extends number>(addr: VmallocToPageArg<A>): Borrowed<Page<0, 'vmalloc'>> {
+  const fn = 'vmallocToPage';
+  if (typeof addr === 'number' && addr < VMALLOC_START) {
+    throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): a linear-map address, not a vmalloc one (use virtToPage())`);
+  }
+  const a = liveArea(addr, fn, false);
+  const index = Math.floor(((addr as number) - a.start) / PAGE_SIZE);
+  if (index >= a.pages.length) {
+    throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): in the guard page after the area at 0x${a.start.toString(16)}`);
+  }
+  return borrowOf(a, index) as unknown as Borrowed<Page<0, 'vmalloc'>>;
+}
+
+function borrowOf(a: Area, index: number): PageHandle {
+  const pfn = a.pages[index]!;
+  return new PageHandle(a.mem, pfn, pfn, a.gens[index]!, 0, Role.Borrowed);
+}
+
+/**
+ * Rust's `AsPageIter` for a vmalloc area: its pages, in address order, as borrows.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vmallocPageIter, pageToPfn, vfree } from 'memdesc';
+ * const area = vmalloc(createMemory(), 3 * 4096)!;
+ * for (const page of vmallocPageIter(area)) console.log(pageToPfn(page));
+ * vfree(area);
+ * ```
+ */
+export function* vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
+  const a = liveArea(area, 'vmallocPageIter', false);
+  for (let i = 0; i < a.pages.length; i++) {
+    if (a.freed) throw liveArea(area, 'vmallocPageIter', false); // freed while iterating
+    yield borrowOf(a, i) as unknown as Borrowed<Page<0, 'vmalloc'>>;
+  }
+}
+
+/**
+ * The size in bytes a vmalloc area was asked for (`get_vm_area_size()` minus the guard page,
+ * before rounding).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vmallocSize, vfree } from 'memdesc';
+ * const area = vmalloc(createMemory(), 5000)!;
+ * console.log(vmallocSize(area)); // 5000
+ * vfree(area);
+ * ```
+ */
+export function vmallocSize(area: VmallocArea & Live): number {
+  return liveArea(area, 'vmallocSize', false).size;
+}
+
+setVmallocSpanResolver((addr: number, fn: string): Span => {
+  const a = liveArea(addr, fn, false);
+  const off = addr - a.start;
+  if (off >= a.size) throw new MmError('OUT_OF_BOUNDS', `BUG: ${fn}(0x${addr.toString(16)}): beyond the ${a.size}-byte vmalloc area`);
+  return { mem: a.mem, pages: a.pages, pfn: a.pages[0]!, start: off, size: a.size - off, folio: -1, locked: false };
+});
