@@ -143,6 +143,7 @@ export type {
   Consumed,
   Live,
   MaybeConsumed,
+  AnyConsumed,
   Ownable,
   RefCounted,
   AlwaysRefCounted,

@@ -92,12 +92,15 @@ export type CapsOf<S extends MemdescSpec> = {
 /** A memdesc with no lifecycle at all. */
 export type MsgNoLifecycle = 'defineMemdesc(): a memdesc needs a lifecycle: ownable, refcounted, alwaysRefCounted, or ownable + refcounted';
 
-/** The spec argument of `defineMemdesc`: the spec, or why its capability set is refused. */
+/**
+ * The check on `defineMemdesc`'s spec: `unknown` (no constraint) for a consistent capability set,
+ * else the sentence that refuses it (the parameter becomes `spec & sentence`, which no object is).
+ */
 export type SpecArg<S extends MemdescSpec> = S extends { readonly ownable: true; readonly alwaysRefCounted: true }
   ? MsgOwnableAlwaysRefCounted
   : CapsOf<S> extends { readonly ownable: false; readonly refcounted: false }
     ? MsgNoLifecycle
-    : S;
+    : unknown;
 
 type SpecOrder<S extends MemdescSpec> = S['order'] extends number ? S['order'] : 0;
 
@@ -172,7 +175,7 @@ const descs: DescImpl[] = [];
  * const Shared = defineMemdesc({ name: 'shared_buf', ownable: true, refcounted: true }); // OwnableRefCounted
  * ```
  */
-export function defineMemdesc<const S extends MemdescSpec>(spec: SpecArg<S>): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
+export function defineMemdesc<const S extends MemdescSpec>(spec: S & SpecArg<S>): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
   const fn = 'defineMemdesc';
   const s = spec as unknown as MemdescSpec;
   if (typeof s !== 'object' || s === null) invalidArgument(fn, 'spec must be an object', s);

@@ -196,7 +196,7 @@ export function freePages<P extends Owned<Page> & Live, O extends number>(
   page: P,
   order: FreeOrderArg<P, O>,
 ): asserts page is P & Consumed;
-export function freePages(page: Owned<Page> & Live, order: number): void {
+export function freePages(page: Owned<Page>, order: number): void {
   freeOwned(page, order, 'freePages');
 }
 

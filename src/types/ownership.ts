@@ -92,7 +92,7 @@ declare const capOwnable: unique symbol;
 declare const capRefCounted: unique symbol;
 declare const capAlways: unique symbol;
 declare const capOwnableRc: unique symbol;
-declare const capUniqueness: unique symbol;
+declare const Ownable_and_AlwaysRefCounted_exclude_each_other: unique symbol;
 
 /**
  * `Ownable` — can have a unique owner (`Owned<T>`). Rust-for-Linux: `trait Ownable`.
@@ -100,7 +100,7 @@ declare const capUniqueness: unique symbol;
 export interface Ownable {
   readonly [capOwnable]: true;
   /** Ownable and AlwaysRefCounted exclude each other: see {@link MsgOwnableAlwaysRefCounted}. */
-  readonly [capUniqueness]: 'Ownable: an Owned<T> is the only handle to it';
+  readonly [Ownable_and_AlwaysRefCounted_exclude_each_other]: 'Ownable: an Owned<T> is the only handle to it';
 }
 
 /** `RefCounted` — has a reference count; `ARef<T>` holds one reference. */
@@ -111,11 +111,11 @@ export interface RefCounted {
 /**
  * `AlwaysRefCounted` — a counted reference may be taken from any borrow (folios). Rust-for-Linux:
  * `unsafe trait AlwaysRefCounted`. Declaring a type that extends both this and {@link Ownable} is a
- * compile error where the type is defined (the two `[capUniqueness]` sentences conflict).
+ * compile error where the type is defined (the two `[Ownable_and_AlwaysRefCounted_exclude_each_other]` sentences conflict).
  */
 export interface AlwaysRefCounted extends RefCounted {
   readonly [capAlways]: true;
-  readonly [capUniqueness]: 'AlwaysRefCounted: a reference may be taken from any borrow, so no handle is ever unique';
+  readonly [Ownable_and_AlwaysRefCounted_exclude_each_other]: 'AlwaysRefCounted: a reference may be taken from any borrow, so no handle is ever unique';
 }
 
 /**
