@@ -14,18 +14,22 @@ export type MsgWrongFreeOrder<Allocated extends number> =
 /** A sleeping GFP value inside a spinlock. */
 export type MsgSleepInAtomic =
   'sleeping GFP in atomic context: under a spinlock use GFP_ATOMIC or GFP_NOWAIT (combine flags with gfp(...) so the type keeps the may-sleep bit)';
-/** `get_page()` on a page that is not known to belong to a folio. */
-export type MsgGetPage<Owner extends string> = Owner extends 'slab'
+/** `get_page()` on a page that is not known to belong to a folio (one sentence per owner). */
+export type MsgGetPage<Owner extends string> = [Owner] extends ['slab']
   ? "get_page(): a slab page has no refcount; take a reference on the object's owner instead"
-  : Owner extends 'vmalloc'
-    ? 'get_page(): a vmalloc page belongs to its vmalloc area, which has no per-page refcount; keep the area alive instead'
-    : Owner extends 'bare'
-      ? 'get_page(): an alloc_pages() block is owned, not counted; it has no refcount to take'
-      : Owner extends 'pgtable'
-        ? 'get_page(): a page-table page (ptdesc) is not a folio and cannot be counted from a borrow'
-        : Owner extends 'misc'
-          ? 'get_page(): a large kmalloc or driver page has no refcount (frozen); only folio pages can be counted'
-          : "get_page(): this page's owner is unknown; only a page known to belong to a folio can be counted";
+  : [Owner] extends ['slab' | 'misc']
+    ? 'get_page(): kmalloc memory (a slab or a large-kmalloc block) has no refcount; take a reference on its owner instead'
+    : [Owner] extends ['vmalloc']
+      ? 'get_page(): a vmalloc page belongs to its vmalloc area, which has no per-page refcount; keep the area alive instead'
+      : [Owner] extends ['bare']
+        ? 'get_page(): an alloc_pages() block is owned, not counted; it has no refcount to take'
+        : [Owner] extends ['pgtable']
+          ? 'get_page(): a page-table page (ptdesc) is not a folio and cannot be counted from a borrow'
+          : [Owner] extends ['misc']
+            ? 'get_page(): a large kmalloc or driver page has no refcount (frozen); only folio pages can be counted'
+            : [Owner] extends ['custom']
+              ? "get_page(): this page belongs to a driver's own memdesc; count the memdesc (memdescGet), not the page"
+              : "get_page(): this page's owner is unknown; only a page known to belong to a folio can be counted";
 /** `virt_to_page()` on a vmalloc address. */
 export type MsgVirtToPageVmalloc = 'virt_to_page(): a vmalloc address is not in the linear map; use vmallocToPage()';
 /** `vmalloc_to_page()` on a linear-map address. */
