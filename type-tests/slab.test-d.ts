@@ -62,3 +62,11 @@ withSpinLock(spinLockInit(mem), (ctx) => {
   const q = kmalloc(ctx, 64, GFP_ATOMIC);
   if (q) kfree(q);
 });
+
+// kmem_cache_destroy() consumes the cache.
+export function destroyConsumes(): void {
+  const scratch = kmemCacheCreate(mem, 'scratch', 64);
+  kmemCacheDestroy(scratch);
+  expectError(kmemCacheAlloc(mem, scratch, GFP_KERNEL));
+  expectError(kmemCacheDestroy(scratch));
+}

@@ -258,7 +258,9 @@ export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset:
  * callback reads as empty and cannot corrupt the page.
  *
  * **Gotchas**: freeing the page inside `fn` is `BAD_PAGE_STATE` (it is still mapped); mappings
- * nest at most 16 deep (`KM_MAX_IDX`). An async `fn` gets a view that dies at its first `await`.
+ * nest at most 16 deep (`KM_MAX_IDX`). A folio page mapped without the folio lock is read-only:
+ * a write through the view is discarded and reported as `BAD_PAGE_STATE`. An async `fn` gets a
+ * view that dies at its first `await`.
  *
  * @example
  * ```ts
@@ -283,17 +285,29 @@ export function withPageMapped<R>(page: Page & Live, fn: (view: Uint8Array) => R
   const view = new Uint8Array(buf);
   const stored = mem.contents.get(pfn);
   if (stored !== undefined) view.set(stored);
+  // A folio is written only under its lock: without it, the mapping is read-only in effect.
+  const readOnly = mem.map.kind[head] === PageKind.Folio && H.role(h) !== Role.Locked && (flags[head]! & PageFlag.Locked) === 0;
+  const original = readOnly ? view.slice() : null;
   flags[head] = flags[head]! + KMAP_ONE;
+  let written = false;
   try {
     return fn(view);
   } finally {
     flags[head] = flags[head]! - KMAP_ONE;
     // kunmap_local(): the page keeps what was written; the view's buffer is detached.
-    if (mem.map.gen[head] === H.gen(h)) {
+    if (original !== null) {
+      written = view.some((x, i) => x !== original[i]);
+    } else if (mem.map.gen[head] === H.gen(h)) {
       if (stored !== undefined) stored.set(view);
       else if (view.some((x) => x !== 0)) backing(mem, pfn).set(view);
     }
     structuredClone(buf, { transfer: [buf] });
+    if (written) {
+      const msg = `BUG: withPageMapped(): write to folio pfn:${hexPfn(head)} without the folio lock; the write was discarded (folioLock() it first)`;
+      mem.logOnly(msg);
+      // eslint-disable-next-line no-unsafe-finally
+      throw new MmError('BAD_PAGE_STATE', msg, head);
+    }
   }
 }
 

@@ -170,6 +170,8 @@ export class MemoryImpl {
   readonly paranoid: boolean;
   /** Pages in live allocations, by memdesc kind (index: PageKind). */
   readonly allocatedByKind = new Float64Array(16);
+  /** Live folios by order (`/proc/meminfo`-style statistics per memdesc). */
+  readonly foliosByOrder = new Float64Array(NR_PAGE_ORDERS);
   /** Live allocation count. */
   liveAllocations = 0;
   /** The kernel log ring. */
@@ -559,6 +561,7 @@ export class MemoryImpl {
     }
     const n = 1 << order;
     this.allocatedByKind[kind]! += n;
+    if (kind === PageKind.Folio) this.foliosByOrder[order]!++;
     this.liveAllocations++;
     const vm = this.vm;
     vm[VM_PGALLOC]! += n;
@@ -587,6 +590,7 @@ export class MemoryImpl {
     m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
     const n = 1 << order;
     this.allocatedByKind[kind]! -= n;
+    if (kind === PageKind.Folio) this.foliosByOrder[order]!--;
     this.liveAllocations--;
     const vm = this.vm;
     vm[VM_PGFREE]! += n;

@@ -68,6 +68,8 @@ export interface MemStats {
     readonly misc: number;
     readonly custom: number;
   };
+  /** Live folios by order (index = order). */
+  readonly foliosByOrder: readonly number[];
   /** Bytes of memmap metadata per page (16; the kernel's `struct page` is 64). */
   readonly metadataBytesPerPage: number;
   /** Pages whose contents have been materialised (written with non-zero bytes). */
@@ -107,6 +109,7 @@ export function memStats(mem: Memory): MemStats {
       misc: k[PageKind.Misc]!,
       custom: k[PageKind.Custom]!,
     },
+    foliosByOrder: Array.from(m.foliosByOrder),
     metadataBytesPerPage: MEMMAP_BYTES_PER_PAGE,
     backedPages: m.contents.size,
     minFreeKbytes: m.minFreeKbytes,
@@ -127,7 +130,9 @@ export function memStats(mem: Memory): MemStats {
 }
 
 /**
- * `/proc/meminfo` — the first lines, in the kernel's format (`MemTotal:  262144 kB`).
+ * `/proc/meminfo` — per-memdesc lines in the kernel's format (`MemTotal:  262144 kB`): free memory,
+ * `Slab`, `PageTables`, `VmallocUsed`, folios (with a count per order), bare `alloc_pages()`
+ * blocks, large kmalloc blocks and user-defined memdescs.
  *
  * @example
  * ```ts
@@ -139,6 +144,10 @@ export function meminfo(mem: Memory): string {
   const s = memStats(mem);
   const kb = (pages: number) => `${String((pages * PAGE_SIZE) / 1024).padStart(8)} kB`;
   const line = (name: string, pages: number) => `${(name + ':').padEnd(16)}${kb(pages)}\n`;
+  let folios = '';
+  s.foliosByOrder.forEach((count, order) => {
+    if (count > 0) folios += `${`  order ${order}:`.padEnd(16)}${String(count).padStart(8)} folios\n`;
+  });
   return (
     line('MemTotal', s.totalPages) +
     line('MemFree', s.freePages + s.pcpPages) +
@@ -146,8 +155,10 @@ export function meminfo(mem: Memory): string {
     line('PageTables', s.byKind.pgtable) +
     line('VmallocUsed', s.byKind.vmalloc) +
     line('Folios', s.byKind.folio) +
+    folios +
     line('BarePages', s.byKind.bare) +
-    line('MiscPages', s.byKind.misc + s.byKind.custom)
+    line('KmallocLarge', s.byKind.misc) +
+    line('Memdescs', s.byKind.custom)
   );
 }
 

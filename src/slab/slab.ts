@@ -316,7 +316,7 @@ export function slabHeadOf(mem: MemoryImpl, addr: number, fn: string): number {
  */
 export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G extends number>(
   ctx: Ctx,
-  cache: KmemCache<Name>,
+  cache: KmemCache<Name> & Live,
   gfp: GfpArg<Ctx, G>,
 ): SlabObject<Name> | null {
   const fn = 'kmemCacheAlloc';
@@ -347,7 +347,7 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * ```
  */
 export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & Live>(
-  cache: KmemCache<Name>,
+  cache: KmemCache<Name> & Live,
   obj: O,
 ): asserts obj is O & Consumed {
   const fn = 'kmemCacheFree';
@@ -385,7 +385,8 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
  * `kmem_cache_destroy(cache)` — destroys an empty cache.
  *
  * **Gotchas**: objects still allocated: `CACHE_NOT_EMPTY`, naming each (with its allocation site
- * when page_owner is on), and the cache stays usable. A destroyed cache is `USE_AFTER_FREE`.
+ * when page_owner is on), and the cache stays usable. Destroying consumes the cache: a later use is
+ * a compile error, and `USE_AFTER_FREE` at run time.
  *
  * @example
  * ```ts
@@ -394,7 +395,7 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
  * kmemCacheDestroy(cache);
  * ```
  */
-export function kmemCacheDestroy<Name extends string>(cache: KmemCache<Name>): void {
+export function kmemCacheDestroy<C extends KmemCache & Live>(cache: C): asserts cache is C & Consumed {
   const fn = 'kmemCacheDestroy';
   const c = liveCache(cache, fn);
   if (c.kmalloc) invalidArgument(fn, 'the kmalloc caches cannot be destroyed', c.name);
