@@ -109,6 +109,7 @@ export {
   type MemdescSpec,
   type MemdescCaps,
   type MemdescReleaseInfo,
+  type MemdescRelease,
   type CapabilityMarkers,
   type CapsOf,
   type SpecArg,

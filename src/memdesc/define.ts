@@ -78,15 +78,29 @@ export interface MemdescSpec {
   readonly alwaysRefCounted?: boolean;
   /** The order of each instance's block (default 0). */
   readonly order?: number;
-  /** Called when an instance's lifetime ends, before its pages go back to the page allocator. */
-  readonly release?: (info: MemdescReleaseInfo) => void;
 }
+
+/**
+ * Called when an instance's lifetime ends, before its pages go back to the page allocator. (A
+ * separate argument of `defineMemdesc`, not a spec field: a callback inside the spec would stop
+ * TypeScript from inferring the spec's literal types.)
+ */
+export type MemdescRelease = (info: MemdescReleaseInfo) => void;
+
+/** A spec flag as a type: `true`, `false` (or left out), or `boolean` when not known at compile time. */
+type Flag<S, K extends 'ownable' | 'refcounted' | 'alwaysRefCounted'> = K extends keyof S
+  ? [S[K]] extends [true]
+    ? true
+    : [S[K]] extends [false | undefined]
+      ? false
+      : boolean
+  : false;
 
 /** The caps a spec declares. */
 export type CapsOf<S extends MemdescSpec> = {
-  readonly ownable: S['ownable'] extends true ? true : false;
-  readonly refcounted: S['refcounted'] extends true ? true : S['alwaysRefCounted'] extends true ? true : false;
-  readonly alwaysRefCounted: S['alwaysRefCounted'] extends true ? true : false;
+  readonly ownable: Flag<S, 'ownable'>;
+  readonly refcounted: Flag<S, 'alwaysRefCounted'> extends true ? true : Flag<S, 'refcounted'>;
+  readonly alwaysRefCounted: Flag<S, 'alwaysRefCounted'>;
 };
 
 /** A memdesc with no lifecycle at all. */
@@ -96,9 +110,9 @@ export type MsgNoLifecycle = 'defineMemdesc(): a memdesc needs a lifecycle: owna
  * The check on `defineMemdesc`'s spec: `unknown` (no constraint) for a consistent capability set,
  * else the sentence that refuses it (the parameter becomes `spec & sentence`, which no object is).
  */
-export type SpecArg<S extends MemdescSpec> = S extends { readonly ownable: true; readonly alwaysRefCounted: true }
+export type SpecArg<S extends MemdescSpec> = [Flag<S, 'ownable'>, Flag<S, 'alwaysRefCounted'>] extends [true, true]
   ? MsgOwnableAlwaysRefCounted
-  : CapsOf<S> extends { readonly ownable: false; readonly refcounted: false }
+  : [CapsOf<S>['ownable'], CapsOf<S>['refcounted']] extends [false, false]
     ? MsgNoLifecycle
     : unknown;
 
@@ -166,16 +180,21 @@ const descs: DescImpl[] = [];
  * could (see examples/binder).
  *
  * **Gotchas**: `ownable` with `alwaysRefCounted` is a compile error (and `INVALID_ARGUMENT` from
- * plain JS), as is a type with no lifecycle at all.
+ * plain JS), as is a type with no lifecycle at all. The optional `release` hook runs when an
+ * instance's lifetime ends; if it throws, the instance stays allocated.
  *
  * @example
  * ```ts
  * import { defineMemdesc } from 'memdesc';
  * const BinderPage = defineMemdesc({ name: 'binder_page', ownable: true });
  * const Shared = defineMemdesc({ name: 'shared_buf', ownable: true, refcounted: true }); // OwnableRefCounted
+ * const Traced = defineMemdesc({ name: 'traced', refcounted: true }, (info) => console.log('released', info.pfn));
  * ```
  */
-export function defineMemdesc<const S extends MemdescSpec>(spec: S & SpecArg<S>): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
+export function defineMemdesc<const S extends MemdescSpec>(
+  spec: S & SpecArg<S>,
+  release?: MemdescRelease,
+): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
   const fn = 'defineMemdesc';
   const s = spec as unknown as MemdescSpec;
   if (typeof s !== 'object' || s === null) invalidArgument(fn, 'spec must be an object', s);
@@ -187,7 +206,7 @@ export function defineMemdesc<const S extends MemdescSpec>(spec: S & SpecArg<S>)
   if (typeof order !== 'number' || order >>> 0 !== order || order > MAX_PAGE_ORDER) {
     invalidArgument(fn, `order must be an integer in 0..${MAX_PAGE_ORDER}`, s.order);
   }
-  if (s.release !== undefined && typeof s.release !== 'function') invalidArgument(fn, 'release must be a function', s.release);
+  if (release !== undefined && typeof release !== 'function') invalidArgument(fn, 'release must be a function', release);
   const always = s.alwaysRefCounted === true;
   const caps: MemdescCaps = { ownable: s.ownable === true, refcounted: s.refcounted === true || always, alwaysRefCounted: always };
   if (caps.ownable && always) {
@@ -197,7 +216,7 @@ export function defineMemdesc<const S extends MemdescSpec>(spec: S & SpecArg<S>)
     );
   }
   if (!caps.ownable && !caps.refcounted) invalidArgument(fn, 'a memdesc needs a lifecycle (ownable and/or refcounted)', s.name);
-  const d = new DescImpl(descs.length + 1, s.name, order, Object.freeze(caps), s.release);
+  const d = new DescImpl(descs.length + 1, s.name, order, Object.freeze(caps), release);
   descs.push(d);
   return d as unknown as MemdescType<S['name'], SpecOrder<S>, CapsOf<S>>;
 }
