@@ -47,6 +47,9 @@ export function findInconsistencies(mem: MemoryImpl, limit = 20): string[] {
           break;
         }
       }
+      if ((kind === PageKind.Buddy || kind === PageKind.Pcp) && m.flags[pfn] !== 0) {
+        bad(`free block ${hexPfn(pfn)} has flags 0x${m.flags[pfn]!.toString(16)}`);
+      }
       if (kind === PageKind.Buddy) {
         nrFree[order]!++;
         freePages += size;

@@ -57,7 +57,7 @@ function paranoid(mem: MemoryImpl): void {
 function folioHandle(x: unknown, fn: string): PageHandle {
   const h = checkHandle(x, fn, false);
   const mem = H.mem(h);
-  if (mem.map.kind[H.head(h)] !== PageKind.Folio || H.pfn(h) !== H.head(h)) {
+  if (mem.map.kind[H.head(h)] !== PageKind.Folio || H.pfn(h) !== H.head(h) || H.pageView(h)) {
     throw new MmError('INVALID_ARGUMENT', `${fn}(): pfn:${hexPfn(H.pfn(h))} is not a folio handle (it is a page; use pageFolio())`, H.pfn(h));
   }
   return h;
@@ -388,7 +388,7 @@ export function folioPage<F extends Folio & Live, N extends number>(folio: F, n:
   }
   const mem = H.mem(h);
   const head = H.head(h);
-  return new PageHandle(mem, head + n, head, mem.map.gen[head]!, 0, Role.Borrowed) as unknown as Borrowed<Page<0, 'folio'>>;
+  return new PageHandle(mem, head + n, head, mem.map.gen[head]!, 0, Role.Borrowed, true) as unknown as Borrowed<Page<0, 'folio'>>;
 }
 
 /**

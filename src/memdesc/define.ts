@@ -232,7 +232,7 @@ function mdHandle(x: unknown, fn: string, freeing: boolean): { h: PageHandle; d:
   const head = H.head(h);
   const kind = mem.map.kind[head]!;
   const d = kind === PageKind.Custom ? descs[mem.map.u1[head]! - 1] : undefined;
-  if (d === undefined || H.pfn(h) !== head) {
+  if (d === undefined || H.pfn(h) !== head || H.pageView(h)) {
     throw new MmError('INVALID_ARGUMENT', `${fn}(): pfn:${hexPfn(H.pfn(h))} is a ${PAGE_KIND_NAMES[kind]} page, not an instance of a memdesc type`, H.pfn(h));
   }
   return { h, d, mem, head };
@@ -479,7 +479,7 @@ export function memdescPage(handle: Memdesc & Live, n: number): Borrowed<Page<0,
   const { h, d, mem, head } = mdHandle(handle, fn, false);
   if (typeof n !== 'number' || !Number.isInteger(n)) invalidArgument(fn, 'n must be an integer', n);
   if (n < 0 || n >= 1 << d.order) throw new MmError('OUT_OF_BOUNDS', `BUG: ${fn}(): index ${n} is outside "${d.name}" (${1 << d.order} pages)`, head);
-  return new PageHandle(mem, head + n, head, H.gen(h), 0, Role.Borrowed) as unknown as Borrowed<Page<0, 'custom'>>;
+  return new PageHandle(mem, head + n, head, H.gen(h), 0, Role.Borrowed, true) as unknown as Borrowed<Page<0, 'custom'>>;
 }
 
 /**

@@ -115,8 +115,8 @@ export function resolveSpan(target: unknown, fn: string): Span {
     pages: null,
     pfn,
     start: 0,
-    // A handle to a block head covers the whole block; a borrowed tail page covers one page.
-    size: pfn === head ? PAGE_SIZE << H.order(h) : PAGE_SIZE,
+    // A handle to a memdesc covers its whole block; a page view (folioPage, virtToPage) one page.
+    size: H.pageView(h) ? PAGE_SIZE : PAGE_SIZE << H.order(h),
     folio: kind === PageKind.Folio ? head : -1,
     locked: H.role(h) === Role.Locked,
   };
@@ -293,8 +293,10 @@ export function withPageMapped<R>(page: Page & Live, fn: (view: Uint8Array) => R
   try {
     return fn(view);
   } finally {
-    flags[head] = flags[head]! - KMAP_ONE;
-    // kunmap_local(): the page keeps what was written; the view's buffer is detached.
+    // kunmap_local(). The block cannot have been freed while mapped (every free refuses a mapped
+    // page), but check the generation anyway rather than touch another owner's flags.
+    if (mem.map.gen[head] === H.gen(h)) flags[head] = flags[head]! - KMAP_ONE;
+    // The page keeps what was written; the view's buffer is detached.
     if (original !== null) {
       written = view.some((x, i) => x !== original[i]);
     } else if (mem.map.gen[head] === H.gen(h)) {

@@ -31,11 +31,16 @@ export const NOT_A_HANDLE = -1;
 export const STALE = -2;
 export const NOT_OWNER = -3;
 
-/* #bits: the order (bits 0..3), the role (bits 4..5), consumed (bit 6), moved (bit 7). */
+/*
+ * #bits: the order (bits 0..3), the role (bits 4..5), consumed (bit 6), moved (bit 7), and
+ * page view (bit 8): the handle names one page of a memdesc (folioPage, virtToPage, memdescPage),
+ * not the memdesc itself, even when that page is the head.
+ */
 const ORDER_MASK = 0xf;
 const ROLE_SHIFT = 4;
 const DEAD = 0x40;
 const MOVED = 0x80;
+const PAGE_VIEW = 0x100;
 
 /** Disposers by the memdesc kind of the handle's head page (see PageKind). */
 const disposers: (Disposer | undefined)[] = [];
@@ -52,12 +57,12 @@ export class PageHandle {
   readonly #gen: number;
   #bits: number;
 
-  constructor(mem: MemoryImpl, pfn: number, head: number, gen: number, order: number, role: Role) {
+  constructor(mem: MemoryImpl, pfn: number, head: number, gen: number, order: number, role: Role, pageView = false) {
     this.#mem = mem;
     this.#pfn = pfn;
     this.#head = head;
     this.#gen = gen;
-    this.#bits = order | (role << ROLE_SHIFT);
+    this.#bits = order | (role << ROLE_SHIFT) | (pageView ? PAGE_VIEW : 0);
   }
 
   /**
@@ -116,7 +121,7 @@ export class PageHandle {
     if (typeof x !== 'object' || x === null || !(#pfn in x)) return NOT_A_HANDLE;
     const h = x as PageHandle;
     if (h.#bits & DEAD || h.#mem.map.gen[h.#head] !== h.#gen) return STALE;
-    if ((h.#bits >> ROLE_SHIFT) & 3) return NOT_OWNER;
+    if ((h.#bits >> ROLE_SHIFT) & 3 || h.#bits & PAGE_VIEW) return NOT_OWNER;
     return h.#head;
   }
   /** Marks the handle consumed (freed, put, unlocked). */
@@ -129,6 +134,10 @@ export class PageHandle {
   }
   static moved(h: PageHandle): boolean {
     return (h.#bits & MOVED) !== 0;
+  }
+  /** Whether the handle names one page of a memdesc rather than the memdesc (see PAGE_VIEW). */
+  static pageView(h: PageHandle): boolean {
+    return (h.#bits & PAGE_VIEW) !== 0;
   }
 }
 

@@ -553,6 +553,8 @@ export class MemoryImpl {
         m.kind[t] = PageKind.Tail;
         m.u0[t] = pfn;
       }
+    } else {
+      m.flags[pfn] = 0;
     }
     if ((gfp & __GFP_ZERO || this.initOnAlloc) && this.contents.size > 0) this.dropContents(pfn, 1 << order);
     const owners = this.owners;

@@ -358,7 +358,7 @@ export function borrowAddress(addr: unknown, fn: string): PageHandle {
     mem.logOnly(msg);
     throw new MmError('USE_AFTER_FREE', msg, pfn);
   }
-  return new PageHandle(mem, pfn, head, mem.map.gen[head]!, pfn === head ? mem.map.order[head]! : 0, Role.Borrowed);
+  return new PageHandle(mem, pfn, head, mem.map.gen[head]!, 0, Role.Borrowed, true);
 }
 
 /**

@@ -61,7 +61,7 @@ function ptdescHandle(x: unknown, fn: string, freeing: boolean): PageHandle {
   const h = checkHandle(x, fn, freeing);
   const mem = H.mem(h);
   const kind = mem.map.kind[H.head(h)]!;
-  if (kind !== PageKind.PageTable || H.pfn(h) !== H.head(h)) {
+  if (kind !== PageKind.PageTable || H.pfn(h) !== H.head(h) || H.pageView(h)) {
     throw new MmError('INVALID_ARGUMENT', `${fn}(): pfn:${hexPfn(H.pfn(h))} is a ${PAGE_KIND_NAMES[kind]} page, not a ptdesc`, H.pfn(h));
   }
   return h;
@@ -85,12 +85,14 @@ export function pagetableFree<P extends Owned<PtDesc> & Live>(ptdesc: P): assert
 }
 
 function freePtdesc(ptdesc: unknown, fn: string): void {
+  const any = checkHandle(ptdesc, fn, true);
+  if (H.role(any) !== Role.Owned && H.mem(any).map.kind[H.head(any)] === PageKind.PageTable) {
+    const head = H.head(any);
+    throw new MmError('FREE_BORROWED', `BUG: ${fn}(): pfn:${hexPfn(head)}: only the page table that owns a ptdesc may free it`, head);
+  }
   const h = ptdescHandle(ptdesc, fn, true);
   const mem = H.mem(h);
   const head = H.head(h);
-  if (H.role(h) !== Role.Owned) {
-    throw new MmError('FREE_BORROWED', `BUG: ${fn}(): pfn:${hexPfn(head)}: only the page table that owns a ptdesc may free it`, head);
-  }
   const bad = badFreeReason(mem, head);
   if (bad !== null) throw mem.badPage(head, bad);
   H.kill(h);
@@ -112,7 +114,7 @@ function freePtdesc(ptdesc: unknown, fn: string): void {
  */
 export function ptdescPage(ptdesc: PtDesc & Live): Borrowed<Page<0, 'pgtable'>> {
   const h = ptdescHandle(ptdesc, 'ptdescPage', false);
-  return new PageHandle(H.mem(h), H.head(h), H.head(h), H.gen(h), H.order(h), Role.Borrowed) as unknown as Borrowed<Page<0, 'pgtable'>>;
+  return new PageHandle(H.mem(h), H.head(h), H.head(h), H.gen(h), 0, Role.Borrowed, true) as unknown as Borrowed<Page<0, 'pgtable'>>;
 }
 
 /**

@@ -11,7 +11,7 @@ import { MAX_PAGE_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
 import { __GFP_COMP, __GFP_NOWARN } from '../page-alloc/gfp.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import { MemoryImpl } from '../page-alloc/memory.js';
-import { checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
+import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { GfpArg } from '../types/gfp.js';
@@ -148,6 +148,8 @@ export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asser
   const block = mem.blockHead(pfn);
   const kind = block < 0 ? PageKind.None : mem.map.kind[block]!;
   if (block >= 0 && kind === PageKind.Misc && mem.linearBase + block * PAGE_SIZE === ptr) {
+    const bad = badFreeReason(mem, block);
+    if (bad !== null) throw mem.badPage(block, bad);
     mem.tick();
     mem.releaseBlock(block, mem.map.order[block]!);
     if (mem.paranoid) verifyMemoryImpl(mem);
@@ -180,8 +182,12 @@ export function ksize(ptr: (KmallocPtr | SlabObject) & Live): number {
   const mem = MemoryImpl.forLinearAddress(ptr);
   if (mem === undefined) throw new MmError('BAD_ADDRESS', `BUG: ksize(0x${ptr.toString(16)}): not a kmalloc address`);
   const head = slabHeadOf(mem, ptr, fn);
-  if (head >= 0) return slabObjectAt(mem, head, ptr, fn, true).s.cache.objectSize;
+  if (head >= 0) return slabObjectAt(mem, head, ptr, fn, true, false).s.cache.objectSize;
   const block = mem.blockHead(Math.floor((ptr - mem.linearBase) / PAGE_SIZE));
-  if (block >= 0 && mem.map.kind[block] === PageKind.Misc) return PAGE_SIZE << mem.map.order[block]!;
+  const kind = block < 0 ? PageKind.None : mem.map.kind[block]!;
+  if (kind === PageKind.Misc && mem.linearBase + block * PAGE_SIZE === ptr) return PAGE_SIZE << mem.map.order[block]!;
+  if (block < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) {
+    throw new MmError('USE_AFTER_FREE', `BUG: KASAN: use-after-free in ksize(): 0x${ptr.toString(16)} is free memory`);
+  }
   throw new MmError('BAD_ADDRESS', `BUG: ksize(0x${ptr.toString(16)}): not a kmalloc address`);
 }

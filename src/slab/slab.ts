@@ -17,7 +17,7 @@ import { setSlabSpanResolver, type Span } from '../page-alloc/contents.js';
 import { __GFP_COMP, __GFP_ZERO } from '../page-alloc/gfp.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
-import { checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
+import { badFreeReason, checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { GfpArg } from '../types/gfp.js';
@@ -250,7 +250,14 @@ function zeroObject(mem: MemoryImpl, off: number, size: number): void {
 }
 
 /** Where an address lands in a slab: the slab head, its state and the object index, or throws. */
-export function slabObjectAt(mem: MemoryImpl, head: number, addr: number, fn: string, exact: boolean): { s: SlabState; index: number } {
+export function slabObjectAt(
+  mem: MemoryImpl,
+  head: number,
+  addr: number,
+  fn: string,
+  exact: boolean,
+  freeing = exact,
+): { s: SlabState; index: number } {
   const c = slabRoot(mem).caches[mem.map.u0[head]! - 1];
   const s = c?.slabs.get(head);
   if (c === undefined || s === undefined) throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): no slab at pfn:${hexPfn(head)}`);
@@ -262,11 +269,16 @@ export function slabObjectAt(mem: MemoryImpl, head: number, addr: number, fn: st
     throw new MmError('BAD_ADDRESS', msg, head);
   }
   if (s.inuse[index] === 0) {
-    const msg = exact
+    const msg = freeing
       ? `BUG: double free: ${fn}(0x${addr.toString(16)}): the object in kmem_cache "${c.name}" is already free`
       : `BUG: KASAN: use-after-free in ${fn}(): 0x${addr.toString(16)} is a free object of kmem_cache "${c.name}"`;
     mem.logOnly(msg);
-    throw new MmError(exact ? 'DOUBLE_FREE' : 'USE_AFTER_FREE', msg, head);
+    throw new MmError(freeing ? 'DOUBLE_FREE' : 'USE_AFTER_FREE', msg, head);
+  }
+  if (freeing && s.nfree + 1 === c.objsPerSlab) {
+    // The slab would go back to the page allocator: its page must be in a state that allows it.
+    const bad = badFreeReason(mem, head);
+    if (bad !== null) throw mem.badPage(head, `last object of a slab freed while ${bad}`);
   }
   return { s, index };
 }
