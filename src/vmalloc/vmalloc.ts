@@ -18,7 +18,7 @@ import { PageKind } from '../page-alloc/memmap.js';
 import type { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
-import { VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
+import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
 import type { GfpArg, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVmallocToPageLinear } from '../types/messages.js';
 import type { AnyConsumed, Borrowed, Consumed, Live } from '../types/ownership.js';
@@ -73,17 +73,30 @@ function findArea(addr: number): Area | undefined {
   return a !== undefined && addr < a.start + a.pages.length * PAGE_SIZE + PAGE_SIZE ? a : undefined;
 }
 
-/** Keeps the list of freed areas bounded: the newest 4096 stay recognisable as freed. */
+/**
+ * Keeps the list of freed areas bounded: every 4096 frees, one pass drops all but the newest 4096
+ * freed areas (their addresses then read as "not a vmalloc address" rather than "freed").
+ */
 function compact(): void {
   if (++freedSinceCompaction < 4096) return;
   freedSinceCompaction = 0;
   let freedSeen = 0;
-  for (let i = areaList.length - 1; i >= 0; i--) {
-    if (areaList[i]!.freed && ++freedSeen > 4096) {
-      areaList.splice(i, 1);
-      areaStarts.splice(i, 1);
+  for (let i = areaList.length - 1; i >= 0; i--) if (areaList[i]!.freed) freedSeen++;
+  let drop = freedSeen - 4096;
+  if (drop <= 0) return;
+  let w = 0;
+  for (let r = 0; r < areaList.length; r++) {
+    const a = areaList[r]!;
+    if (a.freed && drop > 0) {
+      drop--; // the oldest freed areas come first
+      continue;
     }
+    areaList[w] = a;
+    areaStarts[w] = areaStarts[r]!;
+    w++;
   }
+  areaList.length = w;
+  areaStarts.length = w;
 }
 
 function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
@@ -139,6 +152,11 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
   const nr = Math.ceil(size / PAGE_SIZE);
   if (nr > mem.nrPages) {
     if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, exceeds total pages, mode:0x${g.toString(16)}`);
+    return null;
+  }
+  if (nextVaddr + (nr + 1) * PAGE_SIZE > VMALLOC_END) {
+    // The process's vmalloc space is used up (addresses are never reused).
+    if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, vmap allocation failed: out of vmalloc space`);
     return null;
   }
   const pages = new Int32Array(nr);
