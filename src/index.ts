@@ -12,6 +12,7 @@
  * | mm/slub.c, mm/slab_common.c (kmalloc) | `src/slab/` |
  * | mm/vmalloc.c           | `src/vmalloc/`              |
  * | struct ptdesc          | `src/pgtable/`              |
+ * | mm/list_lru.c, mm/shrinker.c, mm/vmscan.c | `src/reclaim/` |
  * | your own memdesc       | `src/memdesc/`              |
  * | mm/page_owner.c, debug | `src/debug/`                |
  * | /proc views            | `src/proc/`                 |
@@ -39,7 +40,7 @@ export {
   type AllocContext,
   type VirtToPageArg,
 } from './page-alloc/page-alloc.js';
-export { spinLockInit, withSpinLock, type SpinLock, type AtomicContext } from './sync/spinlock.js';
+export { spinLockInit, withSpinLock, spinIsLocked, type SpinLock, type AtomicContext } from './sync/spinlock.js';
 export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type RawTarget, type RawReadArg, type RawWriteArg } from './page-alloc/contents.js';
 export {
   folioAlloc,
@@ -91,6 +92,37 @@ export {
   type VmallocToPageArg,
   type MsgVmallocAtomic,
 } from './vmalloc/vmalloc.js';
+export {
+  listLruInit,
+  listLruAdd,
+  listLruDel,
+  listLruCount,
+  listLruWalk,
+  listLruContains,
+  LRU_REMOVED,
+  LRU_REMOVED_RETRY,
+  LRU_ROTATE,
+  LRU_SKIP,
+  LRU_RETRY,
+  LRU_STOP,
+  type ListLru,
+  type ListLruWalkCb,
+  type LruStatus,
+} from './reclaim/list-lru.js';
+export {
+  shrinkerAlloc,
+  shrinkerRegister,
+  shrinkerFree,
+  SHRINK_STOP,
+  SHRINK_EMPTY,
+  SHRINK_BATCH,
+  DEFAULT_SEEKS,
+  DEF_PRIORITY,
+  type Shrinker,
+  type ShrinkControl,
+  type ShrinkerStats,
+} from './reclaim/shrinker.js';
+export { kswapd, reclaimStats, SWAP_CLUSTER_MAX, type ReclaimStats } from './reclaim/vmscan.js';
 export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
 export {
   defineMemdesc,

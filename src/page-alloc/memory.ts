@@ -16,6 +16,7 @@ import {
   __GFP_DMA,
   __GFP_DMA32,
   __GFP_HIGH,
+  __GFP_KSWAPD_RECLAIM,
   __GFP_NOMEMALLOC,
   __GFP_NOWARN,
   __GFP_ZERO,
@@ -178,6 +179,10 @@ export class MemoryImpl {
   readonly log: string[] = [];
   /** Spinlocks currently held (atomic context depth). */
   atomicDepth = 0;
+  /** Inside reclaim (`PF_MEMALLOC`): allocations made by shrinkers do not reclaim again. */
+  inReclaim = false;
+  /** An allocation fell below the low watermark with `__GFP_KSWAPD_RECLAIM` since kswapd last ran. */
+  kswapdWoken = false;
   /** Where this machine's linear map starts (`PAGE_OFFSET` for the first machine). */
   readonly linearBase: number;
   /** Scratch for rmqueue_bulk. */
@@ -519,17 +524,27 @@ export class MemoryImpl {
     }
     let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW);
     if (pfn < 0) {
+      // __alloc_pages_slowpath(): wake kswapd, retry against the min watermark with the reserves
+      // the GFP flags allow, then — for a caller that may sleep, and not from inside reclaim
+      // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
       this.vm[VM_SLOWPATH]!++;
+      if (gfp & __GFP_KSWAPD_RECLAIM) this.kswapdWoken = true;
       const flags = gfpToAllocFlags(gfp);
       pfn = this.getPageFromFreelist(gfp, order, flags);
-      if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM) {
-        // __alloc_pages_direct_reclaim(): with nothing to reclaim yet, draining the per-CPU
-        // lists is what can still help (it may let a higher-order block merge).
-        let cached = 0;
-        for (const z of this.zones) cached += z.pcpCount;
-        if (cached > 0) {
-          this.drainAll();
+      if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM && !this.inReclaim) {
+        let drained = false;
+        for (let retry = 0; retry < MAX_RECLAIM_RETRIES && pfn < 0; retry++) {
+          const reclaim = reclaimHook.fn;
+          const progress = reclaim === null ? 0 : reclaim(this, gfp, order);
           pfn = this.getPageFromFreelist(gfp, order, flags);
+          if (pfn >= 0) break;
+          if (!drained && this.pcpPages > 0) {
+            this.drainAll();
+            drained = true;
+            pfn = this.getPageFromFreelist(gfp, order, flags);
+            continue;
+          }
+          if (progress === 0) break;
         }
       }
       if (pfn < 0) {
@@ -722,6 +737,15 @@ export class MemoryImpl {
     return `Memory#${this.id}(${this.nrPages} pages, ${this.zones.map((z) => z.name).join('+')})`;
   }
 }
+
+/** `MAX_RECLAIM_RETRIES`: how often the slow path retries after reclaim made progress. */
+export const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * Direct reclaim, installed by the reclaim layer (src/reclaim/vmscan.ts) so this file need not
+ * import it: returns the pages it freed.
+ */
+export const reclaimHook: { fn: ((mem: MemoryImpl, gfp: number, order: number) => number) | null } = { fn: null };
 
 /* alloc_flags, as in mm/internal.h (values are memdesc's own). */
 export const ALLOC_WMARK_MIN = 1;

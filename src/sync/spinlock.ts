@@ -117,6 +117,23 @@ export function withSpinLock<R>(lock: SpinLock, fn: (ctx: AtomicContext) => R): 
 }
 
 /**
+ * `spin_is_locked()` — whether the lock is held. In memdesc's single task this is what a
+ * `spin_trylock()` would learn: a holder further up the call stack (a shrinker called from an
+ * allocation made under the lock, say) must back off rather than deadlock.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit, withSpinLock, spinIsLocked } from 'memdesc';
+ * const lock = spinLockInit(createMemory());
+ * withSpinLock(lock, () => console.log(spinIsLocked(lock))); // true
+ * ```
+ */
+export function spinIsLocked(lock: SpinLock): boolean {
+  if (!SpinLockImpl.is(lock)) invalidArgument('spinIsLocked', 'expected a SpinLock from spinLockInit()', lock);
+  return SpinLockImpl.held(lock);
+}
+
+/**
  * Resolves the context argument of an allocation to its machine, enforcing "no sleeping in atomic
  * context": `SLEEP_IN_ATOMIC` for a GFP value with `__GFP_DIRECT_RECLAIM` under a spinlock (through
  * the atomic context, or the outer Memory used inside `withSpinLock`).

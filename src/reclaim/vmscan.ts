@@ -1,0 +1,133 @@
+/**
+ * Reclaim (mm/vmscan.c): direct reclaim from an allocation that may sleep, and a kswapd step that
+ * restores the high watermark. memdesc has no page-cache LRUs: what reclaim frees is what the
+ * registered shrinkers give back (Binder's page range, caches of your own).
+ *
+ * @module
+ */
+import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../page-alloc/gfp.js';
+import { asMemory, reclaimHook, type MemoryImpl } from '../page-alloc/memory.js';
+import type { Memory } from '../page-alloc/page-alloc.js';
+import { DEF_PRIORITY, shrinkSlab, shrinkersOf, type ShrinkerStats } from './shrinker.js';
+
+/** `SWAP_CLUSTER_MAX`: direct reclaim aims for at least this many pages per pass. */
+export const SWAP_CLUSTER_MAX = 32;
+
+/** Reclaim statistics of a machine. */
+export interface ReclaimStats {
+  /** `allocstall`: allocations that entered direct reclaim. */
+  readonly directReclaims: number;
+  /** Pages freed by direct reclaim (measured as free pages gained). */
+  readonly directReclaimed: number;
+  /** `kswapd` steps that had work to do. */
+  readonly kswapdRuns: number;
+  /** Pages freed by kswapd. */
+  readonly kswapdReclaimed: number;
+  /** Whether an allocation has woken kswapd since its last run (`__GFP_KSWAPD_RECLAIM` below low). */
+  readonly kswapdWoken: boolean;
+  /** Per registered shrinker: calls, objects scanned and freed. */
+  readonly shrinkers: readonly ShrinkerStats[];
+}
+
+interface Counters {
+  directReclaims: number;
+  directReclaimed: number;
+  kswapdRuns: number;
+  kswapdReclaimed: number;
+}
+const counters = new WeakMap<MemoryImpl, Counters>();
+function countersOf(mem: MemoryImpl): Counters {
+  let c = counters.get(mem);
+  if (c === undefined) counters.set(mem, (c = { directReclaims: 0, directReclaimed: 0, kswapdRuns: 0, kswapdReclaimed: 0 }));
+  return c;
+}
+
+function freeAndCached(mem: MemoryImpl): number {
+  return mem.totalFreePages + mem.pcpPages;
+}
+
+/**
+ * `try_to_free_pages()` / `do_try_to_free_pages()`: shrink at priority 12, 11, … 0 until at least
+ * `SWAP_CLUSTER_MAX` (or 2^order) pages were freed. Returns the pages gained. Runs with the
+ * allocation's task marked `PF_MEMALLOC`: allocations made by the shrinkers do not reclaim again.
+ */
+export function directReclaim(mem: MemoryImpl, gfp: number, order: number): number {
+  const c = countersOf(mem);
+  c.directReclaims++;
+  const before = freeAndCached(mem);
+  const target = Math.max(SWAP_CLUSTER_MAX, 1 << order);
+  mem.inReclaim = true;
+  try {
+    for (let priority = DEF_PRIORITY; priority >= 0; priority--) {
+      shrinkSlab(mem, gfp, priority);
+      if (freeAndCached(mem) - before >= target) break;
+    }
+  } finally {
+    mem.inReclaim = false;
+  }
+  const gained = Math.max(0, freeAndCached(mem) - before);
+  c.directReclaimed += gained;
+  return gained;
+}
+
+function belowHigh(mem: MemoryImpl): boolean {
+  return mem.zones.some((z) => z.freePages <= z.wmarkHigh);
+}
+
+/**
+ * `kswapd` — one `balance_pgdat()` pass: if any zone is at or below its high watermark, shrink at
+ * priority 12 down to 0 until every zone is above it again (or nothing more comes back).
+ * Deterministic: it runs only when called. Returns the pages it freed.
+ *
+ * **When to use**: call it between steps of a simulation, as the kernel's kswapd thread would run
+ * in the background after an allocation woke it (`memStats`'s reclaim `kswapdWoken`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kswapd } from 'memdesc';
+ * console.log(kswapd(createMemory())); // 0: nothing to do above the high watermark
+ * ```
+ */
+export function kswapd(mem: Memory): number {
+  const m = asMemory(mem, 'kswapd');
+  m.kswapdWoken = false;
+  if (!belowHigh(m) || shrinkersOf(m).length === 0) return 0;
+  const c = countersOf(m);
+  c.kswapdRuns++;
+  const before = freeAndCached(m);
+  m.inReclaim = true;
+  try {
+    for (let priority = DEF_PRIORITY; priority >= 0 && belowHigh(m); priority--) {
+      const freed = shrinkSlab(m, GFP_KERNEL, priority);
+      if (freed === 0 && priority < DEF_PRIORITY - 2 && freeAndCached(m) === before) break;
+    }
+  } finally {
+    m.inReclaim = false;
+  }
+  const gained = Math.max(0, freeAndCached(m) - before);
+  c.kswapdReclaimed += gained;
+  return gained;
+}
+
+/**
+ * Reclaim statistics (like `/proc/vmstat`'s `allocstall`, `pageoutrun`, `slabs_scanned`, and the
+ * per-shrinker counts of `/sys/kernel/debug/shrinker`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, reclaimStats } from 'memdesc';
+ * console.log(reclaimStats(createMemory()).directReclaims); // 0
+ * ```
+ */
+export function reclaimStats(mem: Memory): ReclaimStats {
+  const m = asMemory(mem, 'reclaimStats');
+  const c = countersOf(m);
+  return {
+    ...c,
+    kswapdWoken: m.kswapdWoken,
+    shrinkers: shrinkersOf(m).map((s) => ({ name: s.name, calls: s.calls, scanned: s.scanned, freed: s.freed })),
+  };
+}
+
+// Direct reclaim in the page allocator's slow path (installed when this module loads).
+reclaimHook.fn = (mem, gfp, order) => (gfp & __GFP_DIRECT_RECLAIM && shrinkersOf(mem).length > 0 ? directReclaim(mem, gfp, order) : 0);
