@@ -85,13 +85,17 @@ export function linePlotSvg(title: string, series: readonly Series[], xLabel: st
         `<text x="${pad.l - 6}" y="${y + 4}" font-size="10" text-anchor="end">${Math.round(yMax * f)}</text>`;
     })
     .join('');
+  const xTicks = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => `<text x="${px(xMax * f)}" y="${height - pad.b + 14}" font-size="10" text-anchor="middle">${Math.round(xMax * f)}</text>`)
+    .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}">` +
     `<title>${escapeHtml(title)}</title>` +
     ticks +
+    xTicks +
     `<line x1="${pad.l}" x2="${pad.l}" y1="${pad.t}" y2="${height - pad.b}" stroke="#333"/>` +
     `<line x1="${pad.l}" x2="${width - pad.r}" y1="${height - pad.b}" y2="${height - pad.b}" stroke="#333"/>` +
-    `<text x="${(pad.l + width - pad.r) / 2}" y="${height - 8}" font-size="12" text-anchor="middle">${escapeHtml(xLabel)}</text>` +
+    `<text x="${(pad.l + width - pad.r) / 2}" y="${height - 4}" font-size="12" text-anchor="middle">${escapeHtml(xLabel)}</text>` +
     `<text x="14" y="${(pad.t + height - pad.b) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(pad.t + height - pad.b) / 2})">${escapeHtml(yLabel)}</text>` +
     lines +
     legend +
