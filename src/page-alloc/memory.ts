@@ -479,6 +479,7 @@ export class MemoryImpl {
    * the reserves the caller may use?
    */
   watermarkOk(z: Zone, order: number, mark: number, allocFlags: number): boolean {
+    if (allocFlags & ALLOC_NO_WATERMARKS) return order === 0 ? z.freePages > 0 : this.hasFreeBlock(z, order);
     let min = mark;
     const free = z.freePages - ((1 << order) - 1);
     if (allocFlags & ALLOC_MIN_RESERVE) {
@@ -487,6 +488,11 @@ export class MemoryImpl {
     }
     if (free <= min) return false;
     if (order === 0) return true;
+    for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
+    return false;
+  }
+
+  private hasFreeBlock(z: Zone, order: number): boolean {
     for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
     return false;
   }
@@ -529,7 +535,8 @@ export class MemoryImpl {
       // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
       this.vm[VM_SLOWPATH]!++;
       if (gfp & __GFP_KSWAPD_RECLAIM) this.kswapdWoken = true;
-      const flags = gfpToAllocFlags(gfp);
+      // Inside reclaim (PF_MEMALLOC), the shrinkers' own allocations may use every reserve.
+      const flags = this.inReclaim && (gfp & __GFP_NOMEMALLOC) === 0 ? ALLOC_NO_WATERMARKS : gfpToAllocFlags(gfp);
       pfn = this.getPageFromFreelist(gfp, order, flags);
       if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM && !this.inReclaim) {
         let drained = false;
@@ -538,12 +545,14 @@ export class MemoryImpl {
           const progress = reclaim === null ? 0 : reclaim(this, gfp, order);
           pfn = this.getPageFromFreelist(gfp, order, flags);
           if (pfn >= 0) break;
+          // __alloc_pages_direct_reclaim(): drain the per-CPU lists once and retry the free lists.
           if (!drained && this.pcpPages > 0) {
             this.drainAll();
             drained = true;
             pfn = this.getPageFromFreelist(gfp, order, flags);
-            continue;
+            if (pfn >= 0) break;
           }
+          // should_reclaim_retry(): only while reclaim makes progress.
           if (progress === 0) break;
         }
       }
@@ -752,6 +761,8 @@ export const ALLOC_WMARK_MIN = 1;
 export const ALLOC_WMARK_LOW = 2;
 export const ALLOC_MIN_RESERVE = 4;
 export const ALLOC_NON_BLOCK = 8;
+/** `ALLOC_NO_WATERMARKS`: ignore the watermarks (allocations made from inside reclaim). */
+export const ALLOC_NO_WATERMARKS = 16;
 
 /**
  * `gfp_to_alloc_flags()`: the slow path works against the min watermark; `__GFP_HIGH` may use half

@@ -38,6 +38,8 @@ interface Node<T> {
   item: T;
   prev: Node<T> | null;
   next: Node<T> | null;
+  /** The walk that added or rotated this node: it is not offered again in that walk. */
+  walk: number;
 }
 
 /** The runtime list: a map from item to node, and the head (oldest) and tail (youngest). */
@@ -48,6 +50,8 @@ export class ListLruImpl<T extends object> {
   tail: Node<T> | null = null;
   /** Set while a walk runs: adding or deleting other items from the callback is allowed. */
   walking = false;
+  /** Number of the current (or last) walk. */
+  walkNo = 0;
   constructor(mem: MemoryImpl) {
     this.#mem = mem;
   }
@@ -58,7 +62,7 @@ export class ListLruImpl<T extends object> {
     return this.#mem;
   }
   append(item: T): void {
-    const n: Node<T> = { item, prev: this.tail, next: null };
+    const n: Node<T> = { item, prev: this.tail, next: null, walk: this.walking ? this.walkNo : 0 };
     if (this.tail) this.tail.next = n;
     else this.head = n;
     this.tail = n;
@@ -163,8 +167,14 @@ export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boo
  * `list_lru_walk()` — offers up to `nrToWalk` items, oldest first, to `isolate`, which says what
  * became of each ({@link LruStatus}). Returns how many were removed.
  *
+ * As in `__list_lru_walk_one()`: every offered item costs one of `nrToWalk`; `LRU_REMOVED_RETRY`
+ * and `LRU_RETRY` restart from the head (items skipped earlier are offered again); `LRU_ROTATE`
+ * moves the item to the tail. Items rotated or added during the walk are not offered again in the
+ * same walk (a deterministic simplification; the kernel may meet them again before its budget runs
+ * out). The callback may delete or add other items; the walk continues after the current item.
+ *
  * **Gotchas**: a callback that returns anything but an `LRU_*` value is `INVALID_ARGUMENT`; walks do
- * not nest. Items the callback adds go to the tail and are not offered again in the same walk.
+ * not nest.
  *
  * @example
  * ```ts
@@ -180,46 +190,62 @@ export function listLruWalk<T extends object>(lru: ListLru<T>, isolate: ListLruW
   if (typeof isolate !== 'function') invalidArgument(fn, 'isolate must be a function', isolate);
   if (typeof nrToWalk !== 'number' || !Number.isSafeInteger(nrToWalk) || nrToWalk < 0) invalidArgument(fn, 'nrToWalk must be an integer >= 0', nrToWalk);
   if (l.walking) invalidArgument(fn, 'list_lru walks do not nest', 'a walk inside a walk');
+  const walk = ++l.walkNo;
   l.walking = true;
+  const live = (n: Node<T> | null): n is Node<T> => n !== null && l.nodes.get(n.item) === n;
   let removed = 0;
   let budget = nrToWalk;
   try {
-    // Offer each item present at the start at most once (rotations and re-adds go behind the end).
-    const end = l.tail;
-    let n = l.head;
-    let seenEnd = end === null;
-    while (n !== null && budget > 0 && !seenEnd) {
-      const next = n.next;
-      if (n === end) seenEnd = true;
+    let cur = l.head;
+    while (cur !== null && budget > 0) {
+      if (cur.walk === walk) {
+        cur = cur.next; // added or rotated during this walk
+        continue;
+      }
+      const saved = cur.next;
       budget--;
-      const status = isolate(n.item, lru);
+      const status = isolate(cur.item, lru);
+      // Where to go next: the item after this one, as it stands after the callback.
+      // (The end of the list ends the walk; a saved successor the callback deleted is replaced by
+      // the current item's new successor, or, if both are gone, by the head.)
+      const after = (): Node<T> | null => {
+        if (live(saved)) return saved;
+        if (live(cur)) return cur!.next;
+        return saved === null ? null : l.head;
+      };
       switch (status) {
         case LRU_REMOVED:
-        case LRU_REMOVED_RETRY:
-          if (l.nodes.get(n.item) === n) l.unlink(n);
+          if (live(cur)) l.unlink(cur);
           removed++;
-          n = status === LRU_REMOVED_RETRY ? (seenEnd ? null : l.head) : next;
+          cur = live(saved) ? saved : saved === null ? null : l.head;
           break;
-        case LRU_ROTATE:
-          if (l.nodes.get(n.item) === n && n !== l.tail) {
-            l.unlink(n);
-            l.append(n.item);
+        case LRU_REMOVED_RETRY:
+          if (live(cur)) l.unlink(cur);
+          removed++;
+          cur = l.head;
+          break;
+        case LRU_ROTATE: {
+          const next = after();
+          if (live(cur) && cur !== l.tail) {
+            l.unlink(cur);
+            l.append(cur.item);
+            l.nodes.get(cur.item)!.walk = walk;
           }
-          n = next;
+          cur = next === cur ? null : next;
           break;
+        }
         case LRU_SKIP:
-          n = next;
+          cur = after();
           break;
         case LRU_RETRY:
-          n = seenEnd ? null : l.head;
+          cur = l.head;
           break;
         case LRU_STOP:
-          n = null;
+          cur = null;
           break;
         default:
           invalidArgument(fn, 'isolate must return an LRU_* status', status);
       }
-      if (n !== null && !l.nodes.has(n.item)) n = l.head; // the callback deleted the next item
     }
   } finally {
     l.walking = false;

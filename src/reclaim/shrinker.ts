@@ -181,14 +181,19 @@ export function shrinkerFree(shrinker: Shrinker): void {
 
 /**
  * `do_shrink_slab()`: asks one shrinker for work in proportion to its size and the priority —
- * `delta = (freeable >> priority) * 4 / seeks`, plus the work deferred from earlier calls, at most
- * twice what it holds — in batches of `batch`. Returns the objects freed.
+ * `delta = (freeable >> priority) * 4 / seeks`, plus `nr_deferred >> priority` of the work deferred
+ * from earlier calls, at most twice what it holds — in batches of `batch`; then defers
+ * `min(max(nr_deferred + delta - scanned, 0), 2 * freeable)`. Returns the objects freed.
  */
 export function doShrinkSlab(s: ShrinkerImpl, gfp: number, priority: number): number {
   const sc: ShrinkControl = { gfpMask: gfp, nid: 0, nrToScan: 0, nrScanned: 0 };
   const freeable = s.countObjects!(s, sc);
   s.calls++;
-  if (freeable === 0 || freeable === SHRINK_EMPTY || !(freeable > 0)) return 0;
+  if (freeable === SHRINK_EMPTY) return 0;
+  if (typeof freeable !== 'number' || !Number.isSafeInteger(freeable) || freeable < 0) {
+    invalidArgument('countObjects', 'must return a count >= 0 or SHRINK_EMPTY', freeable);
+  }
+  if (freeable === 0) return 0;
   const nr = s.nrDeferred;
   s.nrDeferred = 0;
   let delta: number;
@@ -205,13 +210,17 @@ export function doShrinkSlab(s: ShrinkerImpl, gfp: number, priority: number): nu
     sc.nrScanned = nrToScan;
     const ret = s.scanObjects!(s, sc);
     if (ret === SHRINK_STOP) break;
-    if (!(ret >= 0)) invalidArgument('scanObjects', 'must return a count >= 0 or SHRINK_STOP', ret);
+    if (typeof ret !== 'number' || !Number.isSafeInteger(ret) || ret < 0) {
+      invalidArgument('scanObjects', 'must return a count >= 0 or SHRINK_STOP', ret);
+    }
     freed += ret;
     totalScan -= sc.nrScanned;
     scanned += sc.nrScanned;
     if (sc.nrScanned <= 0) break;
   }
-  const nextDeferred = Math.min(Math.max(nr - scanned, 0) + Math.max(totalScan, 0), 2 * freeable);
+  // The deferred work grows by the new work (delta) not done, shrinks by the old work done now,
+  // and is capped at twice what the shrinker holds.
+  const nextDeferred = Math.min(Math.max(nr + delta - scanned, 0), 2 * freeable);
   s.nrDeferred += nextDeferred;
   s.scanned += scanned;
   s.freed += freed;

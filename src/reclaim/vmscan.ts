@@ -97,10 +97,8 @@ export function kswapd(mem: Memory): number {
   const before = freeAndCached(m);
   m.inReclaim = true;
   try {
-    for (let priority = DEF_PRIORITY; priority >= 0 && belowHigh(m); priority--) {
-      const freed = shrinkSlab(m, GFP_KERNEL, priority);
-      if (freed === 0 && priority < DEF_PRIORITY - 2 && freeAndCached(m) === before) break;
-    }
+    // balance_pgdat(): lower the priority (scan more) until every zone is balanced.
+    for (let priority = DEF_PRIORITY; priority >= 0 && belowHigh(m); priority--) shrinkSlab(m, GFP_KERNEL, priority);
   } finally {
     m.inReclaim = false;
   }
