@@ -80,7 +80,16 @@ export {
   type KmemCacheOptions,
   type SlabObject,
 } from './slab/slab.js';
-export { kmalloc, kfree, ksize, KMALLOC_MAX_CACHE_SIZE, KMALLOC_MAX_SIZE, type KmallocPtr, type KmallocOwner } from './slab/kmalloc.js';
+export {
+  kmalloc,
+  kfree,
+  ksize,
+  KMALLOC_MAX_CACHE_SIZE,
+  KMALLOC_MAX_SIZE,
+  type KmallocPtr,
+  type KmallocOwner,
+  type IsSmall,
+} from './slab/kmalloc.js';
 export {
   vmalloc,
   vfree,
@@ -150,6 +159,10 @@ export {
   type MemdescGetArg,
   type TryFromShared,
   type MsgNoLifecycle,
+  type Flag,
+  type SpecOrder,
+  type WithCaps,
+  type SameDesc,
 } from './memdesc/define.js';
 export {
   MAX_MEMORY_PAGES,
@@ -185,5 +198,5 @@ export type {
 } from './types/ownership.js';
 export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, FreeOrderArg, Pfn } from './types/page.js';
 export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
-export type { Gfp, GfpArg, AnyMaySleep } from './types/gfp.js';
+export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark } from './types/gfp.js';
 export type * from './types/messages.js';

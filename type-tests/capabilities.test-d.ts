@@ -70,8 +70,8 @@ expectError(memdescGet(x)); // a unique owner cannot be counted
 const shared = intoShared(x);
 expectType<ARef<Memdesc<'orc', 1, { readonly ownable: true; readonly refcounted: true; readonly alwaysRefCounted: false }> & Ownable & RefCounted>>(shared);
 const r = tryFromShared(shared);
-if (r.ok) memdescFree(r.value);
-else memdescPut(r.value);
+if (r.unique) memdescFree(r);
+else memdescPut(r);
 expectError(intoShared(memdescAlloc(mem, Owner, GFP_KERNEL)!)); // not refcounted
 
 const pt = pagetableAlloc(mem, GFP_KERNEL, 0)!;

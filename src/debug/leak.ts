@@ -11,9 +11,14 @@ import type { Memory } from '../page-alloc/page-alloc.js';
 import { MmError, hexPfn } from './mm-error.js';
 import { formatSite } from './page-owner.js';
 
-/** One live allocation, as page_owner sees it. */
+/**
+ * `/sys/kernel/debug/page_owner`, one record — one live allocation, as page_owner sees it (an
+ * element of {@link liveAllocations}).
+ */
 export interface LiveAllocation {
+  /** Head page frame number of the block. */
   readonly pfn: number;
+  /** The block's order (2^order pages). */
   readonly order: number;
   /** The memdesc kind: `bare`, `folio`, `slab`, `vmalloc`, `pgtable`, `misc`, `custom`. */
   readonly kind: string;
@@ -29,7 +34,14 @@ export interface LiveAllocation {
 
 /**
  * `/sys/kernel/debug/page_owner` — every live allocation, lowest pfn first, with its allocation
- * site when page_owner is on.
+ * site when page_owner is on. Slab pages appear as their slabs, vmalloc areas page by page.
+ *
+ * **When to use**: to see what a test left allocated, or to assert on what a piece of code
+ * allocated (kind, order, GFP flags).
+ *
+ * **Gotchas**: it walks the whole memmap (O(pages)). With `debug: 'fast'` there is no page_owner:
+ * `gfp` reads `unknown`, `ts` and `age` are -1 and `stack` says so. Pages on the per-CPU lists are
+ * free, not listed.
  *
  * @example
  * ```ts
@@ -38,6 +50,7 @@ export interface LiveAllocation {
  * allocPage(mem, GFP_KERNEL);
  * console.log(liveAllocations(mem)[0]?.kind); // "bare"
  * ```
+ * @see {@link checkLeaks}
  */
 export function liveAllocations(mem: Memory): LiveAllocation[] {
   const m = asMemory(mem, 'liveAllocations');
@@ -68,10 +81,14 @@ export function liveAllocations(mem: Memory): LiveAllocation[] {
 }
 
 /**
- * A leak check, as kmemleak reports: throws `MmError` `LEAK` listing every live allocation (with
- * its allocation site when page_owner is on) if any remain.
+ * `kmemleak` (`echo scan > /sys/kernel/debug/kmemleak`) — a leak check: throws `MmError` `LEAK`
+ * listing every live allocation (with its allocation site when page_owner is on) if any remain.
  *
  * **When to use**: at the end of a test, after freeing everything the test allocated.
+ *
+ * **Gotchas**: it does not know what *should* still be allocated: everything live counts, including
+ * slab pages kept by a cache that still holds objects, and memory another part of the program
+ * keeps on purpose. Use a fresh machine per test. The report lists the first 10 allocations.
  *
  * @example
  * ```ts
@@ -80,6 +97,7 @@ export function liveAllocations(mem: Memory): LiveAllocation[] {
  * freePage(allocPage(mem, GFP_KERNEL)!);
  * checkLeaks(mem); // passes
  * ```
+ * @see {@link liveAllocations}
  */
 export function checkLeaks(mem: Memory): void {
   const live = liveAllocations(mem);

@@ -1,6 +1,32 @@
 /**
- * The stable error codes of memdesc. Every rule the type layer enforces at compile time has one
- * of these at run time, for misuse that arrives through a cast, `any` or plain JavaScript.
+ * `BUG:` / `WARNING:` report classes, as stable codes — every rule the type layer enforces at
+ * compile time has one of these at run time, for misuse that arrives through a cast, `any`, an
+ * alias the compiler cannot follow, or plain JavaScript:
+ *
+ * - `DOUBLE_FREE` — a second free or put of one handle or address ("BUG: double free", KASAN
+ *   double-free);
+ * - `USE_AFTER_FREE` — any use of a handle, address, cache or shrinker after it was freed
+ *   ("BUG: KASAN: use-after-free");
+ * - `BAD_ORDER` — `__free_pages()` with another order than allocated ("Bad page state");
+ * - `BAD_PAGE_STATE` — `bad_page()`: freeing a page still mapped, locked or kmapped, freeing a
+ *   block another memdesc owns, writing a folio without its lock;
+ * - `FREE_BORROWED` — freeing through a borrow or a counted reference;
+ * - `REFCOUNT_UNDERFLOW` — a put through a handle that holds no reference, a mapcount below zero
+ *   (`page_ref_dec` underflow);
+ * - `NOT_REFCOUNTED` — `get_page()` / a put on a memdesc that has no refcount (slab, vmalloc,
+ *   page table, bare, large kmalloc);
+ * - `WRONG_CACHE` — `kmem_cache_free()` into another cache (`cache_from_obj()`);
+ * - `CACHE_NOT_EMPTY` — `kmem_cache_destroy()` with objects remaining;
+ * - `SLEEP_IN_ATOMIC` — "BUG: sleeping function called from invalid context";
+ * - `OUT_OF_BOUNDS` — an access beyond the object (KASAN slab-out-of-bounds), an index beyond a
+ *   folio;
+ * - `BAD_ADDRESS` — an address the API did not hand out (`virt_to_page()` of a vmalloc address,
+ *   `kfree()` of an interior pointer);
+ * - `FOREIGN_HANDLE` — an object memdesc did not make (a spread copy, a hand-made object), or a
+ *   cache of another machine;
+ * - `INVALID_ARGUMENT` — an argument of the wrong kind or range (the kernel's `-EINVAL` /
+ *   `WARN_ON`);
+ * - `LEAK` — `checkLeaks` found live allocations (kmemleak).
  */
 export type MmErrorCode =
   | 'DOUBLE_FREE'
@@ -19,7 +45,10 @@ export type MmErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LEAK';
 
-/** Every {@link MmErrorCode}, in the order API.md lists them. */
+/**
+ * (no kernel counterpart) — every {@link MmErrorCode}, in the order the type lists them — for tests
+ * that iterate over all codes, and for tools that validate a code read from a log.
+ */
 export const MM_ERROR_CODES: readonly MmErrorCode[] = [
   'DOUBLE_FREE',
   'USE_AFTER_FREE',
@@ -44,11 +73,16 @@ export const MM_ERROR_CODES: readonly MmErrorCode[] = [
  *
  * memdesc throws `MmError` for every rule violation it detects at run time. The `code` is stable
  * (see {@link MmErrorCode}); the `message` is written the way the kernel reports the same problem
- * (`BUG: Bad page state in process memdesc pfn:0x1a2b reason: nonzero mapcount`). When an
- * `MmError` is thrown, the allocator's state is exactly what it was before the call.
+ * (`BUG: Bad page state in process memdesc pfn:0x1a2b reason: nonzero mapcount`), and most reports
+ * also go to the machine's log (`dmesg`). When an `MmError` is thrown, the allocator's state is
+ * exactly what it was before the call.
  *
  * **When to use**: catch it in tests (`expect(() => …).toThrow(MmError)` and check `.code`);
  * never to drive control flow in a correct program, which never sees one.
+ *
+ * **Gotchas**: test `.code`, not the message (messages may gain detail). Not every throw is an
+ * `MmError`: a callback of yours that throws (a shrinker, a release hook, a `withSpinLock` body)
+ * propagates its own error, and `verifyMemory` throws a plain `Error`.
  *
  * @example
  * ```ts
@@ -62,6 +96,8 @@ export const MM_ERROR_CODES: readonly MmErrorCode[] = [
  *   if (e instanceof MmError) console.log(e.code); // "DOUBLE_FREE"
  * }
  * ```
+ * @see {@link MmErrorCode}
+ * @see {@link dmesg}
  */
 export class MmError extends Error {
   /** The stable code: test against this, not against the message. */

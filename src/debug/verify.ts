@@ -113,12 +113,16 @@ export function verifyMemoryImpl(mem: MemoryImpl): void {
 }
 
 /**
- * Checks every invariant of the buddy allocator — every pfn in exactly one block, free lists
- * linked and counted right, no two free buddies of one order left unmerged, per-CPU lists and
- * counters matching a recount — and throws an `Error` naming what is wrong.
+ * `CONFIG_DEBUG_VM`'s checks, all at once (`check_free_page()`, `__free_one_page()`'s buddy
+ * checks, the `nr_free` counters) — checks every invariant of the buddy allocator: every pfn in
+ * exactly one block, free lists linked and counted right, no two free buddies of one order left
+ * unmerged, per-CPU lists and counters matching a recount. Throws an `Error` naming what is wrong.
  *
  * **When to use**: in tests after a sequence of operations; `debug: 'paranoid'` runs it after
  * every call. It reads the whole memmap, so it costs O(pages).
+ *
+ * **Gotchas**: it throws a plain `Error` (not an `MmError`): an inconsistency is a bug in memdesc,
+ * not in the caller. A non-`Memory` argument is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts

@@ -25,28 +25,72 @@ import type { FolioIndex } from './folio-index.js';
 declare const folioOrderKey: unique symbol;
 
 /**
- * `struct folio` — a refcounted block of 2^Order pages. Handles: `ARef<Folio<O>>` (one reference),
- * `Borrowed<Folio<O>>` (from `pageFolio`), `LockedFolio<O>` (from `folioLock`).
+ * `struct folio` — a refcounted block of 2^Order pages, with one reference count and one mapcount
+ * kept on its head page. Handles: `ARef<Folio<O>>` (one reference, from `folioAlloc`, `folioGet`,
+ * `getPage`), `Borrowed<Folio<O>>` (from `pageFolio`), `LockedFolio<O>` (from `folioLock`).
+ *
+ * **When to use**: memory that several holders share and that must live until the last lets go —
+ * page cache, anonymous memory. A folio is `AlwaysRefCounted`: a reference may be taken from any
+ * live view of it.
+ *
+ * **Gotchas**: a folio is put, never freed (`freePages` on it is a compile error and
+ * `FREE_BORROWED`); it is written only through its lock guard (compile error, `BAD_PAGE_STATE`);
+ * the last put of a folio that is still mapped, locked or kmapped is `BAD_PAGE_STATE`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioGet, folioPut, folioRefCount, GFP_KERNEL, type ARef, type Folio } from 'memdesc';
+ * const mem = createMemory();
+ * const cache: ARef<Folio>[] = [];
+ * const f = folioAlloc(mem, GFP_KERNEL, 2)!; // ARef<Folio<2>>: 4 pages, count 1
+ * cache.push(folioGet(f)); // the cache holds its own reference: count 2
+ * folioPut(f);
+ * console.log(folioRefCount(cache[0]!)); // 1
+ * for (const ref of cache.splice(0)) folioPut(ref); // the last put frees the 4 pages
+ * ```
+ * @see {@link folioAlloc}
+ * @see {@link folioPut}
  */
 export interface Folio<Order extends number = number> extends AlwaysRefCounted {
   /** Phantom: the folio's order. */
   readonly [folioOrderKey]: Order;
 }
 
-/** A folio whose `PG_locked` this handle holds: the one handle writes may go through. */
+/**
+ * `folio_lock()`'s guard (`PG_locked` held) — a folio whose lock this handle holds: the one handle
+ * writes may go through. `folioUnlock` consumes it; leaving a `using` scope unlocks it.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, folioAlloc, folioLock, writeRaw, folioPut, GFP_KERNEL } from 'memdesc';
+ * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
+ * {
+ *   using locked = folioLock(f); // LockedFolio<0>; unlocked when the block ends
+ *   writeRaw(locked, new Uint8Array([0xde, 0xad]), 0);
+ * }
+ * folioPut(f);
+ * ```
+ */
 export type LockedFolio<Order extends number = number> = Folio<Order> & LockedMark & Disposable;
 
-/** The order of a folio type. */
+/** `folio_order()` at the type level — the order of a folio type (`number` when unknown). */
 export type FolioOrderOf<F> = F extends Folio<infer O> ? O : number;
 
-/** The `n` argument of `folioPage(folio, n)`: a literal index inside the folio, or a message. */
+/**
+ * `folio_page(folio, n)`'s `n` — a literal index inside the folio, or the sentence
+ * {@link MsgFolioIndex} that refuses it; a non-literal `number` passes and is checked at run time
+ * (`OUT_OF_BOUNDS`).
+ */
 export type FolioIndexArg<F, N extends number> = number extends N
   ? N
   : [N] extends [FolioIndex<FolioOrderOf<F>>]
     ? N
     : MsgFolioIndex<FolioOrderOf<F>>;
 
-/** The argument of `getPage`: a page known to belong to a folio, or the reason it is refused. */
+/**
+ * `get_page(page)`'s argument — a page known to belong to a folio, or the sentence
+ * ({@link MsgGetPage}) that names its owner and refuses it.
+ */
 export type GetPageArg<P> = [OwnerOf<P>] extends ['folio'] ? P : MsgGetPage<OwnerOf<P>>;
 
 function paranoid(mem: MemoryImpl): void {
@@ -83,7 +127,8 @@ function folioHandle(x: unknown, fn: string): PageHandle {
  *   folioPut(folio); // the last reference: the 4 pages go back to the buddy allocator
  * }
  * ```
- * @see folioPut
+ * @see {@link folioPut}
+ * @see {@link Folio}
  */
 export function folioAlloc<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
   ctx: Ctx,
@@ -118,8 +163,12 @@ function takeRef(mem: MemoryImpl, head: number): PageHandle {
  * `folio_get(folio)` — takes another reference. Folios are AlwaysRefCounted, so any live view
  * will do: an ARef, a borrow from `pageFolio`, or a lock guard.
  *
- * **Gotchas**: a handle already put is `USE_AFTER_FREE`; from a borrow whose folio may already be
- * gone, use `folioTryGet`.
+ * **When to use**: when a second holder (a cache, a pending I/O, another task) keeps the folio
+ * alive independently of the first; each holder puts its own reference.
+ *
+ * **Gotchas**: a handle already put is a compile error in the same function and `USE_AFTER_FREE` at
+ * run time; a page handle (rather than the folio) is a compile error and `INVALID_ARGUMENT` (use
+ * `pageFolio` or `getPage`). From a borrow whose folio may already be gone, use `folioTryGet`.
  *
  * @example
  * ```ts
@@ -130,6 +179,8 @@ function takeRef(mem: MemoryImpl, head: number): PageHandle {
  * folioPut(a);
  * folioPut(b); // freed here
  * ```
+ * @see {@link folioTryGet}
+ * @see {@link folioPut}
  */
 export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> {
   const h = folioHandle(folio, 'folioGet');
@@ -142,7 +193,11 @@ export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrde
  * `folio_try_get(folio)` — takes a reference unless the folio's count has reached zero (it was
  * freed since this borrow was made): then `null`.
  *
- * **When to use**: speculative lookups through a borrow (as the page cache does under RCU).
+ * **When to use**: speculative lookups through a borrow (as the page cache does under RCU), where
+ * the folio may have been freed since the borrow was taken.
+ *
+ * **Gotchas**: `null` also when the pages were reused since (the borrow's generation no longer
+ * matches). A handle that was itself put is `USE_AFTER_FREE`; a copied object `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -153,6 +208,7 @@ export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrde
  * folioPut(ref);                   // count reaches zero: freed
  * console.log(folioTryGet(view));  // null
  * ```
+ * @see {@link folioGet}
  */
 export function folioTryGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> | null {
   if (!H.is(folio)) checkHandle(folio, 'folioTryGet', false); // throws FOREIGN_HANDLE
@@ -211,9 +267,14 @@ function putRef(ref: unknown, fn: string): void {
  * `folio_put(folio)` — gives back one reference; the last one frees the whole folio to the buddy
  * allocator. Consumes the handle.
  *
- * **Gotchas**: a second put of the same handle is `DOUBLE_FREE`; a put through a borrow (which
- * holds no reference) is `REFCOUNT_UNDERFLOW`; the last put of a folio that is still mapped
- * (mapcount > 0), locked or kmapped is `BAD_PAGE_STATE` and changes nothing.
+ * **When to use**: once for every reference you hold (`folioAlloc`, `folioGet`, `folioTryGet`),
+ * when you are done with it; or declare the reference with `using` and let the scope put it.
+ *
+ * **Gotchas**: at compile time a second put, a put through a borrow or a lock guard, and a
+ * `freePages` of a folio are refused. At run time a second put of the same handle is
+ * `DOUBLE_FREE`; a put through a borrow or lock guard (which holds no reference) is
+ * `REFCOUNT_UNDERFLOW`; the last put of a folio that is still mapped (mapcount > 0), locked or
+ * kmapped is `BAD_PAGE_STATE` and changes nothing.
  *
  * @example
  * ```ts
@@ -221,6 +282,8 @@ function putRef(ref: unknown, fn: string): void {
  * const folio = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
  * folioPut(folio);
  * ```
+ * @see {@link folioGet}
+ * @see {@link putPage}
  */
 export function folioPut<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
   putRef(ref, 'folioPut');
@@ -232,18 +295,30 @@ export function folioPut<R extends ARef<Folio> & Live>(ref: R): asserts ref is R
  * refcount (the kernel WARNs on `get_page()` of a slab page since 6.14; a 2026 xen-netfront bug was
  * exactly `get_page(virt_to_page(kmalloc'd buffer))`).
  *
- * **Gotchas**: refused at compile time with a sentence naming the owner; at run time
- * `NOT_REFCOUNTED`.
+ * **When to use**: when you hold a page (from `folioPage`, or `virtToPage` of a folio's address)
+ * and need the memory to outlive your borrow; prefer `folioGet` when you have the folio.
+ *
+ * **Gotchas**: refused at compile time with a sentence naming the owner ({@link MsgGetPage}); at
+ * run time `NOT_REFCOUNTED`. The page must be a *known* folio page: `Page<0>` of unknown owner is
+ * refused too, even if it is a folio page at run time — get it through `pageFolio` instead.
  *
  * @example
  * ```ts
- * import { createMemory, folioAlloc, folioPage, getPage, putPage, folioPut, GFP_KERNEL } from 'memdesc';
- * const folio = folioAlloc(createMemory(), GFP_KERNEL, 1)!;
+ * import { createMemory, folioAlloc, folioPage, getPage, putPage, folioPut, kmalloc, kfree, virtToPage, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const folio = folioAlloc(mem, GFP_KERNEL, 1)!;
  * const ref = getPage(folioPage(folio, 1)); // the folio's count: 2
  * putPage(ref);
  * folioPut(folio);
+ * const buf = kmalloc(mem, 64, GFP_KERNEL)!;
+ * export function refused() {
+ *   // @ts-expect-error — get_page(): a slab page has no refcount
+ *   return getPage(virtToPage(buf));
+ * }
+ * kfree(buf);
  * ```
- * @see putPage
+ * @see {@link putPage}
+ * @see {@link pageFolio}
  */
 export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio> {
   const h = checkHandle(page, 'getPage', false);
@@ -266,7 +341,12 @@ export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio>
 /**
  * `put_page(page)` — gives back a reference taken with `getPage`. Consumes it.
  *
- * **Gotchas**: as `folioPut`.
+ * **When to use**: to drop a reference from `getPage`; it is the same operation as `folioPut`
+ * (the reference is on the folio), named for symmetry with the C.
+ *
+ * **Gotchas**: as `folioPut`: a second put is `DOUBLE_FREE`; a page borrow (from `folioPage` or
+ * `virtToPage`) is a compile error and `REFCOUNT_UNDERFLOW`; a page of another memdesc is
+ * `NOT_REFCOUNTED`.
  *
  * @example
  * ```ts
@@ -276,13 +356,20 @@ export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio>
  * putPage(ref);
  * folioPut(folio);
  * ```
+ * @see {@link getPage}
  */
 export function putPage<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
   putRef(ref, 'putPage');
 }
 
 /**
- * `folio_ref_count(folio)`.
+ * `folio_ref_count(folio)` — the folio's reference count.
+ *
+ * **When to use**: in tests and assertions; correct code never decides what to do from the count
+ * (another holder may change it the next moment).
+ *
+ * **Gotchas**: a put handle is a compile error and `USE_AFTER_FREE`; a page handle is
+ * `INVALID_ARGUMENT` (ask `pageFolio` first).
  *
  * @example
  * ```ts
@@ -298,7 +385,12 @@ export function folioRefCount(folio: Folio & Live): number {
 }
 
 /**
- * `folio_order(folio)`.
+ * `folio_order(folio)` — the folio's order; a literal type when the allocation's order was one.
+ *
+ * **When to use**: to size loops over the folio's pages or compute its span; `folioNrPages` and
+ * `folioSize` derive from it.
+ *
+ * **Gotchas**: any live folio handle will do; a put one is `USE_AFTER_FREE`.
  *
  * @example
  * ```ts
@@ -312,7 +404,14 @@ export function folioOrder<F extends Folio & Live>(folio: F): FolioOrderOf<F> {
   return H.order(folioHandle(folio, 'folioOrder')) as FolioOrderOf<F>;
 }
 
-/** `folio_nr_pages(folio)` — 2^order. @example
+/**
+ * `folio_nr_pages(folio)` — 2^order, the number of pages in the folio.
+ *
+ * **When to use**: to iterate over `folioPage(folio, i)` for `i < folioNrPages(folio)`.
+ *
+ * **Gotchas**: as {@link folioOrder}.
+ *
+ * @example
  * ```ts
  * import { createMemory, folioAlloc, folioNrPages, folioPut, GFP_KERNEL } from 'memdesc';
  * const f = folioAlloc(createMemory(), GFP_KERNEL, 3)!;
@@ -324,7 +423,15 @@ export function folioNrPages(folio: Folio & Live): number {
   return 1 << H.order(folioHandle(folio, 'folioNrPages'));
 }
 
-/** `folio_size(folio)` — bytes. @example
+/**
+ * `folio_size(folio)` — the folio's size in bytes, `PAGE_SIZE << order`.
+ *
+ * **When to use**: as the bound of `readRaw`/`writeRaw` offsets through the folio (or its lock
+ * guard).
+ *
+ * **Gotchas**: as {@link folioOrder}.
+ *
+ * @example
  * ```ts
  * import { createMemory, folioAlloc, folioSize, folioPut, GFP_KERNEL } from 'memdesc';
  * const f = folioAlloc(createMemory(), GFP_KERNEL, 1)!;
@@ -336,7 +443,14 @@ export function folioSize(folio: Folio & Live): number {
   return PAGE_SIZE << H.order(folioHandle(folio, 'folioSize'));
 }
 
-/** `folio_pfn(folio)` — the head page's frame number. @example
+/**
+ * `folio_pfn(folio)` — the head page's frame number.
+ *
+ * **When to use**: to identify the folio in logs or compare it with `pageToPfn` of its pages.
+ *
+ * **Gotchas**: as {@link folioOrder}.
+ *
+ * @example
  * ```ts
  * import { createMemory, folioAlloc, folioPfn, folioPut, GFP_KERNEL } from 'memdesc';
  * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
@@ -351,6 +465,13 @@ export function folioPfn(folio: Folio & Live): Pfn {
 /**
  * `folio_address(folio)` — the folio's linear-map address; `virtToPage` of it gives a borrowed
  * folio page, which `getPage` accepts.
+ *
+ * **When to use**: to hand the folio's memory to code that works on addresses (`readRaw`, a
+ * simulated DMA), keeping its provenance.
+ *
+ * **Gotchas**: writes through the address need the folio lock: `writeRaw(folioAddress(f), …)` is a
+ * compile error and `BAD_PAGE_STATE` (write through the `LockedFolio`). The address outlives the
+ * folio as a number: after the last put, using it is `USE_AFTER_FREE` at run time.
  *
  * @example
  * ```ts
@@ -369,15 +490,25 @@ export function folioAddress(folio: Folio & Live): VirtAddr<'folio'> {
 /**
  * `folio_page(folio, n)` — a borrow of the folio's n-th page.
  *
- * **Gotchas**: a literal `n` outside 0..2^order-1 is a compile error; at run time `OUT_OF_BOUNDS`.
+ * **When to use**: to read one page of a large folio, or to take a reference from a page with
+ * `getPage`.
+ *
+ * **Gotchas**: a literal `n` outside 0..2^order-1 is a compile error ({@link MsgFolioIndex}); at
+ * run time `OUT_OF_BOUNDS`, and a non-integer `n` is `INVALID_ARGUMENT`. The borrow cannot be
+ * written through (the folio lock guard can) and goes stale when the folio is freed.
  *
  * @example
  * ```ts
  * import { createMemory, folioAlloc, folioPage, pageToPfn, folioPut, GFP_KERNEL } from 'memdesc';
  * const f = folioAlloc(createMemory(), GFP_KERNEL, 2)!;
  * console.log(pageToPfn(folioPage(f, 3)));
+ * export function refused() {
+ *   // @ts-expect-error — folio_page(): index out of range for a folio of order 2
+ *   return folioPage(f, 4);
+ * }
  * folioPut(f);
  * ```
+ * @see {@link pageFolio}
  */
 export function folioPage<F extends Folio & Live, N extends number>(folio: F, n: FolioIndexArg<F, N>): Borrowed<Page<0, 'folio'>> {
   const h = folioHandle(folio, 'folioPage');
@@ -395,6 +526,13 @@ export function folioPage<F extends Folio & Live, N extends number>(folio: F, n:
  * `page_folio(page)` — the folio a page belongs to, as a borrow, or `null` if the page is not part
  * of a folio (a slab, vmalloc, page-table or bare page).
  *
+ * **When to use**: to go from a page you were handed (`virtToPage`, `vmallocToPage`, a page of
+ * unknown owner) to its folio, then `folioGet`/`folioTryGet` it, lock it or read its counts.
+ *
+ * **Gotchas**: the result is a borrow: putting it is a compile error and `REFCOUNT_UNDERFLOW`. It
+ * goes stale when the folio is freed; a consumed page is a compile error and a stale one
+ * `USE_AFTER_FREE`.
+ *
  * @example
  * ```ts
  * import { createMemory, allocPage, pageFolio, freePage, GFP_KERNEL } from 'memdesc';
@@ -403,6 +541,7 @@ export function folioPage<F extends Folio & Live, N extends number>(folio: F, n:
  * console.log(pageFolio(p)); // null: a bare allocation is not a folio
  * freePage(p);
  * ```
+ * @see {@link folioPage}
  */
 export function pageFolio(page: Page & Live): Borrowed<Folio> | null {
   const h = checkHandle(page, 'pageFolio', false);
@@ -438,6 +577,10 @@ function lockFolio(folio: unknown, fn: string, trylock: boolean): PageHandle | n
  * `folio_lock(folio)` — takes `PG_locked` and returns the lock guard, the handle that writes go
  * through. May sleep.
  *
+ * **When to use**: before writing to a folio's contents (`writeRaw` or `fillZeroRaw` through the
+ * guard, or a `withPageMapped` view of one of its pages while it is locked); declare the guard with
+ * `using` to unlock at the end of the scope.
+ *
  * **Gotchas**: under a spinlock it is `SLEEP_IN_ATOMIC` (use `folioTrylock`); locking a folio that
  * is already locked would deadlock a single task: `INVALID_ARGUMENT`. The last put of a locked
  * folio is `BAD_PAGE_STATE`.
@@ -451,6 +594,8 @@ function lockFolio(folio: unknown, fn: string, trylock: boolean): PageHandle | n
  * folioUnlock(locked);
  * folioPut(f);
  * ```
+ * @see {@link folioUnlock}
+ * @see {@link folioTrylock}
  */
 export function folioLock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> {
   return lockFolio(folio, 'folioLock', false) as unknown as LockedFolio<FolioOrderOf<F>>;
@@ -459,14 +604,23 @@ export function folioLock<F extends Folio & Live>(folio: F): LockedFolio<FolioOr
 /**
  * `folio_trylock(folio)` — the lock guard, or `null` if the folio is already locked. Never sleeps.
  *
+ * **When to use**: where `folioLock` may not sleep (under a spinlock, in a shrinker), or to skip a
+ * folio someone else is working on.
+ *
+ * **Gotchas**: `null` must be checked; unlock a guard you got with `folioUnlock` as usual.
+ *
  * @example
  * ```ts
  * import { createMemory, folioAlloc, folioTrylock, folioUnlock, folioPut, GFP_KERNEL } from 'memdesc';
  * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
  * const locked = folioTrylock(f);
- * if (locked) folioUnlock(locked);
+ * if (locked) {
+ *   console.log(folioTrylock(f)); // null: already locked
+ *   folioUnlock(locked);
+ * }
  * folioPut(f);
  * ```
+ * @see {@link folioLock}
  */
 export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> | null {
   return lockFolio(folio, 'folioTrylock', true) as unknown as LockedFolio<FolioOrderOf<F>> | null;
@@ -475,8 +629,11 @@ export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<Foli
 /**
  * `folio_unlock(folio)` — releases `PG_locked`; consumes the lock guard.
  *
- * **Gotchas**: a guard already released is `USE_AFTER_FREE`; anything but a lock guard is refused
- * at compile time and is `INVALID_ARGUMENT` at run time.
+ * **When to use**: when the writes are done; or declare the guard with `using` instead.
+ *
+ * **Gotchas**: a guard already released is a compile error and `USE_AFTER_FREE`; anything but a
+ * lock guard (a reference, a borrow) is refused at compile time and is `INVALID_ARGUMENT` at run
+ * time.
  *
  * @example
  * ```ts
@@ -486,6 +643,7 @@ export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<Foli
  * folioUnlock(locked);
  * folioPut(f);
  * ```
+ * @see {@link folioLock}
  */
 export function folioUnlock<L extends LockedFolio & Live>(locked: L): asserts locked is L & Consumed {
   unlock(locked, 'folioUnlock');
@@ -505,6 +663,11 @@ function unlock(locked: unknown, fn: string): void {
 /**
  * `folio_mapcount(folio)` — how many user page-table entries map the folio.
  *
+ * **When to use**: in tests of code that maps and unmaps folios (`folioAddRmapPte` /
+ * `folioRemoveRmapPte`); the last put requires it to be 0.
+ *
+ * **Gotchas**: as {@link folioRefCount}.
+ *
  * @example
  * ```ts
  * import { createMemory, folioAlloc, folioMapcount, folioPut, GFP_KERNEL } from 'memdesc';
@@ -522,6 +685,12 @@ export function folioMapcount(folio: Folio & Live): number {
  * `folio_add_file_rmap_pte()` — records one more user mapping of the folio (mapcount + 1). A folio
  * must be unmapped before its last put.
  *
+ * **When to use**: to model a PTE mapping the folio into a user address space (a Binder buffer
+ * mapped into the receiver, a file page mapped by `mmap`).
+ *
+ * **Gotchas**: memdesc keeps no page tables: only the count is kept. The last `folioPut` while the
+ * mapcount is above 0 is `BAD_PAGE_STATE` ("nonzero mapcount") and frees nothing.
+ *
  * @example
  * ```ts
  * import { createMemory, folioAlloc, folioAddRmapPte, folioRemoveRmapPte, folioPut, GFP_KERNEL } from 'memdesc';
@@ -530,6 +699,7 @@ export function folioMapcount(folio: Folio & Live): number {
  * folioRemoveRmapPte(f);
  * folioPut(f);
  * ```
+ * @see {@link folioRemoveRmapPte}
  */
 export function folioAddRmapPte(folio: Folio & Live): void {
   const h = folioHandle(folio, 'folioAddRmapPte');
@@ -539,7 +709,9 @@ export function folioAddRmapPte(folio: Folio & Live): void {
 /**
  * `folio_remove_rmap_pte()` — removes one user mapping (mapcount - 1).
  *
- * **Gotchas**: below zero is `REFCOUNT_UNDERFLOW` (a mapcount underflow).
+ * **When to use**: for every `folioAddRmapPte`, before the last put.
+ *
+ * **Gotchas**: below zero is `REFCOUNT_UNDERFLOW` (a mapcount underflow), and the count stays 0.
  *
  * @example
  * ```ts
@@ -549,6 +721,7 @@ export function folioAddRmapPte(folio: Folio & Live): void {
  * folioRemoveRmapPte(f);
  * folioPut(f);
  * ```
+ * @see {@link folioAddRmapPte}
  */
 export function folioRemoveRmapPte(folio: Folio & Live): void {
   const h = folioHandle(folio, 'folioRemoveRmapPte');

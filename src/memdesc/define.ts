@@ -27,10 +27,16 @@ import type { MsgOwnableAlwaysRefCounted } from '../types/messages.js';
 import type { ARef, ARefMark, AlwaysRefCounted, Borrowed, Consumed, Live, Ownable, Owned, RefCounted } from '../types/ownership.js';
 import type { Page } from '../types/page.js';
 
-/** A memdesc's capabilities, as types. */
+/**
+ * `Ownable` / `RefCounted` / `AlwaysRefCounted` (Rust-for-Linux traits), as flags — a memdesc
+ * type's capabilities, as types; `capabilities` of a {@link MemdescType}.
+ */
 export interface MemdescCaps {
+  /** It can have a unique owner (`Owned<T>`, Rust-for-Linux `Ownable`). */
   readonly ownable: boolean;
+  /** It has a reference count (`ARef<T>`, Rust-for-Linux `RefCounted`). */
   readonly refcounted: boolean;
+  /** A reference may be taken from any borrow (`AlwaysRefCounted`); implies `refcounted`. */
   readonly alwaysRefCounted: boolean;
 }
 
@@ -39,34 +45,83 @@ declare const mdOrder: unique symbol;
 declare const mdCaps: unique symbol;
 declare const mdTypeBrand: unique symbol;
 
-/** An instance of a user-defined memdesc `Name`: a block of 2^Order pages it owns. */
+/**
+ * (no kernel counterpart yet: a driver's own memdesc in Matthew Wilcox's plan, which
+ * `page->memdesc` would point to) — an instance of a user-defined memdesc `Name`: a block of
+ * 2^Order pages it owns, with the lifecycle its capabilities `Caps` allow.
+ *
+ * **When to use**: as the type of handles to your own memdesc: `Owned<Memdesc<…>>` for an ownable
+ * type, `ARef<Memdesc<…>>` for a refcounted one, `Borrowed<…>` from `pageMemdesc`. Usually spelled
+ * `InstanceOf<typeof MyType>`.
+ *
+ * **Gotchas**: its pages belong to it: `getPage` of one is a compile error and `NOT_REFCOUNTED`,
+ * and `freePages` of it is `BAD_PAGE_STATE`. Which of `memdescFree` / `memdescGet` / `memdescPut`
+ * compile depends on `Caps`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, defineMemdesc, memdescAlloc, memdescFree, GFP_KERNEL, type InstanceOf, type Owned } from 'memdesc';
+ * const BinderPage = defineMemdesc({ name: 'binder_page', ownable: true });
+ * type BinderPage = InstanceOf<typeof BinderPage>; // Memdesc<'binder_page', 0, …> & Ownable
+ * const slots: Owned<BinderPage>[] = [];
+ * const mem = createMemory();
+ * const p = memdescAlloc(mem, BinderPage, GFP_KERNEL);
+ * if (p) slots.push(p);
+ * for (const s of slots.splice(0)) memdescFree(s);
+ * ```
+ * @see {@link defineMemdesc}
+ */
 export interface Memdesc<Name extends string = string, Order extends number = number, Caps extends MemdescCaps = MemdescCaps> {
+  /** Phantom: the type's literal name. */
   readonly [mdName]: Name;
+  /** Phantom: the order of each instance's block. */
   readonly [mdOrder]: Order;
+  /** Phantom: the type's capabilities ({@link MemdescCaps}). */
   readonly [mdCaps]: Caps;
 }
 
-/** The capability marker interfaces a caps set stands for. */
+/**
+ * `T: Ownable + RefCounted + …` (Rust-for-Linux trait bounds) for a caps set — the capability
+ * marker interfaces (`Ownable`, `RefCounted`, `AlwaysRefCounted`) a {@link MemdescCaps} set stands
+ * for, intersected.
+ */
 export type CapabilityMarkers<Caps extends MemdescCaps> = (Caps['ownable'] extends true ? Ownable : unknown) &
   (Caps['refcounted'] extends true ? RefCounted : unknown) &
   (Caps['alwaysRefCounted'] extends true ? AlwaysRefCounted : unknown);
 
-/** The descriptor type returned by {@link defineMemdesc}: allocate instances with {@link memdescAlloc}. */
+/**
+ * (no kernel counterpart yet: the `MEMDESC_TYPE_*` tag and `struct` of a driver's own memdesc) —
+ * the descriptor type returned by {@link defineMemdesc}: allocate instances with
+ * {@link memdescAlloc}, find them from a page with {@link pageMemdesc}.
+ */
 export interface MemdescType<Name extends string = string, Order extends number = number, Caps extends MemdescCaps = MemdescCaps> {
+  /** Phantom: the instance type this descriptor allocates. */
   readonly [mdTypeBrand]: Memdesc<Name, Order, Caps>;
+  /** The type's name, as given to `defineMemdesc` (it names the type in reports). */
   readonly name: Name;
+  /** The order of each instance's block (0 unless the spec said otherwise). */
   readonly order: Order;
+  /** The capabilities the spec declared, frozen. */
   readonly capabilities: Caps;
 }
 
-/** What the release hook learns when an instance's lifetime ends. */
+/**
+ * (no kernel counterpart; what a memdesc's release callback would receive) — what the release hook
+ * learns when an instance's lifetime ends.
+ */
 export interface MemdescReleaseInfo {
+  /** The memdesc type's name. */
   readonly name: string;
+  /** The instance's head page frame number. */
   readonly pfn: number;
+  /** The order of the instance's block. */
   readonly order: number;
 }
 
-/** The definition of a memdesc type. */
+/**
+ * (no kernel counterpart yet) — the definition of a memdesc type: its name, its lifecycle (the
+ * capability flags) and the order of its blocks. Passed to {@link defineMemdesc} as a literal.
+ */
 export interface MemdescSpec {
   /** The type's name (a literal: it becomes part of the type). */
   readonly name: string;
@@ -81,14 +136,19 @@ export interface MemdescSpec {
 }
 
 /**
- * Called when an instance's lifetime ends, before its pages go back to the page allocator. (A
- * separate argument of `defineMemdesc`, not a spec field: a callback inside the spec would stop
- * TypeScript from inferring the spec's literal types.)
+ * `Ownable::release` / the last `AlwaysRefCounted::dec_ref` (Rust-for-Linux) — called when an
+ * instance's lifetime ends, before its pages go back to the page allocator. (A separate argument of
+ * `defineMemdesc`, not a spec field: a callback inside the spec would stop TypeScript from
+ * inferring the spec's literal types.) If it throws, the instance stays allocated and its handle
+ * live.
  */
 export type MemdescRelease = (info: MemdescReleaseInfo) => void;
 
-/** A spec flag as a type: `true`, `false` (or left out), or `boolean` when not known at compile time. */
-type Flag<S, K extends 'ownable' | 'refcounted' | 'alwaysRefCounted'> = K extends keyof S
+/**
+ * (no kernel counterpart) — one capability flag of a spec, as a type: `true`, `false` (or left
+ * out), or `boolean` when not known at compile time.
+ */
+export type Flag<S, K extends 'ownable' | 'refcounted' | 'alwaysRefCounted'> = K extends keyof S
   ? [S[K]] extends [true]
     ? true
     : [S[K]] extends [false | undefined]
@@ -96,19 +156,30 @@ type Flag<S, K extends 'ownable' | 'refcounted' | 'alwaysRefCounted'> = K extend
       : boolean
   : false;
 
-/** The caps a spec declares. */
+/**
+ * (no kernel counterpart) — the {@link MemdescCaps} a spec declares; `alwaysRefCounted` implies
+ * `refcounted`.
+ */
 export type CapsOf<S extends MemdescSpec> = {
+  /** Whether the spec says `ownable: true`. */
   readonly ownable: Flag<S, 'ownable'>;
+  /** Whether the spec says `refcounted: true` or `alwaysRefCounted: true`. */
   readonly refcounted: Flag<S, 'alwaysRefCounted'> extends true ? true : Flag<S, 'refcounted'>;
+  /** Whether the spec says `alwaysRefCounted: true`. */
   readonly alwaysRefCounted: Flag<S, 'alwaysRefCounted'>;
 };
 
-/** A memdesc with no lifecycle at all. */
+/**
+ * (no kernel counterpart) — a memdesc with no lifecycle at all (neither ownable nor refcounted),
+ * refused by `defineMemdesc` at compile time; at run time `INVALID_ARGUMENT`.
+ */
 export type MsgNoLifecycle = 'defineMemdesc(): a memdesc needs a lifecycle: ownable, refcounted, alwaysRefCounted, or ownable + refcounted';
 
 /**
- * The check on `defineMemdesc`'s spec: `unknown` (no constraint) for a consistent capability set,
- * else the sentence that refuses it (the parameter becomes `spec & sentence`, which no object is).
+ * `Ownable` excludes `AlwaysRefCounted` (Rust-for-Linux), checked on `defineMemdesc`'s spec —
+ * `unknown` (no constraint) for a consistent capability set, else the sentence that refuses it
+ * ({@link MsgOwnableAlwaysRefCounted}, {@link MsgNoLifecycle}); the parameter becomes `spec &
+ * sentence`, which no object is.
  */
 export type SpecArg<S extends MemdescSpec> = [Flag<S, 'ownable'>, Flag<S, 'alwaysRefCounted'>] extends [true, true]
   ? MsgOwnableAlwaysRefCounted
@@ -116,25 +187,42 @@ export type SpecArg<S extends MemdescSpec> = [Flag<S, 'ownable'>, Flag<S, 'alway
     ? MsgNoLifecycle
     : unknown;
 
-type SpecOrder<S extends MemdescSpec> = S['order'] extends number ? S['order'] : 0;
+/** (no kernel counterpart) — the order a spec declares, `0` when it gives none. */
+export type SpecOrder<S extends MemdescSpec> = S['order'] extends number ? S['order'] : 0;
 
-/** The instance type of a descriptor type. */
+/**
+ * (no kernel counterpart) — the instance type of a descriptor type: `Memdesc<Name, Order, Caps>`
+ * with its capability markers. `InstanceOf<typeof MyType>` names the handles of `MyType`.
+ */
 export type InstanceOf<D> = D extends MemdescType<infer N, infer O, infer C> ? Memdesc<N, O, C> & CapabilityMarkers<C> : never;
 
-/** The handle `memdescAlloc` returns: `Owned` for an ownable type, else `ARef`. */
+/**
+ * (no kernel counterpart) — the handle `memdescAlloc` returns: `Owned` for an ownable type
+ * (including an OwnableRefCounted one), else `ARef` with a count of 1.
+ */
 export type AllocatedHandle<D> = D extends MemdescType<string, number, infer C>
   ? C['ownable'] extends true
     ? Owned<InstanceOf<D>>
     : ARef<InstanceOf<D>>
   : never;
 
-/** Instances whose caps satisfy `C`. */
-type WithCaps<C> = Memdesc<string, number, MemdescCaps & C>;
+/**
+ * (no kernel counterpart) — instances of any memdesc type whose caps satisfy `C`; the constraint of
+ * `memdescFree`, `memdescPut`, `intoShared` and `tryFromShared`.
+ */
+export type WithCaps<C> = Memdesc<string, number, MemdescCaps & C>;
 
-/** The handle types a getter returns for an instance type. */
-type SameDesc<H> = H extends Memdesc<infer N, infer O, infer C> ? Memdesc<N, O, C> & CapabilityMarkers<C> : never;
+/**
+ * (no kernel counterpart) — the instance type of a handle type, without its role: what a getter
+ * returns a new handle to (`memdescGet`, `intoShared`, `tryFromShared`).
+ */
+export type SameDesc<H> = H extends Memdesc<infer N, infer O, infer C> ? Memdesc<N, O, C> & CapabilityMarkers<C> : never;
 
-/** Why `memdescGet` refuses a handle, or the handle. */
+/**
+ * `AlwaysRefCounted::inc_ref`'s rules (Rust-for-Linux), checked on `memdescGet`'s argument — the
+ * handle, or the sentence that refuses it: a type without a refcount, or (unless
+ * `AlwaysRefCounted`) a borrow or the `Owned` handle.
+ */
 export type MemdescGetArg<H> =
   H extends Memdesc<infer N, number, infer C>
     ? C['refcounted'] extends false
@@ -174,14 +262,20 @@ class DescImpl {
 const descs: DescImpl[] = [];
 
 /**
- * Defines a memdesc type. The name is a literal; the capability set is checked here.
+ * (no kernel counterpart yet: a driver's own memdesc type in Matthew Wilcox's plan — "with
+ * memdescs, you get to define your own data type") — defines a memdesc type. The name is a literal;
+ * the capability set is checked here.
  *
  * **When to use**: a driver that owns its pages and wants its own lifecycle rules, as Binder
- * could (see examples/binder).
+ * could (see examples/binder): `ownable` for pages with one owner, `refcounted` for shared ones,
+ * `alwaysRefCounted` when references are taken from any pointer (like folios), `ownable` +
+ * `refcounted` for an owner that can turn into shared references (`intoShared`).
  *
  * **Gotchas**: `ownable` with `alwaysRefCounted` is a compile error (and `INVALID_ARGUMENT` from
- * plain JS), as is a type with no lifecycle at all. The optional `release` hook runs when an
- * instance's lifetime ends; if it throws, the instance stays allocated.
+ * plain JS), as is a type with no lifecycle at all. A bad name, a non-boolean flag, or an order
+ * outside 0..10 is `INVALID_ARGUMENT`. The optional `release` hook runs when an instance's lifetime
+ * ends; if it throws, the instance stays allocated. Types are never unregistered (define them once,
+ * at module level).
  *
  * @example
  * ```ts
@@ -189,7 +283,13 @@ const descs: DescImpl[] = [];
  * const BinderPage = defineMemdesc({ name: 'binder_page', ownable: true });
  * const Shared = defineMemdesc({ name: 'shared_buf', ownable: true, refcounted: true }); // OwnableRefCounted
  * const Traced = defineMemdesc({ name: 'traced', refcounted: true }, (info) => console.log('released', info.pfn));
+ * export function refused() {
+ *   // @ts-expect-error — a memdesc cannot be both Ownable and AlwaysRefCounted
+ *   return defineMemdesc({ name: 'bad', ownable: true, alwaysRefCounted: true });
+ * }
  * ```
+ * @see {@link memdescAlloc}
+ * @see {@link MemdescSpec}
  */
 export function defineMemdesc<const S extends MemdescSpec>(
   spec: S & SpecArg<S>,
@@ -239,8 +339,14 @@ function mdHandle(x: unknown, fn: string, freeing: boolean): { h: PageHandle; d:
 }
 
 /**
- * Allocates an instance of a memdesc type: `Owned` for an ownable type, an `ARef` (count 1) for a
- * refcounted one.
+ * `alloc_pages()` for your own memdesc (no kernel counterpart yet) — allocates an instance of a
+ * memdesc type: `Owned` for an ownable type, an `ARef` (count 1) for a refcounted one.
+ *
+ * **When to use**: for every instance; the block is 2^order pages (order from the spec), compound
+ * when order > 0.
+ *
+ * **Gotchas**: `null` on failure; a sleeping GFP value in atomic context is a compile error
+ * (`SLEEP_IN_ATOMIC`); something not made by `defineMemdesc` is `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -249,6 +355,8 @@ function mdHandle(x: unknown, fn: string, freeing: boolean): { h: PageHandle; d:
  * const page = memdescAlloc(createMemory(), BinderPage, GFP_KERNEL);
  * if (page) memdescFree(page);
  * ```
+ * @see {@link memdescFree}
+ * @see {@link memdescPut}
  */
 export function memdescAlloc<Ctx extends AllocContext, D extends MemdescType, G extends number>(
   ctx: Ctx,
@@ -279,10 +387,15 @@ function endLifetime(mem: MemoryImpl, d: DescImpl, head: number): void {
 }
 
 /**
- * Frees an instance through its unique owner; consumes the handle.
+ * `Owned<T>` drop (Rust-for-Linux `Ownable::release`) — frees an instance through its unique owner;
+ * consumes the handle, calls the release hook, and gives the pages back.
  *
- * **Gotchas**: only an ownable type's `Owned` handle may free (`FREE_BORROWED` otherwise); a second
- * free is `DOUBLE_FREE`.
+ * **When to use**: for instances of an ownable type (an OwnableRefCounted one while it is `Owned`).
+ *
+ * **Gotchas**: a type that is not ownable, an `ARef` or a borrow is a compile error; at run time
+ * only the `Owned` handle may free (`FREE_BORROWED` otherwise); a second free is a compile error
+ * and `DOUBLE_FREE`; a page still mapped by `withPageMapped` is `BAD_PAGE_STATE`. If the release
+ * hook throws, nothing is freed.
  *
  * @example
  * ```ts
@@ -291,8 +404,17 @@ function endLifetime(mem: MemoryImpl, d: DescImpl, head: number): void {
  * const x = memdescAlloc(createMemory(), T, GFP_KERNEL)!;
  * memdescFree(x);
  * ```
+ * @see {@link memdescAlloc}
  */
-export function memdescFree<H extends Owned<WithCaps<{ readonly ownable: true }>> & Live>(owned: H): asserts owned is H & Consumed {
+export function memdescFree<
+  H extends Owned<
+    WithCaps<{
+      /** Only an ownable type's instance has a unique owner to free it. */
+      readonly ownable: true;
+    }>
+  > &
+    Live,
+>(owned: H): asserts owned is H & Consumed {
   freeMd(owned, 'memdescFree');
 }
 
@@ -312,11 +434,15 @@ function freeMd(owned: unknown, fn: string): void {
 }
 
 /**
- * Takes a reference: from any live view for an AlwaysRefCounted type, from an ARef for a
- * refcounted one.
+ * `AlwaysRefCounted::inc_ref` (Rust-for-Linux; `folio_get()` for folios) — takes a reference: from
+ * any live view for an AlwaysRefCounted type, from an ARef for a refcounted one.
+ *
+ * **When to use**: when a second holder keeps the instance alive independently of the first; each
+ * holder puts its own reference with `memdescPut`.
  *
  * **Gotchas**: a type without a refcount is a compile error and `NOT_REFCOUNTED`; counting from a
- * borrow or the Owned handle of a type that is not AlwaysRefCounted likewise.
+ * borrow or the Owned handle of a type that is not AlwaysRefCounted likewise. A put handle is a
+ * compile error and `USE_AFTER_FREE`.
  *
  * @example
  * ```ts
@@ -327,6 +453,7 @@ function freeMd(owned: unknown, fn: string): void {
  * memdescPut(a);
  * memdescPut(b);
  * ```
+ * @see {@link memdescPut}
  */
 export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>): ARef<SameDesc<Hd>> {
   const fn = 'memdescGet';
@@ -347,9 +474,16 @@ export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>)
 }
 
 /**
- * Gives back a reference; the last one ends the instance's lifetime. Consumes the handle.
+ * `AlwaysRefCounted::dec_ref` / `ARef<T>` drop (Rust-for-Linux) — gives back a reference; the last
+ * one ends the instance's lifetime (release hook, then the pages go back). Consumes the handle.
  *
- * **Gotchas**: a put through a borrow is `REFCOUNT_UNDERFLOW`; a second put `DOUBLE_FREE`.
+ * **When to use**: once for every reference (`memdescAlloc` of a refcounted type, `memdescGet`,
+ * `intoShared`), or declare it with `using`.
+ *
+ * **Gotchas**: a type without a refcount, a borrow or an `Owned` handle is a compile error; at run
+ * time a put through a borrow is `REFCOUNT_UNDERFLOW`, through the `Owned` handle
+ * `INVALID_ARGUMENT` (free it with `memdescFree`), a second put `DOUBLE_FREE`, and the last put of
+ * an instance still mapped by `withPageMapped` `BAD_PAGE_STATE`.
  *
  * @example
  * ```ts
@@ -357,8 +491,17 @@ export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>)
  * const Buf = defineMemdesc({ name: 'buf2', refcounted: true });
  * memdescPut(memdescAlloc(createMemory(), Buf, GFP_KERNEL)!);
  * ```
+ * @see {@link memdescGet}
  */
-export function memdescPut<R extends ARef<WithCaps<{ readonly refcounted: true }>> & Live>(ref: R): asserts ref is R & Consumed {
+export function memdescPut<
+  R extends ARef<
+    WithCaps<{
+      /** Only a refcounted type's instance has a reference to put. */
+      readonly refcounted: true;
+    }>
+  > &
+    Live,
+>(ref: R): asserts ref is R & Consumed {
   putMd(ref, 'memdescPut');
 }
 
@@ -386,9 +529,16 @@ function putMd(ref: unknown, fn: string): void {
 }
 
 /**
- * Rust `OwnableRefCounted::into_shared` — turns the unique owner into a counted reference (count
- * stays 1). Consumes the Owned handle: TypeScript cannot narrow an argument of a call that returns
- * a value, so a later use of it is caught at run time (`USE_AFTER_FREE`), not at compile time.
+ * `OwnableRefCounted::into_shared` (Rust-for-Linux) — turns the unique owner into a counted
+ * reference (count stays 1). Consumes the Owned handle.
+ *
+ * **When to use**: when an instance built by one owner (filled, initialised) is then published to
+ * several holders, each of which will `memdescGet`/`memdescPut`.
+ *
+ * **Gotchas**: TypeScript cannot narrow an argument of a call that returns a value, so a later use
+ * of the Owned handle is caught at run time (`USE_AFTER_FREE`), not at compile time. A type that is
+ * not OwnableRefCounted is a compile error and `NOT_REFCOUNTED`; anything but the `Owned` handle is
+ * `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -398,8 +548,19 @@ function putMd(ref: unknown, fn: string): void {
  * const shared = intoShared(owned);
  * memdescPut(shared);
  * ```
+ * @see {@link tryFromShared}
  */
-export function intoShared<Hd extends Owned<WithCaps<{ readonly ownable: true; readonly refcounted: true }>> & Live>(
+export function intoShared<
+  Hd extends Owned<
+    WithCaps<{
+      /** OwnableRefCounted: ownable… */
+      readonly ownable: true;
+      /** …and refcounted. */
+      readonly refcounted: true;
+    }>
+  > &
+    Live,
+>(
   owned: Hd,
 ): ARef<SameDesc<Hd>> {
   const fn = 'intoShared';
@@ -412,13 +573,23 @@ export function intoShared<Hd extends Owned<WithCaps<{ readonly ownable: true; r
   return new PageHandle(mem, head, head, H.gen(h), d.order, Role.Shared) as unknown as ARef<SameDesc<Hd>>;
 }
 
-/** The result of {@link tryFromShared}: the unique owner, or the reference back. */
-export type TryFromShared<T> = { readonly ok: true; readonly value: Owned<T> } | { readonly ok: false; readonly value: ARef<T> };
+/**
+ * `Result<Owned<T>, ARef<T>>` (Rust-for-Linux `OwnableRefCounted::try_from_shared`) — what
+ * {@link tryFromShared} returns: the unique owner, or the reference back, told apart by `.unique`.
+ */
+export type TryFromShared<T> = Owned<T> | ARef<T>;
 
 /**
- * Rust `OwnableRefCounted::try_from_shared` — the unique owner back, if this is the only
- * reference (`{ ok: true, value: Owned }`), else the reference back (`{ ok: false, value: ARef }`).
- * Consumes its argument either way (a later use is `USE_AFTER_FREE` at run time).
+ * `OwnableRefCounted::try_from_shared` (Rust-for-Linux) — the unique owner back if this is the
+ * only reference, else the reference back: an `Owned<T> | ARef<T>` discriminated by `.unique`
+ * (`true` for the owner). Consumes its argument either way.
+ *
+ * **When to use**: when the last holder wants to take exclusive ownership again (to free it with
+ * `memdescFree`, or to modify it without other readers).
+ *
+ * **Gotchas**: a later use of the argument is `USE_AFTER_FREE` at run time (not a compile error:
+ * the call returns a value). A type that is not OwnableRefCounted is a compile error and
+ * `NOT_REFCOUNTED`; anything but an `ARef` is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -426,11 +597,22 @@ export type TryFromShared<T> = { readonly ok: true; readonly value: Owned<T> } |
  * const T = defineMemdesc({ name: 'orc2', ownable: true, refcounted: true });
  * const shared = intoShared(memdescAlloc(createMemory(), T, GFP_KERNEL)!);
  * const r = tryFromShared(shared);
- * if (r.ok) memdescFree(r.value);
- * else memdescPut(r.value);
+ * if (r.unique) memdescFree(r);
+ * else memdescPut(r);
  * ```
+ * @see {@link intoShared}
  */
-export function tryFromShared<R extends ARef<WithCaps<{ readonly ownable: true; readonly refcounted: true }>> & Live>(
+export function tryFromShared<
+  R extends ARef<
+    WithCaps<{
+      /** OwnableRefCounted: ownable… */
+      readonly ownable: true;
+      /** …and refcounted. */
+      readonly refcounted: true;
+    }>
+  > &
+    Live,
+>(
   ref: R,
 ): TryFromShared<SameDesc<R>> {
   const fn = 'tryFromShared';
@@ -441,12 +623,17 @@ export function tryFromShared<R extends ARef<WithCaps<{ readonly ownable: true; 
   if (H.role(h) !== Role.Shared) throw new MmError('INVALID_ARGUMENT', `${fn}(): expects an ARef of "${d.name}"`, head);
   H.move(h);
   const unique = mem.map.u0[head] === 1;
-  const value = new PageHandle(mem, head, head, H.gen(h), d.order, unique ? Role.Owned : Role.Shared);
-  return { ok: unique, value } as unknown as TryFromShared<SameDesc<R>>;
+  return new PageHandle(mem, head, head, H.gen(h), d.order, unique ? Role.Owned : Role.Shared) as unknown as TryFromShared<SameDesc<R>>;
 }
 
 /**
- * The reference count of a refcounted instance (0 for a type without one).
+ * `folio_ref_count()` for your own memdesc — the reference count of a refcounted instance (0 for a
+ * type without one).
+ *
+ * **When to use**: in tests and assertions, not to decide what to do.
+ *
+ * **Gotchas**: a consumed handle is a compile error and `USE_AFTER_FREE`; a page that is not an
+ * instance is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -463,7 +650,14 @@ export function memdescRefCount(handle: Memdesc & Live): number {
 }
 
 /**
- * A borrow of the n-th page of an instance (`getPage` refuses it: the page's owner is the memdesc).
+ * `folio_page()` for your own memdesc — a borrow of the n-th page of an instance (`getPage` refuses
+ * it: the page's owner is the memdesc).
+ *
+ * **When to use**: to read one page of a multi-page instance, or hand it to code that takes a page.
+ *
+ * **Gotchas**: `n` is checked at run time only: outside 0..2^order-1 is `OUT_OF_BOUNDS`, a
+ * non-integer `INVALID_ARGUMENT`. `getPage` of the page is a compile error and `NOT_REFCOUNTED`;
+ * freeing it is `FREE_BORROWED`.
  *
  * @example
  * ```ts
@@ -483,7 +677,13 @@ export function memdescPage(handle: Memdesc & Live, n: number): Borrowed<Page<0,
 }
 
 /**
- * The instance's linear-map address.
+ * `folio_address()` for your own memdesc — the instance's linear-map address, remembering the
+ * `'custom'` owner.
+ *
+ * **When to use**: to read and write the instance's memory with `readRaw`/`writeRaw`.
+ *
+ * **Gotchas**: accesses are bounded by the whole block (`OUT_OF_BOUNDS` beyond 2^order pages); a
+ * consumed handle is a compile error and `USE_AFTER_FREE`.
  *
  * @example
  * ```ts
@@ -500,8 +700,14 @@ export function memdescAddress(handle: Memdesc & Live): VirtAddr<'custom'> {
 }
 
 /**
- * A borrow of the instance of `desc` a page belongs to, or `null` if it belongs to something else
- * (the memdesc analogue of `page_folio`).
+ * `page_folio()` for your own memdesc — a borrow of the instance of `desc` a page belongs to, or
+ * `null` if it belongs to something else.
+ *
+ * **When to use**: to go from a page you were handed back to your descriptor, then (for an
+ * AlwaysRefCounted type) take a reference with `memdescGet`.
+ *
+ * **Gotchas**: the result is a borrow: it cannot be freed or put, and (unless the type is
+ * AlwaysRefCounted) not counted either. A `desc` not made by `defineMemdesc` is `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
 /**
  * `MAX_PAGE_ORDER` — the largest order the buddy allocator hands out (inclusive): a block of
- * 2^10 = 1024 pages, 4 MiB. (Before Linux 6.8 the kernel called the exclusive bound `MAX_ORDER`.)
+ * 2^10 = 1024 pages, 4 MiB. (Linux 6.4 made `MAX_ORDER` inclusive, and 6.8 renamed it `MAX_PAGE_ORDER`; before 6.4 it was the exclusive bound, 11.)
  */
 export const MAX_PAGE_ORDER = 10;
 /** `NR_PAGE_ORDERS` — the number of buddy free lists per zone: orders 0..MAX_PAGE_ORDER. */

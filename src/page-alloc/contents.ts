@@ -24,13 +24,25 @@ import { H, Role, checkHandle } from './handle.js';
 import { KMAP_MASK, KMAP_ONE, KM_MAX_IDX, PageFlag, PageKind } from './memmap.js';
 import { MemoryImpl } from './memory.js';
 
-/** What `readRaw`/`writeRaw` accept: a page or folio handle, or an address a memdesc handed out. */
+/**
+ * `Page::read_raw` / `write_raw`'s receiver (rust/kernel/page.rs), widened — what `readRaw` /
+ * `writeRaw` / `fillZeroRaw` accept: a page or folio handle, or an address a memdesc handed out
+ * (`pageAddress`, `folioAddress`, `kmalloc`, `kmemCacheAlloc`, `vmalloc`). The bounds are those of
+ * the object it names: the block, one page for a page view, the slab object, the vmalloc area.
+ */
 export type RawTarget = Page | Folio | VirtAddr | VmallocAddr;
 
-/** The target argument of `readRaw`: anything live. */
+/**
+ * `Page::read_raw`'s receiver — the target argument of `readRaw`: anything live, or
+ * {@link MsgConsumed} for a consumed handle or address.
+ */
 export type RawReadArg<T> = AnyConsumed<T> extends true ? MsgConsumed : T;
 
-/** The target argument of `writeRaw`/`fillZeroRaw`: anything live, but a folio only through its lock guard. */
+/**
+ * `Page::write_raw`'s receiver — the target argument of `writeRaw`/`fillZeroRaw`: anything live,
+ * but a folio only through its lock guard (else {@link MsgFolioWrite}); {@link MsgConsumed} for a
+ * consumed handle or address.
+ */
 export type RawWriteArg<T> = AnyConsumed<T> extends true
   ? MsgConsumed
   : [T] extends [LockedMark]
@@ -166,11 +178,17 @@ function backing(mem: MemoryImpl, pfn: number): Uint8Array {
 }
 
 /**
- * `Page::read_raw` — copies `dst.length` bytes from the target, starting at `offset`, into `dst`.
+ * `Page::read_raw` (rust/kernel/page.rs) — copies `dst.length` bytes from the target, starting at
+ * `offset`, into `dst`. Memory never written reads as zero.
  *
- * **Gotchas**: beyond the object's end is `OUT_OF_BOUNDS`; a consumed handle is a compile error
- * and `USE_AFTER_FREE` at run time, as is an address of freed memory. Memory never written reads
- * as zero.
+ * **When to use**: to look at memory contents — in tests, or in a simulation that moves data
+ * (Binder copying a transaction). Any live handle or address will do, including borrows and
+ * folios without their lock.
+ *
+ * **Gotchas**: beyond the object's end (or a negative offset) is `OUT_OF_BOUNDS`, and nothing is
+ * copied; a consumed handle is a compile error ({@link MsgConsumed}) and `USE_AFTER_FREE` at run
+ * time, as is an address of freed memory; a plain number that no memdesc handed out is
+ * `BAD_ADDRESS`.
  *
  * @example
  * ```ts
@@ -181,6 +199,7 @@ function backing(mem: MemoryImpl, pfn: number): Uint8Array {
  * readRaw(p, buf, 0); // all zero
  * freePage(p);
  * ```
+ * @see {@link writeRaw}
  */
 export function readRaw<T extends RawTarget>(target: RawReadArg<T>, dst: Uint8Array, offset: number): void {
   const span = resolveSpan(target, 'readRaw');
@@ -195,20 +214,37 @@ export function readRaw<T extends RawTarget>(target: RawReadArg<T>, dst: Uint8Ar
 }
 
 /**
- * `Page::write_raw` — copies `src` into the target at `offset`.
+ * `Page::write_raw` (rust/kernel/page.rs) — copies `src` into the target at `offset`.
  *
- * **Gotchas**: beyond the object's end is `OUT_OF_BOUNDS`; a folio is written only through its
- * lock guard (`folioLock`): a folio page or unlocked folio is a compile error, and
- * `BAD_PAGE_STATE` at run time. Nothing is written when a check fails.
+ * **When to use**: to put data into memory a memdesc handed out: a page, a slab object, a vmalloc
+ * area, or a folio through its lock guard.
+ *
+ * **Gotchas**: beyond the object's end is `OUT_OF_BOUNDS`; a folio is written only through its lock
+ * guard (`folioLock`): a folio, folio page or folio address without it is a compile error
+ * ({@link MsgFolioWrite}) and `BAD_PAGE_STATE` at run time. A consumed handle is a compile error
+ * and `USE_AFTER_FREE`. Nothing is written when a check fails.
  *
  * @example
  * ```ts
- * import { createMemory, allocPage, writeRaw, freePage, GFP_KERNEL } from 'memdesc';
+ * import { createMemory, allocPage, folioAlloc, folioLock, folioUnlock, folioPut, writeRaw, freePage, MmError, GFP_KERNEL } from 'memdesc';
  * const mem = createMemory();
  * const p = allocPage(mem, GFP_KERNEL)!;
  * writeRaw(p, new TextEncoder().encode('hello'), 0);
  * freePage(p);
+ * const f = folioAlloc(mem, GFP_KERNEL, 0)!;
+ * try {
+ *   // @ts-expect-error — writing to a folio needs the folio lock
+ *   writeRaw(f, new Uint8Array([1]), 0);
+ * } catch (e) {
+ *   console.log((e as MmError).code); // "BAD_PAGE_STATE"
+ * }
+ * const locked = folioLock(f);
+ * writeRaw(locked, new Uint8Array([1]), 0);
+ * folioUnlock(locked);
+ * folioPut(f);
  * ```
+ * @see {@link readRaw}
+ * @see {@link fillZeroRaw}
  */
 export function writeRaw<T extends RawTarget>(target: RawWriteArg<T>, src: Uint8Array, offset: number): void {
   const span = resolveSpan(target, 'writeRaw');
@@ -223,9 +259,13 @@ export function writeRaw<T extends RawTarget>(target: RawWriteArg<T>, src: Uint8
 }
 
 /**
- * `Page::fill_zero_raw` — zeroes `len` bytes from `offset`.
+ * `Page::fill_zero_raw` (rust/kernel/page.rs) — zeroes `len` bytes from `offset`.
  *
- * **Gotchas**: as `writeRaw`.
+ * **When to use**: to clear part of an object you own (a reused buffer); for a fresh allocation,
+ * `__GFP_ZERO` is cheaper.
+ *
+ * **Gotchas**: as `writeRaw`: `OUT_OF_BOUNDS` beyond the object, folios only through their lock
+ * guard (compile error, `BAD_PAGE_STATE`); a negative or non-integer `len` is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -235,6 +275,7 @@ export function writeRaw<T extends RawTarget>(target: RawWriteArg<T>, src: Uint8
  * fillZeroRaw(p, 0, 4096);
  * freePage(p);
  * ```
+ * @see {@link writeRaw}
  */
 export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset: number, len: number): void {
   const span = resolveSpan(target, 'fillZeroRaw');
@@ -252,22 +293,29 @@ export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset:
 }
 
 /**
- * `kmap_local_page()` … `kunmap_local()` — maps one page (the handle's page; for a block, its
- * head page) and calls `fn` with a 4096-byte view of it. Writes through the view land in the
- * page. The view is dead once `fn` returns: its buffer is detached, so a view kept past the
- * callback reads as empty and cannot corrupt the page.
+ * `kmap_local_page()` … `kunmap_local()` (Rust-for-Linux `Page::with_page_mapped`) — maps one page
+ * (the handle's page; for a block, its head page) and calls `fn` with a 4096-byte view of it.
+ * Writes through the view land in the page. The view is dead once `fn` returns: its buffer is
+ * detached, so a view kept past the callback reads as empty and cannot corrupt the page.
  *
- * **Gotchas**: freeing the page inside `fn` is `BAD_PAGE_STATE` (it is still mapped); mappings
- * nest at most 16 deep (`KM_MAX_IDX`). A folio page mapped without the folio lock is read-only:
- * a write through the view is discarded and reported as `BAD_PAGE_STATE`. An async `fn` gets a
- * view that dies at its first `await`.
+ * **When to use**: many small accesses to one page (parsing a structure in place), where a
+ * `Uint8Array` view is handier than `readRaw`/`writeRaw` calls.
+ *
+ * **Gotchas**: freeing the page inside `fn` is `BAD_PAGE_STATE` (it is still mapped); mappings nest
+ * at most 16 deep (`KM_MAX_IDX`), deeper is `INVALID_ARGUMENT`. A folio page mapped without the
+ * folio lock is read-only: a write through the view is discarded and reported as `BAD_PAGE_STATE`.
+ * An async `fn` gets a view that dies at its first `await`. A consumed handle is a compile error.
  *
  * @example
  * ```ts
  * import { createMemory, allocPage, withPageMapped, freePage, GFP_KERNEL } from 'memdesc';
  * const mem = createMemory();
  * const p = allocPage(mem, GFP_KERNEL)!;
- * const first = withPageMapped(p, (view) => { view[0] = 42; return view[0]; });
+ * const first = withPageMapped(p, (view) => {
+ *   view[0] = 42;
+ *   return view[0];
+ * });
+ * console.log(first); // 42
  * freePage(p);
  * ```
  */

@@ -9,8 +9,19 @@ import { __GFP_DIRECT_RECLAIM, __GFP_HIGHMEM, __GFP_NOFAIL } from './gfp.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 
 /**
- * How `fail_page_alloc` picks the allocations it fails. All fields are optional; with none set,
- * nothing fails. The kernel's debugfs knob each field mirrors is named in its description.
+ * `/sys/kernel/debug/fail_page_alloc/*` — how `fail_page_alloc` picks the allocations it fails
+ * ({@link failPageAlloc}, `createMemory({ failPageAlloc })`). All fields are optional; with none
+ * set, nothing fails. The kernel's debugfs knob each field mirrors is named in its description.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPages, GFP_KERNEL, __GFP_NOWARN } from 'memdesc';
+ * // Fail a seeded quarter of the allocations of order 2 and above, at most 10 times.
+ * const mem = createMemory({
+ *   failPageAlloc: { probability: 0.25, seed: 42, minOrder: 2, times: 10 },
+ * });
+ * console.log(allocPages(mem, GFP_KERNEL | __GFP_NOWARN, 0) !== null); // true: below minOrder
+ * ```
  */
 export interface FailPageAllocOptions {
   /** `fail-nth`: the Nth allocation attempt from now fails (1 = the next one), once. */

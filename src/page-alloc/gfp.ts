@@ -84,7 +84,10 @@ export const GFP_TRANSHUGE_LIGHT = 0x1c20ca as Gfp<false>; // (GFP_HIGHUSER_MOVA
 /** `GFP_TRANSHUGE` — transparent huge pages, with direct reclaim. */
 export const GFP_TRANSHUGE = 0x1c24ca as Gfp<true>;
 
-/** Every bit memdesc knows; any other bit in a GFP value is `INVALID_ARGUMENT`. */
+/**
+ * `__GFP_BITS_MASK` (v6.1 numbering, less `__GFP_ATOMIC`) — every bit memdesc knows; any other bit
+ * in a GFP value is `INVALID_ARGUMENT` at the allocation that uses it.
+ */
 export const GFP_VALID_MASK: number = 0xffffff & ~0x200;
 
 /**
@@ -131,7 +134,22 @@ const GFP_NAMES: ReadonlyArray<readonly [number, string]> = [
 
 /**
  * `%pGg` — renders GFP flags the way the kernel's tracepoints and `warn_alloc()` do:
- * `GFP_KERNEL|__GFP_ZERO`, `none` for 0, and leftover unknown bits in hex.
+ * `GFP_KERNEL|__GFP_ZERO`, `none` for 0, and leftover unknown bits in hex. Composite names are
+ * tried first, in the order of `__def_gfpflag_names` (include/trace/events/mmflags.h).
+ *
+ * **When to use**: to print a GFP value in a log line or test message; memdesc's own reports
+ * (`page allocation failure: … mode:0xcc0(GFP_KERNEL)`) use it.
+ *
+ * **Gotchas**: never throws; a bit memdesc does not know is printed in hex rather than refused.
+ *
+ * @example
+ * ```ts
+ * import { gfpToString, GFP_KERNEL, GFP_ATOMIC, __GFP_ZERO } from 'memdesc';
+ * console.log(gfpToString(GFP_KERNEL | __GFP_ZERO)); // "GFP_KERNEL|__GFP_ZERO"
+ * console.log(gfpToString(GFP_ATOMIC)); // "GFP_ATOMIC"
+ * console.log(gfpToString(0)); // "none"
+ * ```
+ * @see {@link parseGfp}
  */
 export function gfpToString(gfp: number): string {
   if (gfp === 0) return 'none';
@@ -158,8 +176,25 @@ const NAME_TO_BITS: ReadonlyMap<string, number> = new Map(
 );
 
 /**
- * Parses the text form back into bits: `GFP_KERNEL|__GFP_ZERO`, `0xcc0`, `none`. Returns
- * `undefined` for a name it does not know (the caller decides what that means).
+ * `%pGg` read back — parses the text form of GFP flags into bits: `GFP_KERNEL|__GFP_ZERO`, `0xcc0`,
+ * `none`. The names are the kernel's, so a `mode:0xcc0(GFP_KERNEL)` copied from a kernel log
+ * parses.
+ *
+ * **When to use**: reading GFP flags from a command line, a config file or a kernel log.
+ *
+ * **Gotchas**: returns `undefined` for a name it does not know (the caller decides what that
+ * means); it never throws. The result is a plain `number`, which atomic contexts refuse at compile
+ * time; `__GFP_ATOMIC` (a v6.1 log name) parses to its old bit, which allocations refuse with
+ * `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { parseGfp, GFP_KERNEL, __GFP_ZERO } from 'memdesc';
+ * console.log(parseGfp('GFP_KERNEL|__GFP_ZERO') === (GFP_KERNEL | __GFP_ZERO)); // true
+ * console.log(parseGfp('0xcc0') === GFP_KERNEL); // true
+ * console.log(parseGfp('GFP_WHATEVER')); // undefined
+ * ```
+ * @see {@link gfpToString}
  */
 export function parseGfp(text: string): number | undefined {
   const t = text.trim();
@@ -178,7 +213,24 @@ export function parseGfp(text: string): number | undefined {
   return bits >>> 0;
 }
 
-/** `gfpflags_allow_blocking()` — may this allocation sleep? */
+/**
+ * `gfpflags_allow_blocking()` — may an allocation with these flags sleep? True when
+ * `__GFP_DIRECT_RECLAIM` is set: such an allocation may enter direct reclaim, so it is refused in
+ * atomic context.
+ *
+ * **When to use**: in a helper that takes GFP flags and must decide at run time whether it may
+ * block (take a sleeping lock, call `vmalloc`).
+ *
+ * **Gotchas**: this is the run-time test; at compile time the same fact is carried by
+ * {@link Gfp}`<MaySleep>`.
+ *
+ * @example
+ * ```ts
+ * import { gfpflagsAllowBlocking, GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT } from 'memdesc';
+ * console.log(gfpflagsAllowBlocking(GFP_KERNEL)); // true
+ * console.log(gfpflagsAllowBlocking(GFP_ATOMIC), gfpflagsAllowBlocking(GFP_NOWAIT)); // false false
+ * ```
+ */
 export function gfpflagsAllowBlocking(gfp: number): boolean {
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
 }
@@ -188,14 +240,29 @@ export function gfpflagsAllowBlocking(gfp: number): boolean {
  * is a `Gfp<false>` and may be used under a spinlock; `gfp(GFP_KERNEL, __GFP_ZERO)` is a
  * `Gfp<true>`. (TypeScript types `a | b` as a plain `number`, which atomic contexts refuse.)
  *
- * **Gotchas**: a value that is not a known flag combination is `INVALID_ARGUMENT` at the
- * allocation that uses it.
+ * **When to use**: whenever you combine flags for an allocation that may run under a spinlock, or
+ * to keep a combination in a typed constant. In process context plain `|` works too.
+ *
+ * **Gotchas**: `GFP_ATOMIC | __GFP_ZERO` under a spinlock is a compile error (the `|` lost the
+ * may-sleep bit), `gfp(GFP_ATOMIC, __GFP_ZERO)` is not. Only the `GFP_*` / `__GFP_*` constants (or
+ * other `Gfp` values) are accepted; a value smuggled in by a cast with an unknown bit is
+ * `INVALID_ARGUMENT` at the allocation that uses it.
  *
  * @example
  * ```ts
- * import { gfp, GFP_ATOMIC, __GFP_ZERO, __GFP_NOWARN } from 'memdesc';
+ * import { createMemory, spinLockInit, withSpinLock, allocPage, freePage, gfp, GFP_ATOMIC, __GFP_ZERO, __GFP_NOWARN, type AtomicContext } from 'memdesc';
  * const flags = gfp(GFP_ATOMIC, __GFP_ZERO, __GFP_NOWARN); // Gfp<false>
+ * const mem = createMemory();
+ * withSpinLock(spinLockInit(mem), (ctx) => {
+ *   const p = allocPage(ctx, flags);
+ *   if (p) freePage(p);
+ * });
+ * export function refused(ctx: AtomicContext) {
+ *   // @ts-expect-error — `|` gives a plain number, which atomic context refuses
+ *   return allocPage(ctx, GFP_ATOMIC | __GFP_ZERO);
+ * }
  * ```
+ * @see {@link Gfp}
  */
 export function gfp<const Flags extends readonly Gfp[]>(...flags: Flags): Gfp<AnyMaySleep<Flags>> {
   let bits = 0;

@@ -76,6 +76,14 @@ export class PageHandle {
     disposers[this.#mem.map.kind[this.#head]!]?.(this);
   }
 
+  /**
+   * Whether this handle is the unique owner (`Owned<T>`): the discriminant of the
+   * `Owned<T> | ARef<T>` that `tryFromShared` returns. `false` for references, borrows and locks.
+   */
+  get unique(): boolean {
+    return (this.#bits >> ROLE_SHIFT) === Role.Owned;
+  }
+
   /** What `console.log(page)` shows. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();

@@ -26,13 +26,17 @@ import {
 import { Memmap, MEMMAP_BYTES_PER_PAGE, PageFlag, PageKind, PAGE_KIND_NAMES, KMAP_MASK } from './memmap.js';
 import { Zone, calculateMinFreeKbytes, setupPerZoneWmarks, zoneBatchsize, zoneHighsize, type Watermarks } from './zone.js';
 
-/** The largest machine memdesc simulates: 256 GiB (64 Mi pages, 1 GiB of memmap). */
+/**
+ * (no kernel counterpart) — the largest machine memdesc simulates: 2^26 pages, 256 GiB (1 GiB of
+ * memmap at 16 bytes a page). A larger `createMemory` is `INVALID_ARGUMENT`.
+ */
 export const MAX_MEMORY_PAGES = 1 << 26;
-/** The default machine: 256 MiB. */
+/** (no kernel counterpart) — the size of `createMemory()` without options: 256 MiB, one zone. */
 export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
 
 /**
- * How much checking a Memory does beyond the rules that always hold:
+ * `CONFIG_DEBUG_VM` / `page_owner=on`, as one knob — how much checking a Memory does beyond the
+ * rules that always hold:
  * - `'fast'`: the rules only (handles, states, orders); page_owner off;
  * - `'standard'` (default): plus page_owner stacks in reports and leak checks;
  * - `'paranoid'`: plus a full consistency check of the allocator after every call (slow: for
@@ -40,21 +44,44 @@ export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
  */
 export type DebugLevel = 'fast' | 'standard' | 'paranoid';
 
-/** A zone of the simulated node, lowest first. */
+/** `struct zone`'s extent — one zone of the simulated node (`createMemory({ zones })`). */
 export interface ZoneSpec {
-  /** `DMA`, `DMA32`, `Normal` or `Movable` (at most 8 characters, as `/proc/buddyinfo` prints). */
+  /**
+   * `zone->name`: `DMA`, `DMA32`, `Normal`, `HighMem`, `Movable` or `Device` (as `/proc/buddyinfo`
+   * prints it). `__GFP_DMA` allocations come from a `DMA` zone, `__GFP_DMA32` from `DMA32` or
+   * below.
+   */
   readonly name: string;
   /** Size of the zone in pages. */
   readonly pages: number;
 }
 
-/** Options of {@link createMemory}. */
+/**
+ * `mem=`, `vm.min_free_kbytes`, `vm.watermark_scale_factor`, `init_on_alloc=`, `fail_page_alloc` —
+ * the boot parameters and sysctls of a simulated machine: the options of {@link createMemory}. All
+ * are optional.
+ *
+ * @example
+ * ```ts
+ * import { createMemory } from 'memdesc';
+ * const mem = createMemory({
+ *   zones: [{ name: 'DMA32', pages: 4096 }, { name: 'Normal', pages: 12288 }],
+ *   minFreeKbytes: 1024,
+ *   debug: 'paranoid',
+ *   printk: null,
+ * });
+ * console.log(mem.nrPages); // 16384
+ * ```
+ */
 export interface MemoryOptions {
   /** Size in 4 KiB pages. Give `pages` or `bytes`, not both. */
   readonly pages?: number;
   /** Size in bytes, a multiple of `PAGE_SIZE`. Default 256 MiB. */
   readonly bytes?: number;
-  /** The node's zones, lowest first; their sizes replace `pages`/`bytes`. Default: one `Normal` zone. */
+  /**
+   * The node's zones (1 to 4), lowest first; their sizes replace `pages`/`bytes`. Default: one
+   * `Normal` zone.
+   */
   readonly zones?: readonly ZoneSpec[];
   /** `vm.min_free_kbytes`; default derived from the size as the kernel derives it. */
   readonly minFreeKbytes?: number;
@@ -78,7 +105,7 @@ export interface MemoryOptions {
   readonly printk?: ((line: string) => void) | null;
 }
 
-/** A machine's counters, like `/proc/vmstat`. */
+/** `/proc/vmstat` — a machine's allocation counters (part of {@link memStats}). */
 export interface VmStat {
   /** `pgalloc`: pages allocated (2^order per allocation). */
   pgalloc: number;

@@ -21,11 +21,32 @@ import type { FailPageAllocOptions } from './fault-inject.js';
 declare const memoryBrand: unique symbol;
 
 /**
- * A simulated machine: one NUMA node, its zones, their buddy allocators and per-CPU page lists.
- * Made by {@link createMemory}; it is also the *process context* argument of every allocation
- * (a context that may sleep).
+ * `struct pglist_data` (`pg_data_t`) — a simulated machine: one NUMA node, its zones, their buddy
+ * allocators and per-CPU page lists. Made by {@link createMemory}; it is also the *process context*
+ * argument of every allocation (a context that may sleep).
+ *
+ * **When to use**: one per test or program; pass it to every allocation made outside a spinlock and
+ * to the `/proc` views (`buddyinfo`, `meminfo`, `memStats`, `dmesg`).
+ *
+ * **Gotchas**: machines are independent: every handle and address belongs to the machine that made
+ * it, and a slab cache used with another machine is `FOREIGN_HANDLE`. Using the `Memory` itself
+ * inside `withSpinLock` (instead of the callback's atomic context) is not seen by the compiler, and
+ * a sleeping GFP value there is `SLEEP_IN_ATOMIC`. A plain object is not a `Memory`
+ * (`INVALID_ARGUMENT`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, freePage, meminfo, GFP_KERNEL, type Memory } from 'memdesc';
+ * function churn(mem: Memory, n: number): void {
+ *   for (let i = 0; i < n; i++) freePage(allocPage(mem, GFP_KERNEL)!);
+ * }
+ * const mem = createMemory({ bytes: 16 * 1024 * 1024, comm: 'test' });
+ * churn(mem, 100);
+ * console.log(mem.nrPages, meminfo(mem).split('\n')[0]); // 4096 'MemTotal:          16384 kB'
+ * ```
  */
 export interface Memory extends ProcessContextMark {
+  /** Phantom: marks a `Memory` made by `createMemory` (a plain object is not one). */
   readonly [memoryBrand]: true;
   /** Pages in the machine. */
   readonly nrPages: number;
@@ -36,23 +57,31 @@ export interface Memory extends ProcessContextMark {
 }
 
 /**
- * Creates a simulated machine — the `mem_init()` of memdesc: every page handed to the buddy
- * allocator in the largest aligned blocks, watermarks derived from `min_free_kbytes` the way
- * `init_per_zone_wmark_min()` derives them.
+ * `mem_init()` / `memblock_free_all()` — creates a simulated machine: every page handed to the
+ * buddy allocator in the largest aligned blocks, watermarks derived from `min_free_kbytes` the way
+ * `init_per_zone_wmark_min()` derives them, per-CPU lists sized by `zone_batchsize()` and
+ * `zone_highsize()`.
  *
- * **When to use**: once per test or program; machines are independent (a handle from one is
- * `FOREIGN_HANDLE` in another).
+ * **When to use**: once per test or program; machines are independent (every handle and address
+ * belongs to the machine that made it). Give `debug: 'paranoid'` in tests of allocator-heavy code,
+ * `debug: 'fast'` in benchmarks, `printk: null` to keep the kernel log off the console.
  *
  * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
- * `INVALID_ARGUMENT`. Metadata costs 16 bytes per page and is touched lazily, and page contents
- * exist only once written, so a 64 GiB machine is cheap.
+ * `INVALID_ARGUMENT`, as is giving more than one of `pages`, `bytes` and `zones`, or any bad
+ * option; nothing is created then. Metadata costs 16 bytes per page and is touched lazily, and page
+ * contents exist only once written, so a 64 GiB machine is cheap. Allocation failures are printed
+ * with `console.warn` unless `printk` says otherwise.
  *
  * @example
  * ```ts
  * import { createMemory, buddyinfo } from 'memdesc';
  * const mem = createMemory({ bytes: 64 * 1024 * 1024 });
  * console.log(buddyinfo(mem)); // Node 0, zone   Normal      0 … 16
+ * const zones = [{ name: 'DMA32', pages: 4096 }, { name: 'Normal', pages: 8192 }];
+ * const dma = createMemory({ zones, printk: null });
+ * console.log(buddyinfo(dma).split('\n').length - 1); // 2 zones
  * ```
+ * @see {@link MemoryOptions}
  */
 export function createMemory(options: MemoryOptions = {}): Memory {
   return new MemoryImpl(options) as unknown as Memory;
@@ -74,7 +103,11 @@ export function checkOrder(order: unknown, fn: string): number {
   return order;
 }
 
-/** Process context (a `Memory`, may sleep) or atomic context (inside `withSpinLock`). */
+/**
+ * `in_atomic()` or not — the context argument of every allocation: process context (a
+ * {@link Memory}, may sleep) or atomic context (the {@link AtomicContext} inside `withSpinLock`).
+ * The GFP argument is checked against it ({@link GfpArg}).
+ */
 export type AllocContext = Memory | AtomicContext;
 
 /** After each call in `'paranoid'` mode: the whole allocator must still be consistent. */
@@ -89,24 +122,35 @@ function paranoid(mem: MemoryImpl): void {
  * Order-0 requests are served from the per-CPU list (refilled a batch at a time); larger ones
  * from the smallest free block that fits, split down. Below the low watermark the slow path runs
  * against the min watermark: `GFP_ATOMIC` may use part of the reserve below it, `GFP_NOWAIT` may
- * not. Failure returns `null` and logs `page allocation failure: order:N, mode:…` unless
- * `__GFP_NOWARN`.
+ * not; an allocation that may sleep then runs direct reclaim (the registered shrinkers) and drains
+ * the per-CPU lists before it gives up. Failure returns `null` and logs
+ * `page allocation failure: order:N, mode:…` unless `__GFP_NOWARN`.
  *
  * **When to use**: raw pages whose lifetime you manage yourself. For refcounted memory use
- * `folioAlloc`; for small objects `kmalloc` or a slab cache.
+ * `folioAlloc`; for small objects `kmalloc` or a slab cache; for large buffers that need not be
+ * physically contiguous `vmalloc`.
  *
- * **Gotchas**: the result may be `null` — check it. `order` outside 0..10 is `INVALID_ARGUMENT`
- * at run time. Without `__GFP_ZERO` the pages hold whatever their last owner wrote, as in the
- * kernel.
+ * **Gotchas**: the result may be `null` — the compiler makes you check it. A literal order outside
+ * 0..10 is a compile error ({@link MsgBadOrder}), a non-literal one `INVALID_ARGUMENT` at run time;
+ * a sleeping GFP value with an atomic context is a compile error ({@link MsgSleepInAtomic}) and
+ * `SLEEP_IN_ATOMIC` at run time; unknown GFP bits are `INVALID_ARGUMENT`. Without `__GFP_ZERO` the
+ * pages hold whatever their last owner wrote, as in the kernel. `__GFP_NOFAIL` is honoured by fault
+ * injection only: there is no OOM killer, so a machine that is really out of memory still returns
+ * `null`.
  *
  * @example
  * ```ts
- * import { createMemory, allocPages, freePages, GFP_KERNEL } from 'memdesc';
+ * import { createMemory, allocPages, freePages, GFP_KERNEL, __GFP_ZERO } from 'memdesc';
  * const mem = createMemory();
- * const p = allocPages(mem, GFP_KERNEL, 2);
+ * const p = allocPages(mem, GFP_KERNEL | __GFP_ZERO, 2); // Owned<Page<2>> | null: 4 zeroed pages
  * if (p) freePages(p, 2);
+ * export function refused() {
+ *   // @ts-expect-error — order 11 is above MAX_PAGE_ORDER (10)
+ *   return allocPages(mem, GFP_KERNEL, 11);
+ * }
  * ```
- * @see freePages
+ * @see {@link freePages}
+ * @see {@link allocPage}
  */
 export function allocPages<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
   ctx: Ctx,
@@ -126,7 +170,14 @@ export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned
 }
 
 /**
- * `alloc_page(gfp)` — `allocPages(ctx, gfp, 0)`: one page.
+ * `alloc_page(gfp)` — `allocPages(ctx, gfp, 0)`: one page, the unique owner's handle.
+ *
+ * **When to use**: a single raw page; the per-CPU list serves it without touching the buddy free
+ * lists in the common case.
+ *
+ * **Gotchas**: as {@link allocPages}: `null` on failure, sleeping GFP values refused in atomic
+ * context (compile time; `SLEEP_IN_ATOMIC` at run time). Free it with `freePage` (or
+ * `freePages(p, 0)`).
  *
  * @example
  * ```ts
@@ -135,7 +186,8 @@ export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned
  * const p = allocPage(mem, GFP_KERNEL);
  * if (p) freePage(p);
  * ```
- * @see allocPages
+ * @see {@link allocPages}
+ * @see {@link freePage}
  */
 export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
   const g = checkGfp(gfp, 'allocPage');
@@ -171,25 +223,33 @@ export function badFreeReason(mem: MemoryImpl, head: number): string | null {
 }
 
 /**
- * `__free_pages(page, order)` — gives a block back to the buddy allocator. Only the owner may
- * free, with the order it allocated; the handle is consumed.
+ * `__free_pages(page, order)` — gives a block back to the buddy allocator, merging it with its free
+ * buddies. Only the owner may free, with the order it allocated; the handle is consumed.
  *
  * **When to use**: for pages from `allocPages`/`allocPage`. Folios are put (`folioPut`), slab
- * objects freed to their cache, vmalloc areas with `vfree`.
+ * objects freed to their cache, vmalloc areas with `vfree`, page tables with `pagetableFree`.
  *
- * **Gotchas** (run time): a freed handle is `DOUBLE_FREE`; another order than allocated is
- * `BAD_ORDER`; a borrowed view is `FREE_BORROWED`; a page still mapped by `withPageMapped` is
- * `BAD_PAGE_STATE`; a copied or hand-made handle is `FOREIGN_HANDLE`. Each leaves the allocator
- * untouched.
+ * **Gotchas**: at compile time, another literal order than the allocation's
+ * ({@link MsgWrongFreeOrder}), a borrow, a counted reference, a possibly-`null` handle and a handle
+ * already freed are refused. At run time: a freed handle is `DOUBLE_FREE`; another order than
+ * allocated is `BAD_ORDER`; a borrowed view or a reference is `FREE_BORROWED`; a page still mapped
+ * by `withPageMapped`, or a block another memdesc owns, is `BAD_PAGE_STATE`; a copied or hand-made
+ * handle is `FOREIGN_HANDLE`. Each leaves the allocator untouched.
  *
  * @example
  * ```ts
- * import { createMemory, allocPages, freePages, GFP_KERNEL } from 'memdesc';
+ * import { createMemory, allocPages, freePages, MmError, GFP_KERNEL } from 'memdesc';
  * const mem = createMemory();
  * const p = allocPages(mem, GFP_KERNEL, 3)!;
  * freePages(p, 3);
+ * try {
+ *   // @ts-expect-error — p was consumed by the free above
+ *   freePages(p, 3);
+ * } catch (e) {
+ *   console.log((e as MmError).code); // "DOUBLE_FREE"
+ * }
  * ```
- * @see allocPages
+ * @see {@link allocPages}
  */
 export function freePages<P extends Owned<Page> & Live>(page: P, order: OrderOf<P>): asserts page is P & Consumed;
 export function freePages<P extends Owned<Page> & Live, O extends number>(
@@ -201,9 +261,12 @@ export function freePages(page: Owned<Page>, order: number): void {
 }
 
 /**
- * `__free_page(page)` — `freePages(page, 0)`.
+ * `__free_page(page)` — `freePages(page, 0)`: gives one page back; consumes the handle.
  *
- * **Gotchas**: a block of order > 0 is `BAD_ORDER`.
+ * **When to use**: for a page from `allocPage` (or an order-0 `allocPages`).
+ *
+ * **Gotchas**: a block of order > 0 is a compile error when its order is known, and `BAD_ORDER` at
+ * run time; everything else as {@link freePages}.
  *
  * @example
  * ```ts
@@ -212,6 +275,7 @@ export function freePages(page: Owned<Page>, order: number): void {
  * const p = allocPage(mem, GFP_KERNEL)!;
  * freePage(p);
  * ```
+ * @see {@link freePages}
  */
 export function freePage<P extends Owned<Page<0>> & Live>(page: P): asserts page is P & Consumed {
   freeOwned(page, 0, 'freePage');
@@ -275,9 +339,14 @@ setDisposer(PageKind.Bare, (h) => {
 });
 
 /**
- * `page_to_pfn(page)` — the page frame number.
+ * `page_to_pfn(page)` — the page frame number: the page's index in the machine's memmap.
  *
- * **Gotchas**: a stale handle is `USE_AFTER_FREE`.
+ * **When to use**: to identify a page in logs, in `/proc` views, or when comparing two views of the
+ * same page.
+ *
+ * **Gotchas**: any live page handle will do (owner, borrow). A consumed handle is a compile error;
+ * a stale one (its block freed through another handle) is `USE_AFTER_FREE`; a copied object is
+ * `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -293,7 +362,16 @@ export function pageToPfn(page: Page & Live): Pfn {
 }
 
 /**
- * `page_address(page)` — the page's address in the linear map (`PAGE_OFFSET + pfn * PAGE_SIZE`).
+ * `page_address(page)` — the page's address in the linear map (`PAGE_OFFSET + pfn * PAGE_SIZE` for
+ * the first machine). The address remembers the page's owner, so `virtToPage` of it gives back a
+ * borrow of the same provenance.
+ *
+ * **When to use**: to hand the page to code that works on addresses (`readRaw`/`writeRaw` on an
+ * address, `virtToPage`), as kernel code passes `void *` around.
+ *
+ * **Gotchas**: the address stays a number after the page is freed; using it then is
+ * `USE_AFTER_FREE` at run time (or, once the page is reused, silently the new owner's memory — as
+ * in C). A consumed handle is a compile error; a stale one `USE_AFTER_FREE`.
  *
  * @example
  * ```ts
@@ -303,13 +381,18 @@ export function pageToPfn(page: Page & Live): Pfn {
  * console.log(pageAddress(p).toString(16)); // 888000xxx000
  * freePage(p);
  * ```
+ * @see {@link virtToPage}
  */
 export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>> {
   const h = checkHandle(page, 'pageAddress', false);
   return (H.mem(h).linearBase + H.pfn(h) * 4096) as VirtAddr<OwnerOf<P>>;
 }
 
-/** The `addr` argument of `virtToPage`: a live linear-map address, or the reason it is refused. */
+/**
+ * `virt_to_page(addr)`'s argument — a live linear-map address, or the reason it is refused: a
+ * consumed address ({@link MsgConsumed}), a vmalloc address ({@link MsgVirtToPageVmalloc}) or a
+ * plain number ({@link MsgNotAnAddress}).
+ */
 export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
   ? MsgConsumed
   : [A] extends [VmallocAddr]
@@ -323,9 +406,13 @@ export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
  * freed or put, and it remembers the address's provenance, so `getPage(virtToPage(kmalloc(…)))`
  * is refused (that page belongs to a slab).
  *
+ * **When to use**: to reach the page of a kernel address you were handed (a slab object, a buffer,
+ * a folio's address) in order to read it or to ask which memdesc owns it (`pageFolio`).
+ *
  * **Gotchas**: a vmalloc address is a compile error and `BAD_ADDRESS` at run time (use
- * `vmallocToPage`), as is any number outside the linear map; an address of a free page is
- * `USE_AFTER_FREE`. The borrow goes stale when the owner frees the page.
+ * `vmallocToPage`), as is any number outside the linear map; a plain number is refused at compile
+ * time ({@link MsgNotAnAddress}); an address of a free page is `USE_AFTER_FREE`. The borrow goes
+ * stale when the owner frees the page.
  *
  * @example
  * ```ts
@@ -336,6 +423,7 @@ export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
  * console.log(pageToPfn(view) === pageToPfn(p)); // true
  * freePage(p);
  * ```
+ * @see {@link vmallocToPage}
  */
 export function virtToPage<A extends number>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
   return borrowAddress(addr, 'virtToPage') as unknown as Borrowed<Page<0, AddrOwner<A>>>;
@@ -362,8 +450,14 @@ export function borrowAddress(addr: unknown, fn: string): PageHandle {
 }
 
 /**
- * `PAGE_OFFSET` of one machine: where its linear map begins. Each machine has its own window, so
+ * `PAGE_OFFSET` of one machine — where its linear map begins. Each machine has its own window, so
  * an address alone identifies its machine; the first machine's is {@link PAGE_OFFSET}.
+ *
+ * **When to use**: to turn a pfn into an address or back (`pageOffset(mem) + pfn * PAGE_SIZE`), as
+ * `__va()` / `__pa()` do.
+ *
+ * **Gotchas**: a number you compute this way has no provenance: `virtToPage` refuses it at compile
+ * time until you cast it to a `VirtAddr`. A non-`Memory` argument is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -381,6 +475,13 @@ export function pageOffset(mem: Memory): number {
 /**
  * `drain_all_pages()` — gives every page cached on the per-CPU lists back to the buddy free lists,
  * merging buddies. After freeing everything and draining, `buddyinfo` equals the initial one.
+ *
+ * **When to use**: before comparing `buddyinfo`/`memStats` snapshots, or when a test wants to see
+ * blocks coalesce; an allocation that may sleep also drains them in its slow path before failing.
+ *
+ * **Gotchas**: it changes no allocation and cannot fail, except `INVALID_ARGUMENT` for a
+ * non-`Memory` argument. Like `/proc/buddyinfo`, `buddyinfo` does not count pages on the per-CPU
+ * lists, so it differs before and after a drain.
  *
  * @example
  * ```ts
@@ -403,8 +504,13 @@ export function drainAllPages(mem: Memory): void {
  * `fail_page_alloc` — (re)configures fault injection: fail the Nth allocation, a seeded share of
  * them, or only those above an order. `failPageAlloc(mem, {})` turns it off.
  *
+ * **When to use**: to test a caller's error path (every allocation can return `null`), as
+ * `/sys/kernel/debug/fail_page_alloc` does for kernel code.
+ *
  * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing. `__GFP_NOFAIL` is never
- * failed, as in the kernel.
+ * failed, as in the kernel. An injected failure is reported like a real one
+ * (`FAULT_INJECTION: forcing a failure.` then `page allocation failure`) unless `__GFP_NOWARN`.
+ * Slab, kmalloc and vmalloc allocations fail with it whenever they need new pages.
  *
  * @example
  * ```ts
@@ -413,12 +519,32 @@ export function drainAllPages(mem: Memory): void {
  * failPageAlloc(mem, { failNth: 1 });
  * console.log(allocPage(mem, GFP_KERNEL | __GFP_NOWARN)); // null
  * ```
+ * @see {@link FailPageAllocOptions}
+ * @see {@link failPageAllocInjected}
  */
 export function failPageAlloc(mem: Memory, options: FailPageAllocOptions): void {
   asMemory(mem, 'failPageAlloc').fail.configure(options, 'failPageAlloc');
 }
 
-/** The number of allocations failed on purpose by `fail_page_alloc` so far. */
+/**
+ * `fail_page_alloc`'s count of injected failures (no debugfs file; the kernel only counts down
+ * `times`) — the number of allocations failed on purpose so far.
+ *
+ * **When to use**: to assert that a test really exercised the failure path it meant to.
+ *
+ * **Gotchas**: it counts injected failures only, not real ones (see
+ * `memStats(mem).vmstat.allocFailures` for all of them). A non-`Memory` argument is
+ * `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, failPageAlloc, failPageAllocInjected, GFP_KERNEL, __GFP_NOWARN } from 'memdesc';
+ * const mem = createMemory();
+ * failPageAlloc(mem, { probability: 1, times: 2 });
+ * for (let i = 0; i < 3; i++) allocPage(mem, GFP_KERNEL | __GFP_NOWARN);
+ * console.log(failPageAllocInjected(mem)); // 2
+ * ```
+ */
 export function failPageAllocInjected(mem: Memory): number {
   return asMemory(mem, 'failPageAllocInjected').fail.injected;
 }

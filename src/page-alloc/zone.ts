@@ -6,7 +6,11 @@
  */
 import { NR_PAGE_ORDERS } from './constants.js';
 
-/** `enum zone_watermarks`: the three levels that steer allocation and reclaim. */
+/**
+ * `enum zone_watermarks` (`WMARK_MIN`, `WMARK_LOW`, `WMARK_HIGH`) — a zone's three levels, in
+ * pages, that steer allocation and reclaim; derived from `min_free_kbytes` by
+ * `__setup_per_zone_wmarks()`. Read them in `memStats(mem).zones[i].watermarks`.
+ */
 export interface Watermarks {
   /** `WMARK_MIN`: below this only `GFP_ATOMIC`-style allocations (reserves) succeed. */
   readonly min: number;

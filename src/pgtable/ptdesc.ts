@@ -19,13 +19,39 @@ import type { OrderArg, Page, PageOrder } from '../types/page.js';
 
 declare const ptdescOrder: unique symbol;
 
-/** `struct ptdesc` — a page-table page (or block), owned by its page table. */
+/**
+ * `struct ptdesc` — a page-table page (or block), a memdesc of its own: owned by the page table
+ * that holds it (`Owned<PtDesc>`), with no refcount to take.
+ *
+ * **When to use**: to model page-table pages (`pte_alloc_one()`, `pmd_alloc_one()`), which must
+ * never be counted with `get_page` or freed as bare pages.
+ *
+ * **Gotchas**: its page is a borrow that `getPage` refuses (compile error, `NOT_REFCOUNTED`);
+ * `freePages` on it is a compile error and `BAD_PAGE_STATE` (free it with `pagetableFree`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, pagetableAlloc, pagetableFree, ptdescAddress, writeRaw, GFP_KERNEL, type Owned, type PtDesc } from 'memdesc';
+ * const mem = createMemory();
+ * const pte: Owned<PtDesc<0>> = pagetableAlloc(mem, GFP_KERNEL, 0)!;
+ * writeRaw(ptdescAddress(pte), new Uint8Array(8), 0); // one empty PTE
+ * pagetableFree(pte);
+ * ```
+ * @see {@link pagetableAlloc}
+ */
 export interface PtDesc<Order extends number = number> extends Ownable {
+  /** Phantom: the order of the page-table block. */
   readonly [ptdescOrder]: Order;
 }
 
 /**
  * `pagetable_alloc(gfp, order)` — a page-table page, owned by the caller.
+ *
+ * **When to use**: for each page-table page your simulated page-table code needs.
+ *
+ * **Gotchas**: `null` on failure; a literal order outside 0..10 is a compile error and
+ * `INVALID_ARGUMENT` at run time; a sleeping GFP value in atomic context is a compile error
+ * (`SLEEP_IN_ATOMIC`).
  *
  * @example
  * ```ts
@@ -33,6 +59,7 @@ export interface PtDesc<Order extends number = number> extends Ownable {
  * const pt = pagetableAlloc(createMemory(), GFP_KERNEL, 0);
  * if (pt) pagetableFree(pt);
  * ```
+ * @see {@link pagetableFree}
  */
 export function pagetableAlloc<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
   ctx: Ctx,
@@ -70,8 +97,11 @@ function ptdescHandle(x: unknown, fn: string, freeing: boolean): PageHandle {
 /**
  * `pagetable_free(ptdesc)` — gives a page-table page back; consumes it.
  *
+ * **When to use**: when the page table that owns the page is torn down.
+ *
  * **Gotchas**: a second free is a compile error and `DOUBLE_FREE`; a borrow cannot be freed
- * (`FREE_BORROWED`).
+ * (compile error, `FREE_BORROWED`); a page that is not a ptdesc is `INVALID_ARGUMENT`; a page still
+ * mapped by `withPageMapped` is `BAD_PAGE_STATE`.
  *
  * @example
  * ```ts
@@ -79,6 +109,7 @@ function ptdescHandle(x: unknown, fn: string, freeing: boolean): PageHandle {
  * const pt = pagetableAlloc(createMemory(), GFP_KERNEL, 0)!;
  * pagetableFree(pt);
  * ```
+ * @see {@link pagetableAlloc}
  */
 export function pagetableFree<P extends Owned<PtDesc> & Live>(ptdesc: P): asserts ptdesc is P & Consumed {
   freePtdesc(ptdesc, 'pagetableFree');
@@ -104,6 +135,12 @@ function freePtdesc(ptdesc: unknown, fn: string): void {
 /**
  * `ptdesc_page(ptdesc)` — the page behind a ptdesc, as a borrow (`getPage` refuses it).
  *
+ * **When to use**: to hand the page to code that takes a `struct page` (`pageToPfn`, `readRaw`,
+ * `withPageMapped`).
+ *
+ * **Gotchas**: `getPage` on it is a compile error and `NOT_REFCOUNTED`; freeing it is a compile
+ * error and `FREE_BORROWED`. It goes stale when the ptdesc is freed.
+ *
  * @example
  * ```ts
  * import { createMemory, pagetableAlloc, ptdescPage, pageToPfn, pagetableFree, GFP_KERNEL } from 'memdesc';
@@ -118,7 +155,12 @@ export function ptdescPage(ptdesc: PtDesc & Live): Borrowed<Page<0, 'pgtable'>> 
 }
 
 /**
- * `ptdesc_address(ptdesc)` — its linear-map address.
+ * `ptdesc_address(ptdesc)` — its linear-map address, remembering the `'pgtable'` owner.
+ *
+ * **When to use**: to read and write page-table entries with `readRaw`/`writeRaw`.
+ *
+ * **Gotchas**: a freed ptdesc is a compile error and `USE_AFTER_FREE`; `virtToPage` of the address
+ * gives a borrow that `getPage` refuses.
  *
  * @example
  * ```ts

@@ -8,7 +8,10 @@ import { MmError, describeValue, invalidArgument } from '../debug/mm-error.js';
 import { asMemory, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 
-/** `enum lru_status`: what a walk callback did with an item. */
+/**
+ * `enum lru_status` — what a {@link listLruWalk} callback did with an item: one of the `LRU_*`
+ * constants.
+ */
 export type LruStatus = typeof LRU_REMOVED | typeof LRU_REMOVED_RETRY | typeof LRU_ROTATE | typeof LRU_SKIP | typeof LRU_RETRY | typeof LRU_STOP;
 
 /** `LRU_REMOVED` — the item was removed from the list (the walk removes it if the callback did not). */
@@ -26,12 +29,39 @@ export const LRU_STOP = 5;
 
 declare const lruBrand: unique symbol;
 
-/** `struct list_lru` holding items of type `T` (Binder: its page slots). */
+/**
+ * `struct list_lru` holding items of type `T` (Binder: its page slots) — a list of reclaimable
+ * objects, oldest first, that a shrinker walks. One node, no memcg: a doubly linked list with O(1)
+ * add, delete and rotate.
+ *
+ * **When to use**: to keep objects that can be given back under memory pressure (unused cache
+ * entries, Binder's free pages) in LRU order; a shrinker's `countObjects` returns
+ * `listLruCount`, its `scanObjects` calls `listLruWalk`.
+ *
+ * **Gotchas**: items are objects compared by identity; an item is on the list at most once
+ * (`listLruAdd` returns `false` the second time). A hand-made object is not a list
+ * (`FOREIGN_HANDLE`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, listLruInit, listLruAdd, listLruWalk, listLruCount, LRU_REMOVED, LRU_SKIP, type ListLru } from 'memdesc';
+ * interface Slot { index: number; busy: boolean }
+ * const lru: ListLru<Slot> = listLruInit<Slot>(createMemory());
+ * listLruAdd(lru, { index: 0, busy: false });
+ * listLruAdd(lru, { index: 1, busy: true });
+ * const removed = listLruWalk(lru, (slot) => (slot.busy ? LRU_SKIP : LRU_REMOVED), 10);
+ * console.log(removed, listLruCount(lru)); // 1 1
+ * ```
+ */
 export interface ListLru<T extends object = object> {
+  /** Phantom: marks a `list_lru` made by `listLruInit`, with its item type. */
   readonly [lruBrand]: T;
 }
 
-/** The callback of {@link listLruWalk}: decides each item's fate. */
+/**
+ * `list_lru_walk_cb` — the callback of {@link listLruWalk}: decides each item's fate and returns
+ * its {@link LruStatus}. It may add or delete *other* items of the list.
+ */
 export type ListLruWalkCb<T extends object> = (item: T, lru: ListLru<T>) => LruStatus;
 
 interface Node<T> {
@@ -91,6 +121,11 @@ function checkItem(item: unknown, fn: string): object {
 /**
  * `list_lru_init()` — an empty list_lru of machine `mem`.
  *
+ * **When to use**: once per cache of reclaimable objects, next to the shrinker that walks it.
+ *
+ * **Gotchas**: a non-`Memory` argument is `INVALID_ARGUMENT`. There is no `list_lru_destroy()`:
+ * the list is garbage-collected with its items.
+ *
  * @example
  * ```ts
  * import { createMemory, listLruInit, listLruAdd, listLruCount } from 'memdesc';
@@ -107,6 +142,11 @@ export function listLruInit<T extends object>(mem: Memory): ListLru<T> {
  * `list_lru_add()` — puts an item at the tail (the young end). Returns `false` if it was already
  * on the list, as the kernel does.
  *
+ * **When to use**: when an object becomes reclaimable (unused, but worth keeping cached).
+ *
+ * **Gotchas**: an item already on the list stays where it is (it is not made young again: delete
+ * and re-add, or return `LRU_ROTATE` from a walk). A non-object item is `INVALID_ARGUMENT`.
+ *
  * @example
  * ```ts
  * import { createMemory, listLruInit, listLruAdd } from 'memdesc';
@@ -114,6 +154,7 @@ export function listLruInit<T extends object>(mem: Memory): ListLru<T> {
  * const item = {};
  * console.log(listLruAdd(lru, item), listLruAdd(lru, item)); // true false
  * ```
+ * @see {@link listLruDel}
  */
 export function listLruAdd<T extends object>(lru: ListLru<T>, item: T): boolean {
   const l = lruOf(lru, 'listLruAdd');
@@ -127,6 +168,11 @@ export function listLruAdd<T extends object>(lru: ListLru<T>, item: T): boolean 
  * `list_lru_del()` — takes an item off the list. Returns `false` if it was not on it (a shrinker
  * took it first).
  *
+ * **When to use**: when an object is in use again and must not be reclaimed; check the result to
+ * learn whether a shrinker got there first.
+ *
+ * **Gotchas**: a non-object item is `INVALID_ARGUMENT`.
+ *
  * @example
  * ```ts
  * import { createMemory, listLruInit, listLruAdd, listLruDel } from 'memdesc';
@@ -135,6 +181,7 @@ export function listLruAdd<T extends object>(lru: ListLru<T>, item: T): boolean 
  * listLruAdd(lru, item);
  * console.log(listLruDel(lru, item), listLruDel(lru, item)); // true false
  * ```
+ * @see {@link listLruAdd}
  */
 export function listLruDel<T extends object>(lru: ListLru<T>, item: T): boolean {
   const l = lruOf(lru, 'listLruDel');
@@ -148,6 +195,10 @@ export function listLruDel<T extends object>(lru: ListLru<T>, item: T): boolean 
 /**
  * `list_lru_count()` — how many items are on the list.
  *
+ * **When to use**: as a shrinker's `countObjects` (return `SHRINK_EMPTY` when it is 0).
+ *
+ * **Gotchas**: a hand-made object is `FOREIGN_HANDLE`.
+ *
  * @example
  * ```ts
  * import { createMemory, listLruInit, listLruCount } from 'memdesc';
@@ -158,7 +209,22 @@ export function listLruCount<T extends object>(lru: ListLru<T>): number {
   return lruOf(lru, 'listLruCount').nodes.size;
 }
 
-/** Whether `item` is on the list (`!list_empty(&item->lru)`). */
+/**
+ * `!list_empty(&item->lru)` — whether `item` is on the list.
+ *
+ * **When to use**: in assertions; correct code usually learns the same from `listLruDel`'s result.
+ *
+ * **Gotchas**: a hand-made list is `FOREIGN_HANDLE`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, listLruInit, listLruAdd, listLruContains } from 'memdesc';
+ * const lru = listLruInit<object>(createMemory());
+ * const item = {};
+ * listLruAdd(lru, item);
+ * console.log(listLruContains(lru, item)); // true
+ * ```
+ */
 export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boolean {
   return lruOf(lru, 'listLruContains').nodes.has(item);
 }
@@ -173,8 +239,11 @@ export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boo
  * same walk (a deterministic simplification; the kernel may meet them again before its budget runs
  * out). The callback may delete or add other items; the walk continues after the current item.
  *
+ * **When to use**: in a shrinker's `scanObjects`, with `sc.nrToScan` as the budget.
+ *
  * **Gotchas**: a callback that returns anything but an `LRU_*` value is `INVALID_ARGUMENT`; walks do
- * not nest.
+ * not nest (`INVALID_ARGUMENT`). `LRU_REMOVED` takes the item off the list if the callback did not
+ * (the kernel's callback must `list_lru_isolate()` it itself).
  *
  * @example
  * ```ts
@@ -183,6 +252,7 @@ export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boo
  * listLruAdd(lru, { n: 1 });
  * console.log(listLruWalk(lru, () => LRU_REMOVED, 10)); // 1
  * ```
+ * @see {@link ListLruWalkCb}
  */
 export function listLruWalk<T extends object>(lru: ListLru<T>, isolate: ListLruWalkCb<T>, nrToWalk: number): number {
   const fn = 'listLruWalk';

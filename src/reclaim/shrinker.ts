@@ -20,7 +20,10 @@ export const SHRINK_BATCH = 128;
 /** `DEF_PRIORITY` — reclaim starts at this priority and works down to 0 (scan everything). */
 export const DEF_PRIORITY = 12;
 
-/** `struct shrink_control`: what a shrinker is asked. */
+/**
+ * `struct shrink_control` — what a shrinker is asked: the GFP flags of the allocation that needs
+ * memory, the node, and how many objects to scan in this call.
+ */
 export interface ShrinkControl {
   /** The GFP flags of the allocation that needs memory. */
   readonly gfpMask: number;
@@ -32,8 +35,12 @@ export interface ShrinkControl {
   nrScanned: number;
 }
 
-/** Per-shrinker reclaim statistics. */
+/**
+ * `/sys/kernel/debug/shrinker/<name>/count` and `slabs_scanned`, per shrinker — one shrinker's
+ * reclaim statistics (in {@link reclaimStats}).
+ */
 export interface ShrinkerStats {
+  /** The name given to `shrinkerAlloc`. */
   readonly name: string;
   /** `do_shrink_slab()` calls. */
   readonly calls: number;
@@ -43,7 +50,50 @@ export interface ShrinkerStats {
   readonly freed: number;
 }
 
-/** `struct shrinker` — set the callbacks (and optionally `seeks`, `batch`) before registering. */
+/**
+ * `struct shrinker` — a cache's hook into reclaim: set the callbacks (and optionally `seeks`,
+ * `batch`, `privateData`) on the object `shrinkerAlloc` returns, then `shrinkerRegister` it.
+ * Reclaim (direct reclaim in an allocation that may sleep, and `kswapd`) then calls
+ * `countObjects` and `scanObjects` in proportion to the cache's size and the pressure.
+ *
+ * **When to use**: for any cache of memory that can be given back on demand (Binder's unused pages,
+ * a driver's buffer pool), so allocations succeed under pressure instead of failing.
+ *
+ * **Gotchas**: `scanObjects` runs inside the allocation that needed memory: allocations it makes
+ * itself do not reclaim again and may use every reserve (`PF_MEMALLOC`), and a lock its caller
+ * holds may already be taken (check with `spinIsLocked` and return `SHRINK_STOP`).
+ * `countObjects` must return a count ≥ 0 or `SHRINK_EMPTY`, `scanObjects` a count ≥ 0 or
+ * `SHRINK_STOP`; anything else is `INVALID_ARGUMENT`, thrown out of that allocation. Work asked
+ * for but not done is deferred to the next call (`nr_deferred`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, shrinkerAlloc, shrinkerRegister, shrinkerFree, reclaimStats, allocPage, freePage, SHRINK_EMPTY, GFP_KERNEL, type Owned, type Page } from 'memdesc';
+ * const mem = createMemory({ pages: 1024, printk: null });
+ * const pool: Owned<Page<0>>[] = [];
+ * const s = shrinkerAlloc(mem, 0, 'page-pool');
+ * s.countObjects = () => (pool.length === 0 ? SHRINK_EMPTY : pool.length);
+ * s.scanObjects = (_s, sc) => {
+ *   let freed = 0;
+ *   while (freed < sc.nrToScan && pool.length > 0) {
+ *     freePage(pool.pop()!);
+ *     freed++;
+ *   }
+ *   return freed;
+ * };
+ * shrinkerRegister(s);
+ * for (let i = 0; i < 2000; i++) {
+ *   const p = allocPage(mem, GFP_KERNEL); // 2000 allocations on a 1024-page machine
+ *   if (p) pool.push(p);
+ * }
+ * // true true: reclaim took pages back from the pool whenever the machine ran low
+ * console.log(pool.length < 2000, reclaimStats(mem).directReclaims > 0);
+ * shrinkerFree(s);
+ * while (pool.length > 0) freePage(pool.pop()!);
+ * ```
+ * @see {@link shrinkerAlloc}
+ * @see {@link kswapd}
+ */
 export interface Shrinker {
   /** The name given to `shrinkerAlloc` (`/sys/kernel/debug/shrinker/<name>`). */
   readonly name: string;
@@ -102,9 +152,15 @@ function shrinkerOf(x: unknown, fn: string): ShrinkerImpl {
 }
 
 /**
- * `shrinker_alloc(flags, name)` — a shrinker for machine `mem`, not yet registered. Set
- * `countObjects` and `scanObjects` (and `seeks`, `batch`, `privateData` if needed), then
- * `shrinkerRegister` it.
+ * `shrinker_alloc(flags, name)` (the API since Linux 6.7) — a shrinker for machine `mem`, not yet
+ * registered. Set `countObjects` and `scanObjects` (and `seeks`, `batch`, `privateData` if needed),
+ * then `shrinkerRegister` it.
+ *
+ * **When to use**: once per reclaimable cache, at "module init".
+ *
+ * **Gotchas**: `flags` must be an unsigned integer (`INVALID_ARGUMENT`) and are recorded only:
+ * there is one node and no memcg, so `SHRINKER_NUMA_AWARE` / `SHRINKER_MEMCG_AWARE` change
+ * nothing. An empty name is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -115,6 +171,8 @@ function shrinkerOf(x: unknown, fn: string): ShrinkerImpl {
  * shrinkerRegister(s);
  * shrinkerFree(s);
  * ```
+ * @see {@link shrinkerRegister}
+ * @see {@link Shrinker}
  */
 export function shrinkerAlloc(mem: Memory, flags: number, name: string): Shrinker {
   const fn = 'shrinkerAlloc';
@@ -127,8 +185,11 @@ export function shrinkerAlloc(mem: Memory, flags: number, name: string): Shrinke
 /**
  * `shrinker_register(shrinker)` — from now on, reclaim asks it for memory.
  *
- * **Gotchas**: `countObjects` and `scanObjects` must be set (`INVALID_ARGUMENT`); registering twice
- * is `INVALID_ARGUMENT`; a freed shrinker is `USE_AFTER_FREE`.
+ * **When to use**: once the callbacks are set and the cache they shrink exists.
+ *
+ * **Gotchas**: `countObjects` and `scanObjects` must be set (`INVALID_ARGUMENT`), `seeks` and
+ * `batch` must be integers ≥ 0; registering twice is `INVALID_ARGUMENT`; a freed shrinker is
+ * `USE_AFTER_FREE`; a hand-made object is `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -139,6 +200,7 @@ export function shrinkerAlloc(mem: Memory, flags: number, name: string): Shrinke
  * shrinkerRegister(s);
  * shrinkerFree(s);
  * ```
+ * @see {@link shrinkerFree}
  */
 export function shrinkerRegister(shrinker: Shrinker): void {
   const fn = 'shrinkerRegister';
@@ -158,13 +220,17 @@ export function shrinkerRegister(shrinker: Shrinker): void {
 /**
  * `shrinker_free(shrinker)` — unregisters (if registered) and frees it.
  *
- * **Gotchas**: freeing twice is `DOUBLE_FREE`.
+ * **When to use**: at "module exit", before the cache it shrinks goes away.
+ *
+ * **Gotchas**: freeing twice is `DOUBLE_FREE`; any later use is `USE_AFTER_FREE`; a hand-made
+ * object is `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
  * import { createMemory, shrinkerAlloc, shrinkerFree } from 'memdesc';
  * shrinkerFree(shrinkerAlloc(createMemory(), 0, 'unused'));
  * ```
+ * @see {@link shrinkerAlloc}
  */
 export function shrinkerFree(shrinker: Shrinker): void {
   if (ShrinkerImpl.is(shrinker) && shrinker.freedShrinker) {

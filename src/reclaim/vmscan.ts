@@ -10,10 +10,16 @@ import { asMemory, reclaimHook, type MemoryImpl } from '../page-alloc/memory.js'
 import type { Memory } from '../page-alloc/page-alloc.js';
 import { DEF_PRIORITY, shrinkSlab, shrinkersOf, type ShrinkerStats } from './shrinker.js';
 
-/** `SWAP_CLUSTER_MAX`: direct reclaim aims for at least this many pages per pass. */
+/**
+ * `SWAP_CLUSTER_MAX` — direct reclaim aims for at least this many pages (32) per pass
+ * (`sc->nr_to_reclaim`), or 2^order for a larger allocation.
+ */
 export const SWAP_CLUSTER_MAX = 32;
 
-/** Reclaim statistics of a machine. */
+/**
+ * `/proc/vmstat`'s `allocstall` and `pageoutrun`, with the per-shrinker counts of
+ * `/sys/kernel/debug/shrinker` — a machine's reclaim statistics ({@link reclaimStats}).
+ */
 export interface ReclaimStats {
   /** `allocstall`: allocations that entered direct reclaim. */
   readonly directReclaims: number;
@@ -76,17 +82,23 @@ function belowHigh(mem: MemoryImpl): boolean {
 
 /**
  * `kswapd` — one `balance_pgdat()` pass: if any zone is at or below its high watermark, shrink at
- * priority 12 down to 0 until every zone is above it again (or nothing more comes back).
+ * priority 12 down to 0 until every zone is above it again (or priority 0 has been tried).
  * Deterministic: it runs only when called. Returns the pages it freed.
  *
  * **When to use**: call it between steps of a simulation, as the kernel's kswapd thread would run
- * in the background after an allocation woke it (`memStats`'s reclaim `kswapdWoken`).
+ * in the background after an allocation woke it (`reclaimStats(mem).kswapdWoken`).
+ *
+ * **Gotchas**: memdesc has no page-cache LRUs: kswapd frees only what the registered shrinkers give
+ * back, and returns 0 without shrinkers or above the high watermark. It clears `kswapdWoken`. A
+ * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw.
  *
  * @example
  * ```ts
  * import { createMemory, kswapd } from 'memdesc';
  * console.log(kswapd(createMemory())); // 0: nothing to do above the high watermark
  * ```
+ * @see {@link reclaimStats}
+ * @see {@link Shrinker}
  */
 export function kswapd(mem: Memory): number {
   const m = asMemory(mem, 'kswapd');
@@ -108,8 +120,14 @@ export function kswapd(mem: Memory): number {
 }
 
 /**
- * Reclaim statistics (like `/proc/vmstat`'s `allocstall`, `pageoutrun`, `slabs_scanned`, and the
- * per-shrinker counts of `/sys/kernel/debug/shrinker`).
+ * `/proc/vmstat`'s `allocstall`, `pageoutrun` and `slabs_scanned`, and the per-shrinker counts of
+ * `/sys/kernel/debug/shrinker` — the reclaim statistics of a machine.
+ *
+ * **When to use**: in tests of a shrinker: did reclaim run, did it ask your shrinker, how much did
+ * it free.
+ *
+ * **Gotchas**: a snapshot: it does not change as reclaim goes on. Pages "reclaimed" are measured as
+ * free pages gained, so a shrinker that frees memory another caller grabs at once is undercounted.
  *
  * @example
  * ```ts

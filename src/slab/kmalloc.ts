@@ -18,9 +18,15 @@ import type { GfpArg } from '../types/gfp.js';
 import type { Consumed, Live } from '../types/ownership.js';
 import { cacheAlloc, cacheFree, createCache, getOrder, slabHeadOf, slabObjectAt, slabRoot, type SlabObject } from './slab.js';
 
-/** `KMALLOC_MAX_CACHE_SIZE`: above this, kmalloc goes to the page allocator (two pages). */
+/**
+ * `KMALLOC_MAX_CACHE_SIZE` — the largest kmalloc served from a size-class cache: two pages (8 KiB),
+ * as SLUB sets it. Above it, `kmalloc` takes a large-kmalloc block from the page allocator.
+ */
 export const KMALLOC_MAX_CACHE_SIZE = 2 * PAGE_SIZE;
-/** `KMALLOC_MAX_SIZE`: the largest kmalloc, one MAX_PAGE_ORDER block (4 MiB). */
+/**
+ * `KMALLOC_MAX_SIZE` — the largest kmalloc, one `MAX_PAGE_ORDER` block (4 MiB). Larger requests
+ * return `null` (and WARN).
+ */
 export const KMALLOC_MAX_SIZE = PAGE_SIZE << MAX_PAGE_ORDER;
 
 /** The kmalloc size classes, as `kmalloc_info[]` lists them. */
@@ -29,14 +35,19 @@ const SIZE_CLASSES = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8
 declare const kmallocKey: unique symbol;
 
 /**
- * What `kmalloc()` returns: a linear-map address whose owner is a slab (sizes up to 8 KiB) or a
- * misc large-kmalloc block (larger sizes). Either way it has no refcount.
+ * `void *` from `kmalloc()` — a linear-map address whose owner is a slab (sizes up to 8 KiB) or a
+ * misc large-kmalloc block (larger sizes). Either way it has no refcount: `getPage` on its page is
+ * refused. Free it with `kfree`.
  */
 export type KmallocPtr<Owner extends 'slab' | 'misc' = 'slab' | 'misc'> = VirtAddr<Owner> & {
+  /** Phantom: marks memory from `kmalloc()`, spelled as the sentence a wrong free shows. */
   readonly [kmallocKey]: 'kmalloc() memory: free it with kfree()';
 };
 
-/** The owner of a kmalloc of `Size` bytes: a slab up to 8 KiB, misc above, either for a non-literal size. */
+/**
+ * `kmalloc()`'s choice at `KMALLOC_MAX_CACHE_SIZE` — the owner of a kmalloc of `Size` bytes: a slab
+ * up to 8 KiB, misc (a large-kmalloc block) above, either for a non-literal size.
+ */
 export type KmallocOwner<Size extends number> = number extends Size
   ? 'slab' | 'misc'
   : Size extends Size
@@ -45,9 +56,18 @@ export type KmallocOwner<Size extends number> = number extends Size
       : 'misc'
     : never;
 
+/**
+ * One decimal digit, as text (a helper of {@link IsSmall}; the API reference shows it inline).
+ *
+ * @inline
+ */
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
-/** Whether a literal size (as text) is at most 8192: told apart by its digits, cheaper than an 8192-member union. */
-type IsSmall<S extends string> = S extends `${Digit}` | `${Digit}${Digit}` | `${Digit}${Digit}${Digit}`
+/**
+ * `size <= KMALLOC_MAX_CACHE_SIZE` for a literal size, at the type level — whether a size (as text)
+ * is at most 8192: told apart by its digits, which is cheaper for the compiler than an
+ * 8192-member union. Used by {@link KmallocOwner}.
+ */
+export type IsSmall<S extends string> = S extends `${Digit}` | `${Digit}${Digit}` | `${Digit}${Digit}${Digit}`
   ? true
   : S extends `${infer A extends Digit}${Digit}${Digit}${Digit}`
     ? A extends '1' | '2' | '3' | '4' | '5' | '6' | '7'
@@ -77,17 +97,26 @@ function kmallocCacheFor(mem: MemoryImpl, size: number) {
  * (`KMALLOC_MAX_CACHE_SIZE`), else a large-kmalloc block straight from the page allocator. The
  * address's type remembers which, so `getPage(virtToPage(kmalloc(…)))` does not compile.
  *
+ * **When to use**: small buffers of varying size whose lifetime you manage (`kfree`); for many
+ * objects of one type a `kmem_cache`, for large buffers that need not be physically contiguous
+ * `vmalloc`.
+ *
  * **Gotchas**: `null` on failure, and for sizes above 4 MiB (`KMALLOC_MAX_SIZE`), as the kernel
- * (which also WARNs); a size that is not a positive integer is `INVALID_ARGUMENT`.
+ * (which also WARNs); a size that is not a positive integer is `INVALID_ARGUMENT`; a sleeping GFP
+ * value in atomic context is a compile error (`SLEEP_IN_ATOMIC`). The memory is not zeroed unless
+ * `__GFP_ZERO`. Accesses are bounded by the size class (`ksize`), not by the size asked for.
  *
  * @example
  * ```ts
  * import { createMemory, kmalloc, kfree, GFP_KERNEL } from 'memdesc';
  * const mem = createMemory();
  * const buf = kmalloc(mem, 512, GFP_KERNEL); // KmallocPtr<'slab'> | null
+ * const big = kmalloc(mem, 65536, GFP_KERNEL); // KmallocPtr<'misc'> | null: a large-kmalloc block
  * if (buf) kfree(buf);
+ * if (big) kfree(big);
  * ```
- * @see kfree
+ * @see {@link kfree}
+ * @see {@link ksize}
  */
 export function kmalloc<Ctx extends AllocContext, const Size extends number, G extends number>(
   ctx: Ctx,
@@ -119,10 +148,15 @@ export function kmalloc<Ctx extends AllocContext, const Size extends number, G e
 /**
  * `kfree(ptr)` — frees what `kmalloc` (or `kmemCacheAlloc`) returned; consumes it.
  *
+ * **When to use**: for every successful `kmalloc`; for slab objects `kmemCacheFree` says which
+ * cache you meant, but `kfree` works too (as in the kernel since the cache is found from the page).
+ *
  * **Gotchas**: a second `kfree` is a compile error and `DOUBLE_FREE`; an address kmalloc did not
- * return (a page's, a folio's, an object's interior, a vmalloc address) is `BAD_ADDRESS`. Addresses
- * are numbers, as in C: once the memory is handed out again, a stale copy of the old address can
- * no longer be told apart (the type layer still refuses it in the same function).
+ * return (a page's, a folio's, an object's interior, a vmalloc address) is `BAD_ADDRESS`, and a
+ * plain number is a compile error. Addresses are numbers, as in C: once the memory is handed out
+ * again, a stale copy of the old address can no longer be told apart (the type layer still refuses
+ * it in the same function). Unlike the kernel, `kfree(null)` is `INVALID_ARGUMENT` (check the
+ * allocation instead).
  *
  * @example
  * ```ts
@@ -130,6 +164,7 @@ export function kmalloc<Ctx extends AllocContext, const Size extends number, G e
  * const p = kmalloc(createMemory(), 64, GFP_KERNEL)!;
  * kfree(p);
  * ```
+ * @see {@link kmalloc}
  */
 export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asserts ptr is P & Consumed {
   const fn = 'kfree';
@@ -138,7 +173,7 @@ export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asser
   if (mem === undefined) {
     throw new MmError('BAD_ADDRESS', `BUG: kfree(0x${ptr.toString(16)}): not a linear-map address kmalloc() could have returned`);
   }
-  const head = slabHeadOf(mem, ptr, fn);
+  const head = slabHeadOf(mem, ptr);
   if (head >= 0) {
     const { s, index } = slabObjectAt(mem, head, ptr, fn, true);
     cacheFree(mem, head, s, index);
@@ -166,7 +201,14 @@ export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asser
 }
 
 /**
- * `ksize(ptr)` — the usable size of a kmalloc allocation (its size class, or the whole block).
+ * `ksize(ptr)` — the usable size of a kmalloc allocation: its size class, or the whole block for a
+ * large kmalloc (for a slab object, its cache's object size).
+ *
+ * **When to use**: to learn how much room a buffer really has before growing it in place (the
+ * kernel now prefers `kmalloc_size_roundup()` before allocating).
+ *
+ * **Gotchas**: an address of freed memory is `USE_AFTER_FREE`; an interior pointer or an address
+ * kmalloc did not return is `BAD_ADDRESS`.
  *
  * @example
  * ```ts
@@ -181,7 +223,7 @@ export function ksize(ptr: (KmallocPtr | SlabObject) & Live): number {
   if (typeof ptr !== 'number') invalidArgument(fn, 'ptr must be an address kmalloc() returned', ptr);
   const mem = MemoryImpl.forLinearAddress(ptr);
   if (mem === undefined) throw new MmError('BAD_ADDRESS', `BUG: ksize(0x${ptr.toString(16)}): not a kmalloc address`);
-  const head = slabHeadOf(mem, ptr, fn);
+  const head = slabHeadOf(mem, ptr);
   if (head >= 0) return slabObjectAt(mem, head, ptr, fn, true, false).s.cache.objectSize;
   const block = mem.blockHead(Math.floor((ptr - mem.linearBase) / PAGE_SIZE));
   const kind = block < 0 ? PageKind.None : mem.map.kind[block]!;

@@ -26,8 +26,30 @@ import type { Consumed, Live } from '../types/ownership.js';
 declare const cacheBrand: unique symbol;
 declare const slabCacheKey: unique symbol;
 
-/** `struct kmem_cache` — a cache of objects of one size. The literal name is part of the type. */
+/**
+ * `struct kmem_cache` — a cache of objects of one size, packed into slab pages. The literal name is
+ * part of the type, and of its objects' types ({@link SlabObject}).
+ *
+ * **When to use**: many objects of one size and type (dentries, inodes, Binder buffers): faster
+ * than `kmalloc` and reported by name. Make it with {@link kmemCacheCreate}.
+ *
+ * **Gotchas**: an object freed to another cache is a compile error and `WRONG_CACHE`. Destroying
+ * the cache consumes it; destroying it with objects still allocated is `CACHE_NOT_EMPTY`. A cache
+ * belongs to one machine (`FOREIGN_HANDLE` elsewhere).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmemCacheCreate, kmemCacheAlloc, kmemCacheFree, kmemCacheDestroy, GFP_KERNEL, type KmemCache } from 'memdesc';
+ * const mem = createMemory();
+ * const dentries: KmemCache<'dentry'> = kmemCacheCreate(mem, 'dentry', 192);
+ * const d = kmemCacheAlloc(mem, dentries, GFP_KERNEL)!; // SlabObject<'dentry'>
+ * kmemCacheFree(dentries, d);
+ * kmemCacheDestroy(dentries);
+ * ```
+ * @see {@link kmemCacheCreate}
+ */
 export interface KmemCache<Name extends string = string> {
+  /** Phantom: marks a cache made by `kmemCacheCreate`, with its literal name. */
   readonly [cacheBrand]: Name;
   /** The cache's name, as `/proc/slabinfo` shows it. */
   readonly name: Name;
@@ -35,12 +57,20 @@ export interface KmemCache<Name extends string = string> {
   readonly objectSize: number;
 }
 
-/** An object from cache `Name`: a linear-map address owned by a slab. */
+/**
+ * `void *` from `kmem_cache_alloc()` — an object of cache `Name`: a linear-map address owned by a
+ * slab, whose type remembers its cache so `kmemCacheFree` into another cache does not compile.
+ * `kfree` accepts it too, as the kernel's `kfree()` does.
+ */
 export type SlabObject<Name extends string = string> = VirtAddr<'slab'> & {
+  /** Phantom: the cache the object belongs to, spelled as the sentence a wrong-cache free shows. */
   readonly [slabCacheKey]: `an object of kmem_cache "${Name}"`;
 };
 
-/** Options of {@link kmemCacheCreate}. */
+/**
+ * `kmem_cache_create()`'s `align` argument (`struct kmem_cache_args` in recent kernels) — the
+ * options of {@link kmemCacheCreate}.
+ */
 export interface KmemCacheOptions {
   /** Object alignment in bytes, a power of two (default 8). `SLAB_HWCACHE_ALIGN` is 64. */
   readonly align?: number;
@@ -119,9 +149,24 @@ export function getOrder(size: number): number {
 }
 
 /**
- * `calculate_order()` (mm/slub.c, one CPU): the smallest order that holds at least
- * `min_objects = 4 * (fls(nr_cpus) + 1) = 8` objects with at most 1/16 (then 1/8, 1/4) of the
- * slab wasted, trying fewer objects before larger orders, up to `slub_max_order` = 3.
+ * `calculate_order()` (mm/slub.c, one CPU) — the order of each slab of a cache whose object stride
+ * is `size`: the smallest order that holds at least `min_objects = 4 * (fls(nr_cpus) + 1) = 8`
+ * objects with at most 1/16 (then 1/8, 1/4) of the slab wasted, trying fewer objects before larger
+ * orders, up to `slub_max_order` = 3 (`PAGE_ALLOC_COSTLY_ORDER`). This is the loop older SLUB used
+ * (it lowers `min_objects` before giving up); recent kernels reach the same orders for common
+ * sizes.
+ *
+ * **When to use**: to predict how many pages a cache's slabs take (`/proc/slabinfo`'s
+ * `pagesperslab`), e.g. in a test that counts pages.
+ *
+ * **Gotchas**: a pure function of the size: it validates nothing. Sizes that fit no slab up to
+ * order 3 get `get_order(size)`, at most `MAX_PAGE_ORDER`.
+ *
+ * @example
+ * ```ts
+ * import { calculateOrder } from 'memdesc';
+ * console.log(calculateOrder(64), calculateOrder(192), calculateOrder(4096)); // 0 0 3
+ * ```
  */
 export function calculateOrder(size: number): number {
   const calc = (minObjects: number, maxOrder: number, fract: number): number => {
@@ -162,8 +207,13 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * `kmem_cache_create(name, size, …)` — a cache of `objectSize`-byte objects. The literal `name`
  * becomes part of the cache's type and of its objects' types.
  *
- * **Gotchas**: a name that is not a non-empty string, a size ≤ 0 or above 4 MiB, or an alignment
- * that is not a power of two is `INVALID_ARGUMENT`.
+ * **When to use**: once per object type, at "module init"; allocate from it with
+ * `kmemCacheAlloc`, free with `kmemCacheFree`, and destroy it when the last object is gone.
+ *
+ * **Gotchas**: a name that is not a string of 1..64 characters, a size ≤ 0 or above 4 MiB, or an
+ * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`. Alignment is at
+ * least 8 (`ARCH_SLAB_MINALIGN`). Caches are never merged (as with `SLAB_NO_MERGE`): two caches of
+ * one size stay apart, so a wrong-cache free is always caught.
  *
  * @example
  * ```ts
@@ -174,6 +224,7 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * if (obj) kmemCacheFree(cache, obj);
  * kmemCacheDestroy(cache);
  * ```
+ * @see {@link kmemCacheDestroy}
  */
 export function kmemCacheCreate<const Name extends string>(
   mem: Memory,
@@ -305,17 +356,22 @@ export function cacheFree(mem: MemoryImpl, head: number, s: SlabState, index: nu
 }
 
 /** Resolves a linear address to its slab (head), or throws BAD_ADDRESS if it is not in a slab. */
-export function slabHeadOf(mem: MemoryImpl, addr: number, fn: string): number {
+export function slabHeadOf(mem: MemoryImpl, addr: number): number {
   const pfn = Math.floor((addr - mem.linearBase) / PAGE_SIZE);
   const head = mem.blockHead(pfn);
   return head >= 0 && mem.map.kind[head] === PageKind.Slab ? head : -1;
 }
 
 /**
- * `kmem_cache_alloc(cache, gfp)` — an object from the cache, or `null`.
+ * `kmem_cache_alloc(cache, gfp)` — an object from the cache, or `null`. Objects come from the most
+ * recently used partial slab; a new slab is taken from the page allocator when none has room.
  *
- * **Gotchas**: a destroyed cache is `USE_AFTER_FREE`; a sleeping GFP value in atomic context is a
- * compile error (`SLEEP_IN_ATOMIC`).
+ * **When to use**: for each object of the cache's type; pass the atomic context under a spinlock.
+ *
+ * **Gotchas**: `null` on failure; the object holds whatever its last user wrote unless
+ * `__GFP_ZERO`. A destroyed cache is a compile error in the same function and `USE_AFTER_FREE` at
+ * run time; a cache of another machine is `FOREIGN_HANDLE`; a sleeping GFP value in atomic context
+ * is a compile error (`SLEEP_IN_ATOMIC`).
  *
  * @example
  * ```ts
@@ -325,6 +381,7 @@ export function slabHeadOf(mem: MemoryImpl, addr: number, fn: string): number {
  * const d = kmemCacheAlloc(mem, cache, GFP_KERNEL);
  * if (d) kmemCacheFree(cache, d);
  * ```
+ * @see {@link kmemCacheFree}
  */
 export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G extends number>(
   ctx: Ctx,
@@ -346,6 +403,9 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * `kmem_cache_free(cache, obj)` — gives an object back to its cache; consumes it. When a slab
  * becomes empty, its pages go back to the page allocator.
  *
+ * **When to use**: for every object from `kmemCacheAlloc`, with the cache it came from (`kfree`
+ * works too).
+ *
  * **Gotchas**: an object of another cache is a compile error and `WRONG_CACHE`; freeing it twice
  * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`.
  *
@@ -357,6 +417,7 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * const i = kmemCacheAlloc(mem, cache, GFP_KERNEL)!;
  * kmemCacheFree(cache, i);
  * ```
+ * @see {@link kmemCacheAlloc}
  */
 export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & Live>(
   cache: KmemCache<Name> & Live,
@@ -367,7 +428,7 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
   const mem = c.mem;
   if (typeof obj !== 'number' || !Number.isSafeInteger(obj)) invalidArgument(fn, 'obj must be an object address', obj);
   const inMem = MemoryImpl.forLinearAddress(obj) === mem;
-  const head = inMem ? slabHeadOf(mem, obj, fn) : -1;
+  const head = inMem ? slabHeadOf(mem, obj) : -1;
   if (head < 0 && inMem) {
     // The slab was discarded when its last object was freed: the memory is free now.
     const block = mem.blockHead(Math.floor((obj - mem.linearBase) / PAGE_SIZE));
@@ -396,16 +457,27 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
 /**
  * `kmem_cache_destroy(cache)` — destroys an empty cache.
  *
+ * **When to use**: at "module exit", after every object has been freed.
+ *
  * **Gotchas**: objects still allocated: `CACHE_NOT_EMPTY`, naming each (with its allocation site
  * when page_owner is on), and the cache stays usable. Destroying consumes the cache: a later use is
  * a compile error, and `USE_AFTER_FREE` at run time.
  *
  * @example
  * ```ts
- * import { createMemory, kmemCacheCreate, kmemCacheDestroy } from 'memdesc';
- * const cache = kmemCacheCreate(createMemory(), 'scratch', 64);
+ * import { createMemory, kmemCacheCreate, kmemCacheAlloc, kmemCacheFree, kmemCacheDestroy, MmError, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const cache = kmemCacheCreate(mem, 'scratch', 64);
+ * const obj = kmemCacheAlloc(mem, cache, GFP_KERNEL)!;
+ * try {
+ *   kmemCacheDestroy(cache);
+ * } catch (e) {
+ *   console.log((e as MmError).code); // "CACHE_NOT_EMPTY": obj is still allocated
+ * }
+ * kmemCacheFree(cache, obj);
  * kmemCacheDestroy(cache);
  * ```
+ * @see {@link kmemCacheCreate}
  */
 export function kmemCacheDestroy<C extends KmemCache & Live>(cache: C): asserts cache is C & Consumed {
   const fn = 'kmemCacheDestroy';

@@ -14,8 +14,28 @@ export type { AtomicContext } from '../types/gfp.js';
 
 declare const spinLockBrand: unique symbol;
 
-/** `spinlock_t` — made by {@link spinLockInit}, taken by {@link withSpinLock}. */
+/**
+ * `spinlock_t` — made by {@link spinLockInit}, taken by {@link withSpinLock}. Holding it puts the
+ * holder in atomic context: no sleeping, so no allocation that may reclaim.
+ *
+ * **When to use**: to model kernel code that allocates under a lock (Binder's `alloc->lock`, a
+ * driver's list lock), so the compiler checks its GFP flags.
+ *
+ * **Gotchas**: there is one task: taking a lock already held is a deadlock in the kernel and
+ * `INVALID_ARGUMENT` here. A hand-made object is not a lock (`INVALID_ARGUMENT`).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit, withSpinLock, type SpinLock } from 'memdesc';
+ * const mem = createMemory();
+ * const lock: SpinLock = spinLockInit(mem, 'binder_alloc.lock');
+ * withSpinLock(lock, () => {
+ *   // critical section: atomic context
+ * });
+ * ```
+ */
 export interface SpinLock {
+  /** Phantom: marks a `spinlock_t` made by `spinLockInit`. */
   readonly [spinLockBrand]: 'spinlock_t';
 }
 
@@ -63,13 +83,18 @@ export class AtomicContextImpl {
 }
 
 /**
- * `spin_lock_init()` — a spinlock of machine `mem`.
+ * `spin_lock_init()` — a spinlock of machine `mem`, named for reports (lockdep's class name).
+ *
+ * **When to use**: once per lock your simulated code holds; keep it next to the data it protects.
+ *
+ * **Gotchas**: a non-`Memory` argument or a non-string name is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
  * import { createMemory, spinLockInit } from 'memdesc';
  * const lock = spinLockInit(createMemory(), 'binder_alloc.lock');
  * ```
+ * @see {@link withSpinLock}
  */
 export function spinLockInit(mem: Memory, name = 'lock'): SpinLock {
   const m = asMemory(mem, 'spinLockInit');
@@ -80,21 +105,34 @@ export function spinLockInit(mem: Memory, name = 'lock'): SpinLock {
 /**
  * `spin_lock()` … `spin_unlock()` — runs `fn` holding `lock`, with an {@link AtomicContext} to
  * allocate with: inside, only allocations that cannot sleep (`GFP_ATOMIC`, `GFP_NOWAIT`) are
- * allowed.
+ * allowed. Returns what `fn` returns; the lock is released even if `fn` throws.
+ *
+ * **When to use**: around code that the kernel runs under a spinlock, so that its allocations are
+ * checked for atomic context; allocate with the callback's `ctx`, not with the outer `Memory`.
  *
  * **Gotchas**: a sleeping GFP value with the atomic context is a compile error; at run time (a
- * cast, or the outer `Memory` used inside the lock) it is `SLEEP_IN_ATOMIC`. Taking a lock already
- * held is a deadlock in the kernel; here it is `INVALID_ARGUMENT`. The context is dead once `fn`
- * returns. An async `fn` holds the lock only until its first `await`.
+ * cast, or the outer `Memory` used inside the lock) it is `SLEEP_IN_ATOMIC`, as are `folioLock`
+ * and `vmalloc` inside the lock. Taking a lock already held is a deadlock in the kernel; here it is
+ * `INVALID_ARGUMENT`. The context is dead once `fn` returns (`INVALID_ARGUMENT` if a saved one is
+ * used). An async `fn` holds the lock only until its first `await`.
  *
  * @example
  * ```ts
- * import { createMemory, spinLockInit, withSpinLock, allocPage, freePage, GFP_ATOMIC } from 'memdesc';
+ * import { createMemory, spinLockInit, withSpinLock, allocPage, freePage, MmError, GFP_ATOMIC, GFP_KERNEL } from 'memdesc';
  * const mem = createMemory();
  * const lock = spinLockInit(mem);
- * const page = withSpinLock(lock, (ctx) => allocPage(ctx, GFP_ATOMIC));
+ * const page = withSpinLock(lock, (ctx) => {
+ *   try {
+ *     // @ts-expect-error — GFP_KERNEL may sleep: refused under a spinlock
+ *     allocPage(ctx, GFP_KERNEL);
+ *   } catch (e) {
+ *     console.log((e as MmError).code); // "SLEEP_IN_ATOMIC"
+ *   }
+ *   return allocPage(ctx, GFP_ATOMIC);
+ * });
  * if (page) freePage(page);
  * ```
+ * @see {@link spinIsLocked}
  */
 export function withSpinLock<R>(lock: SpinLock, fn: (ctx: AtomicContext) => R): R {
   if (!SpinLockImpl.is(lock)) invalidArgument('withSpinLock', 'expected a SpinLock from spinLockInit()', lock);
@@ -121,11 +159,17 @@ export function withSpinLock<R>(lock: SpinLock, fn: (ctx: AtomicContext) => R): 
  * `spin_trylock()` would learn: a holder further up the call stack (a shrinker called from an
  * allocation made under the lock, say) must back off rather than deadlock.
  *
+ * **When to use**: in a shrinker's `scanObjects` that needs a lock its caller may already hold:
+ * return `SHRINK_STOP` when it is taken, as the kernel's `spin_trylock()` failure path does.
+ *
+ * **Gotchas**: a hand-made object is `INVALID_ARGUMENT`.
+ *
  * @example
  * ```ts
  * import { createMemory, spinLockInit, withSpinLock, spinIsLocked } from 'memdesc';
  * const lock = spinLockInit(createMemory());
  * withSpinLock(lock, () => console.log(spinIsLocked(lock))); // true
+ * console.log(spinIsLocked(lock)); // false
  * ```
  */
 export function spinIsLocked(lock: SpinLock): boolean {

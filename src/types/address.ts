@@ -9,25 +9,67 @@
 import type { Brand } from 'ts-brand';
 import type { PageOwner } from './page.js';
 
-/** `PAGE_OFFSET`: where the linear map of all physical memory begins. */
+/**
+ * `PAGE_OFFSET` — where the linear map (direct map) of all physical memory begins:
+ * `0x888000000000`, x86-64's `0xffff888000000000` without the sign extension. The first machine's
+ * linear map starts here; each further machine gets its own window above it ({@link pageOffset}).
+ */
 export const PAGE_OFFSET = 0x888000000000;
-/** `VMALLOC_START`. */
+/**
+ * `VMALLOC_START` — the start of vmalloc space (`0xc90000000000`, x86-64's `0xffffc90000000000`
+ * without the sign extension). {@link vmalloc} hands out addresses from here, never reusing one.
+ */
 export const VMALLOC_START = 0xc90000000000;
-/** `VMALLOC_END` (exclusive). */
+/**
+ * `VMALLOC_END` — the end of vmalloc space (exclusive); a `vmalloc` that would cross it returns
+ * `null`.
+ */
 export const VMALLOC_END = 0xe90000000000;
 
 declare const addrOwner: unique symbol;
 
 /**
- * A linear-map kernel virtual address (`page_address()`, `folio_address()`, `kmalloc()`):
- * `virtToPage` accepts it, and the page it returns remembers `Owner`.
+ * `void *` in the linear map — a kernel virtual address that remembers its provenance: what
+ * `page_address()`, `folio_address()`, `kmalloc()` and `kmem_cache_alloc()` return. `virtToPage`
+ * accepts it, and the page it returns remembers `Owner`.
+ *
+ * **When to use**: as the type of an address you pass on to `virtToPage`, `readRaw`/`writeRaw` or
+ * `kfree`; keep the narrowest owner the API gave you (`VirtAddr<'slab'>`), so `getPage` can refuse
+ * what it must.
+ *
+ * **Gotchas**: a plain number is not an address (it has no provenance) and is refused at compile
+ * time with {@link MsgNotAnAddress}; at run time, a number outside every machine's linear map is
+ * `BAD_ADDRESS`. Arithmetic (`addr + 8`) gives a plain `number`: cast it back only if you mean it.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, kmalloc, virtToPage, kfree, GFP_KERNEL, type VirtAddr } from 'memdesc';
+ * const mem = createMemory();
+ * const buf = kmalloc(mem, 64, GFP_KERNEL)!; // KmallocPtr<'slab'>, which kfree accepts
+ * const addr: VirtAddr<'slab'> = buf;
+ * const page = virtToPage(addr); // Borrowed<Page<0, 'slab'>>: getPage(page) would not compile
+ * kfree(buf);
+ * ```
  */
 export type VirtAddr<Owner extends PageOwner = PageOwner> = Brand<number, 'linear-map address'> & {
+  /** Phantom: the memdesc that owns the memory behind the address ({@link PageOwner}). */
   readonly [addrOwner]: Owner;
 };
 
-/** A vmalloc-space address: `vmallocToPage` accepts it, `virtToPage` refuses it. */
+/**
+ * `void *` in vmalloc space — an address between `VMALLOC_START` and `VMALLOC_END`:
+ * `vmallocToPage` accepts it, `virtToPage` refuses it (a compile error, and `BAD_ADDRESS` at run
+ * time).
+ */
 export type VmallocAddr = Brand<number, 'vmalloc address'>;
 
-/** The owner a linear-map address remembers. */
-export type AddrOwner<A> = A extends { readonly [addrOwner]: infer W extends PageOwner } ? W : PageOwner;
+/**
+ * `virt_to_page()`'s view of provenance — the `Owner` a linear-map address (`VirtAddr<Owner>`)
+ * remembers, or any {@link PageOwner} when it remembers none.
+ */
+export type AddrOwner<A> = A extends {
+  /** Phantom: the owner the address remembers. */
+  readonly [addrOwner]: infer W extends PageOwner;
+}
+  ? W
+  : PageOwner;

@@ -9,13 +9,44 @@ import type { MsgSleepInAtomic } from './messages.js';
 declare const gfpSleeps: unique symbol;
 
 /**
- * A GFP value whose type knows whether it may sleep (`__GFP_DIRECT_RECLAIM`). The constants carry
- * it; `gfp(a, b, …)` keeps it when combining. A plain `number` (what `a | b` gives) is accepted in
- * process context and refused in atomic context, where only `Gfp<false>` passes.
+ * `gfp_t` — a GFP value whose type knows whether it may sleep (`__GFP_DIRECT_RECLAIM`, what
+ * `gfpflags_allow_blocking()` tests). The `GFP_*` / `__GFP_*` constants carry it; {@link gfp}
+ * keeps it when combining.
+ *
+ * **When to use**: as the type of a GFP parameter you pass on to an allocation; `Gfp<false>` for
+ * one that must be usable under a spinlock.
+ *
+ * **Gotchas**: `a | b` is a plain `number` to TypeScript: accepted in process context, refused in
+ * atomic context, where only a `Gfp<false>` passes (compile error {@link MsgSleepInAtomic}). At run
+ * time a value with `__GFP_DIRECT_RECLAIM` under a spinlock is `SLEEP_IN_ATOMIC`, and a bit memdesc
+ * does not know is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit, withSpinLock, allocPage, freePage, gfp, MmError, GFP_ATOMIC, GFP_KERNEL, __GFP_ZERO, type Gfp } from 'memdesc';
+ * const mem = createMemory();
+ * const atomicZero: Gfp<false> = gfp(GFP_ATOMIC, __GFP_ZERO);
+ * withSpinLock(spinLockInit(mem), (ctx) => {
+ *   const p = allocPage(ctx, atomicZero);
+ *   if (p) freePage(p);
+ *   try {
+ *     // @ts-expect-error — GFP_KERNEL may sleep: not under a spinlock
+ *     allocPage(ctx, GFP_KERNEL);
+ *   } catch (e) {
+ *     console.log((e as MmError).code); // "SLEEP_IN_ATOMIC"
+ *   }
+ * });
+ * ```
  */
-export type Gfp<MaySleep extends boolean = boolean> = number & { readonly [gfpSleeps]: MaySleep };
+export type Gfp<MaySleep extends boolean = boolean> = number & {
+  /** Phantom: whether the value may sleep (has `__GFP_DIRECT_RECLAIM`). */
+  readonly [gfpSleeps]: MaySleep;
+};
 
-/** Whether any of a list of GFP values may sleep. */
+/**
+ * `gfpflags_allow_blocking()` at the type level, over a list — `true` if any of a list of GFP
+ * values may sleep; the result type of {@link gfp}.
+ */
 export type AnyMaySleep<Flags extends readonly number[]> = true extends {
   [K in keyof Flags]: Flags[K] extends Gfp<infer S> ? S : true;
 }[number]
@@ -25,18 +56,44 @@ export type AnyMaySleep<Flags extends readonly number[]> = true extends {
 declare const atomicBrand: unique symbol;
 
 /**
- * The context of code holding a spinlock (`withSpinLock`'s callback argument): allocations made
- * with it may not sleep.
+ * `in_atomic()` — the context of code holding a spinlock (`withSpinLock`'s callback argument):
+ * allocations made with it may not sleep.
+ *
+ * **When to use**: pass it to an allocation made under the lock (`allocPage(ctx, GFP_ATOMIC)`), and
+ * as the parameter type of helpers that run under a lock.
+ *
+ * **Gotchas**: a sleeping GFP value with it is a compile error, and so is `vmalloc(ctx, …)`
+ * (vmalloc may sleep). It is dead once the callback returns: an allocation through a saved context
+ * is `INVALID_ARGUMENT`. What the compiler cannot see — the outer `Memory` used inside the lock
+ * with a sleeping GFP value, or `folioLock` under the lock — is `SLEEP_IN_ATOMIC` at run time.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, spinLockInit, withSpinLock, kmalloc, kfree, GFP_ATOMIC, type AtomicContext } from 'memdesc';
+ * function grab(ctx: AtomicContext) {
+ *   return kmalloc(ctx, 128, GFP_ATOMIC);
+ * }
+ * const mem = createMemory();
+ * const buf = withSpinLock(spinLockInit(mem), grab);
+ * if (buf) kfree(buf);
+ * ```
  */
 export interface AtomicContext {
+  /** Phantom: marks atomic context (a spinlock is held). */
   readonly [atomicBrand]: 'atomic context (spinlock held)';
 }
 
 /**
- * The `gfp` argument of an allocation made in context `Ctx`: anything in process context (a
- * `Memory`); only a `Gfp<false>` where the context is, or may be, atomic.
+ * `gfp_t gfp_mask`, checked against `in_atomic()` — the `gfp` argument of an allocation made in
+ * context `Ctx`: anything in process context (a `Memory`); only a `Gfp<false>` where the context
+ * is, or may be, atomic — else the sentence {@link MsgSleepInAtomic}.
  */
-export type GfpArg<Ctx, G extends number> = [Ctx] extends [{ readonly [processContext]: true }]
+export type GfpArg<Ctx, G extends number> = [Ctx] extends [
+  {
+    /** Phantom: process context, see {@link ProcessContextMark}. */
+    readonly [processContext]: true;
+  },
+]
   ? G
   : [G] extends [Gfp<false>]
     ? G
@@ -44,7 +101,8 @@ export type GfpArg<Ctx, G extends number> = [Ctx] extends [{ readonly [processCo
 
 declare const processContext: unique symbol;
 
-/** The mark of process context (a `Memory`): allocations made with it may sleep. */
+/** `!in_atomic()` — the mark of process context (a `Memory`): allocations with it may sleep. */
 export interface ProcessContextMark {
+  /** Phantom: marks process context (no spinlock held, may sleep). */
   readonly [processContext]: true;
 }

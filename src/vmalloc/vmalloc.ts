@@ -26,16 +26,54 @@ import type { Page } from '../types/page.js';
 
 declare const areaKey: unique symbol;
 
-/** What `vmalloc()` returns: the start address of a vmalloc area (`struct vm_struct`). */
-export type VmallocArea = VmallocAddr & { readonly [areaKey]: 'a vmalloc area: free it with vfree()' };
+/**
+ * `struct vm_struct`, by its address — what `vmalloc()` returns: the start address of a vmalloc
+ * area that owns its pages. `readRaw`/`writeRaw` accept it (bounded by the size asked for),
+ * `vmallocToPage` and `vmallocPageIter` reach its pages, `vfree` frees it.
+ *
+ * **When to use**: large buffers that need not be physically contiguous (module images, big tables,
+ * Binder's per-process buffer space).
+ *
+ * **Gotchas**: it is a vmalloc address, not a linear-map one: `virtToPage` of it is a compile error
+ * and `BAD_ADDRESS`. Its pages are borrowed, never counted (`getPage` refuses them). After `vfree`,
+ * any use of the address is a compile error in the same function and `USE_AFTER_FREE` at run time
+ * (vmalloc addresses are never reused).
+ *
+ * @example
+ * ```ts
+ * import { createMemory, vmalloc, vfree, readRaw, writeRaw, type VmallocArea } from 'memdesc';
+ * const mem = createMemory();
+ * const area: VmallocArea = vmalloc(mem, 3 * 4096)!;
+ * writeRaw(area, new Uint8Array([7]), 8192);
+ * const out = new Uint8Array(1);
+ * readRaw(area, out, 8192);
+ * console.log(out[0]); // 7
+ * vfree(area);
+ * ```
+ * @see {@link vmalloc}
+ */
+export type VmallocArea = VmallocAddr & {
+  /** Phantom: marks a vmalloc area's start address, spelled as the sentence a wrong free shows. */
+  readonly [areaKey]: 'a vmalloc area: free it with vfree()';
+};
 
-/** Why vmalloc refuses a context: it may sleep. */
+/**
+ * `might_sleep()` in `vmalloc()` — why vmalloc refuses an atomic context: it allocates page tables
+ * and takes `vmap_area_lock`, so it may sleep. At run time `SLEEP_IN_ATOMIC`.
+ */
 export type MsgVmallocAtomic = 'vmalloc() may sleep (it allocates page tables and takes vmap_area_lock): not under a spinlock';
 
-/** The context argument of `vmalloc`: process context only. */
+/**
+ * `vmalloc()`'s context — process context only: a `Memory` passes, an atomic context becomes
+ * {@link MsgVmallocAtomic}.
+ */
 export type VmallocCtx<Ctx> = [Ctx] extends [ProcessContextMark] ? Ctx : MsgVmallocAtomic;
 
-/** The `addr` argument of `vmallocToPage`: a live vmalloc address, or the reason it is refused. */
+/**
+ * `vmalloc_to_page(addr)`'s argument — a live vmalloc address, or the reason it is refused: a
+ * consumed address ({@link MsgConsumed}), a linear-map address ({@link MsgVmallocToPageLinear}) or
+ * a plain number ({@link MsgNotAnAddress}).
+ */
 export type VmallocToPageArg<A extends number> = AnyConsumed<A> extends true
   ? MsgConsumed
   : [A] extends [VirtAddr]
@@ -116,12 +154,17 @@ function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
 }
 
 /**
- * `vmalloc(size)` — `size` bytes of virtually contiguous memory, from order-0 pages that need not
- * be contiguous. Returns the area's address.
+ * `vmalloc(size)` / `__vmalloc(size, gfp)` — `size` bytes of virtually contiguous memory, from
+ * order-0 pages that need not be contiguous, mapped in vmalloc space with a guard page after the
+ * area. Returns the area's address.
+ *
+ * **When to use**: large buffers that need not be physically contiguous; a high-order `allocPages`
+ * or large `kmalloc` may fail from fragmentation where vmalloc still succeeds.
  *
  * **Gotchas**: may sleep, so atomic context is a compile error and `SLEEP_IN_ATOMIC`; `null` when
- * pages run out (the pages taken so far are given back); a size that is not a positive integer is
- * `INVALID_ARGUMENT`.
+ * pages run out (the pages taken so far are given back) or vmalloc space does; a size that is not a
+ * positive integer is `INVALID_ARGUMENT`. Addresses are never reused within a process. Accesses
+ * are bounded by `size`, not by the whole pages behind it (`OUT_OF_BOUNDS`).
  *
  * @example
  * ```ts
@@ -133,7 +176,8 @@ function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
  *   vfree(area);
  * }
  * ```
- * @see vfree
+ * @see {@link vfree}
+ * @see {@link VmallocArea}
  */
 export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_KERNEL>(
   ctx: VmallocCtx<Ctx>,
@@ -185,9 +229,11 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
 /**
  * `vfree(addr)` — frees a vmalloc area and every page in it; consumes it.
  *
+ * **When to use**: once for every area from `vmalloc`.
+ *
  * **Gotchas**: a second `vfree` is a compile error and `DOUBLE_FREE`; an address that is not an
  * area's start is `BAD_ADDRESS`; a page still mapped by `withPageMapped` is `BAD_PAGE_STATE` and
- * nothing is freed.
+ * nothing is freed. Unlike the kernel, `vfree(null)` is `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -195,6 +241,7 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
  * const area = vmalloc(createMemory(), 8192)!;
  * vfree(area);
  * ```
+ * @see {@link vmalloc}
  */
 export function vfree<A extends VmallocArea & Live>(area: A): asserts area is A & Consumed {
   vfreeImpl(area, 'vfree');
@@ -221,6 +268,9 @@ function vfreeImpl(area: unknown, fn: string): void {
  * `vmalloc_to_page(addr)` — the page behind a vmalloc address, as a borrow. Takes no reference:
  * the area owns the page, and `getPage` refuses it.
  *
+ * **When to use**: to reach the physical page behind one address of an area (to read it, or to
+ * hand it to code that wants a page); for all of them, `vmallocPageIter`.
+ *
  * **Gotchas**: a linear-map address is a compile error and `BAD_ADDRESS` (use `virtToPage`); an
  * address of a freed area is `USE_AFTER_FREE`; the guard page after an area is `BAD_ADDRESS`.
  *
@@ -231,6 +281,7 @@ function vfreeImpl(area: unknown, fn: string): void {
  * console.log(pageToPfn(vmallocToPage(area)));
  * vfree(area);
  * ```
+ * @see {@link vmallocPageIter}
  */
 export function vmallocToPage<A extends number>(addr: VmallocToPageArg<A>): Borrowed<Page<0, 'vmalloc'>> {
   const fn = 'vmallocToPage';
@@ -251,7 +302,13 @@ function borrowOf(a: Area, index: number): PageHandle {
 }
 
 /**
- * Rust's `AsPageIter` for a vmalloc area: its pages, in address order, as borrows.
+ * `vm_struct->pages` walked in order (Rust-for-Linux `AsPageIter`) — a vmalloc area's pages, in
+ * address order, as borrows.
+ *
+ * **When to use**: to build a scatter list or copy an area page by page.
+ *
+ * **Gotchas**: the borrows take no reference; freeing the area while iterating makes the next step
+ * `USE_AFTER_FREE`. A freed area is a compile error and `USE_AFTER_FREE`.
  *
  * @example
  * ```ts
@@ -270,8 +327,12 @@ export function* vmallocPageIter(area: VmallocArea & Live): IterableIterator<Bor
 }
 
 /**
- * The size in bytes a vmalloc area was asked for (`get_vm_area_size()` minus the guard page,
- * before rounding).
+ * `get_vm_area_size()` before rounding to pages — the size in bytes a vmalloc area was asked for
+ * (the area itself spans whole pages, plus a guard page).
+ *
+ * **When to use**: as the bound for `readRaw`/`writeRaw` offsets into the area.
+ *
+ * **Gotchas**: a freed area is a compile error and `USE_AFTER_FREE`.
  *
  * @example
  * ```ts

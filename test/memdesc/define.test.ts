@@ -345,25 +345,24 @@ describe('an OwnableRefCounted memdesc', () => {
     expect(liveAllocations(mem)).toEqual([]);
   });
 
-  it('tryFromShared: unique → { ok: true, Owned }, shared → { ok: false, ARef }; its argument is dead', () => {
+  it('tryFromShared: unique → Owned (.unique true), shared → ARef (.unique false); its argument is dead', () => {
     const mem = machine();
     const shared = intoShared(memdescAlloc(mem, ORC, GFP_KERNEL)!);
     const other = memdescGet(shared);
     const r1 = tryFromShared(shared);
-    expect(r1.ok).toBe(false);
+    expect(r1.unique).toBe(false);
     expectMmError(mem, 'USE_AFTER_FREE', () => memdescPut(shared as Any));
     expectMmError(mem, 'USE_AFTER_FREE', () => tryFromShared(shared as Any));
-    expect(memdescRefCount(r1.value)).toBe(2);
+    expect(memdescRefCount(r1)).toBe(2);
     memdescPut(other);
-    if (r1.ok) throw new Error('unreachable');
-    const back = r1.value;
-    const r2 = tryFromShared(back);
-    expect(r2.ok).toBe(true);
-    expectMmError(mem, 'USE_AFTER_FREE', () => memdescPut(back as Any));
-    if (!r2.ok) throw new Error('unreachable');
+    if (r1.unique) throw new Error('unreachable');
+    const r2 = tryFromShared(r1);
+    expect(r2.unique).toBe(true);
+    expectMmError(mem, 'USE_AFTER_FREE', () => memdescPut(r1 as Any));
+    if (!r2.unique) throw new Error('unreachable');
     // The Owned handle frees; a put of it is refused.
-    expectMmError(mem, 'INVALID_ARGUMENT', () => memdescPut(r2.value as Any));
-    memdescFree(r2.value);
+    expectMmError(mem, 'INVALID_ARGUMENT', () => memdescPut(r2 as Any));
+    memdescFree(r2);
     expect(liveAllocations(mem)).toEqual([]);
   });
 
