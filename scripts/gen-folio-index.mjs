@@ -38,7 +38,8 @@ out.push(
   ' */',
   'export type FolioIndex<Order extends number> = number extends Order',
   '  ? number',
-  '  : [R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10][Order extends 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 ? Order : 0];',
+  // A conditional chain, not a tuple lookup: only the union of the order asked for is built.
+  ...Array.from({ length: 11 }, (_, o) => (o < 10 ? `  : Order extends ${o}\n    ? R${o}` : `  : R10;`)),
   '',
 );
 writeFileSync(resolve(import.meta.dirname, '../src/folio/folio-index.ts'), out.join('\n'));

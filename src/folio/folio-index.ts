@@ -164,4 +164,24 @@ type R10 =
  */
 export type FolioIndex<Order extends number> = number extends Order
   ? number
-  : [R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10][Order extends 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 ? Order : 0];
+  : Order extends 0
+    ? R0
+  : Order extends 1
+    ? R1
+  : Order extends 2
+    ? R2
+  : Order extends 3
+    ? R3
+  : Order extends 4
+    ? R4
+  : Order extends 5
+    ? R5
+  : Order extends 6
+    ? R6
+  : Order extends 7
+    ? R7
+  : Order extends 8
+    ? R8
+  : Order extends 9
+    ? R9
+  : R10;

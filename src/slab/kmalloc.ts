@@ -61,23 +61,31 @@ export type KmallocOwner<Size extends number> = number extends Size
  *
  * @inline
  */
-type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 /**
  * `size <= KMALLOC_MAX_CACHE_SIZE` for a literal size, at the type level — whether a size (as text)
- * is at most 8192: told apart by its digits, which is cheaper for the compiler than an
- * 8192-member union. Used by {@link KmallocOwner}.
+ * is at most 8192. It reads the text one character at a time with `infer`: up to three digits is
+ * small; four digits are small below 8000, and from 8000 on the next digits decide; five or more
+ * are not. (Patterns built from a `Digit` union would make the compiler expand thousands of
+ * template literals.) Used by {@link KmallocOwner}.
  */
-export type IsSmall<S extends string> = S extends `${Digit}` | `${Digit}${Digit}` | `${Digit}${Digit}${Digit}`
+export type IsSmall<S extends string> = S extends `${infer _A}${infer _B}${infer _C}${infer _D}${infer Rest}`
+  ? Rest extends ''
+    ? FourDigitsSmall<S>
+    : false
+  : true;
+
+/** Four digits (`S` is `"abcd"`): at most 8192? See {@link IsSmall}. */
+export type FourDigitsSmall<S extends string> = S extends `${'1' | '2' | '3' | '4' | '5' | '6' | '7'}${string}`
   ? true
-  : S extends `${infer A extends Digit}${Digit}${Digit}${Digit}`
-    ? A extends '1' | '2' | '3' | '4' | '5' | '6' | '7'
-      ? true
-      : S extends `8${infer R}`
-        ? R extends `0${Digit}${Digit}` | `1${'0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8'}${Digit}` | '190' | '191' | '192'
+  : S extends `80${string}`
+    ? true
+    : S extends `81${infer T}`
+      ? T extends `${'0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8'}${string}`
+        ? true
+        : T extends '90' | '91' | '92'
           ? true
           : false
-        : false
-    : false;
+      : false;
 
 function kmallocCacheFor(mem: MemoryImpl, size: number) {
   const root = slabRoot(mem);
