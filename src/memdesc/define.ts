@@ -575,9 +575,12 @@ export function intoShared<
 
 /**
  * `Result<Owned<T>, ARef<T>>` (Rust-for-Linux `OwnableRefCounted::try_from_shared`) — what
- * {@link tryFromShared} returns: the unique owner, or the reference back, told apart by `.unique`.
+ * {@link tryFromShared} returns: the unique owner, or the reference back, told apart by `.unique`
+ * (every handle has it at run time: `true` for an owner). The marks of `Owned`/`ARef` do not
+ * declare it, so that a refused call still names the role (`Borrowed: …` vs `Owned: …`) rather
+ * than `Type 'false' is not assignable to type 'true'`.
  */
-export type TryFromShared<T> = Owned<T> | ARef<T>;
+export type TryFromShared<T> = (Owned<T> & { readonly unique: true }) | (ARef<T> & { readonly unique: false });
 
 /**
  * `OwnableRefCounted::try_from_shared` (Rust-for-Linux) — the unique owner back if this is the

@@ -34,8 +34,6 @@ declare const consumedKey: unique symbol;
 export interface OwnedMark {
   /** Phantom: the handle's role (`Owned`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Owned: the unique owner; only it may free';
-  /** `true`: this handle is the unique owner (the discriminant of `Owned<T> | ARef<T>`). */
-  readonly unique: true;
 }
 
 /**
@@ -47,8 +45,6 @@ export interface OwnedMark {
 export interface ARefMark {
   /** Phantom: the handle's role (`ARef`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'ARef: a counted reference; give it back with a put, never a free';
-  /** `false`: a counted reference is one of possibly many. */
-  readonly unique: false;
 }
 
 /**
@@ -58,8 +54,6 @@ export interface ARefMark {
 export interface LockedMark {
   /** Phantom: the handle's role (lock guard), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Locked: a lock guard; it may write, and folioUnlock() gives it up';
-  /** `false`: a lock guard is not an owner. */
-  readonly unique: false;
 }
 
 /**
@@ -70,8 +64,6 @@ export interface LockedMark {
 export interface BorrowedMark {
   /** Phantom: the handle's role (borrow), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Borrowed: a view of a page someone else owns; it can be read, never freed or put';
-  /** `false`: a borrow is not an owner. */
-  readonly unique: false;
 }
 
 /**
