@@ -580,7 +580,15 @@ export function intoShared<
  * declare it, so that a refused call still names the role (`Borrowed: …` vs `Owned: …`) rather
  * than `Type 'false' is not assignable to type 'true'`.
  */
-export type TryFromShared<T> = (Owned<T> & { readonly unique: true }) | (ARef<T> & { readonly unique: false });
+export type TryFromShared<T> =
+  | (Owned<T> & {
+      /** `true`: this was the only reference; the result is the unique owner. */
+      readonly unique: true;
+    })
+  | (ARef<T> & {
+      /** `false`: other references exist; the result is the reference given back. */
+      readonly unique: false;
+    });
 
 /**
  * `OwnableRefCounted::try_from_shared` (Rust-for-Linux) — the unique owner back if this is the
