@@ -1,29 +1,36 @@
 /**
- * The simulated machine: one node, its zones, the memmap, page contents, and the buddy allocator
- * core of mm/page_alloc.c. The public entry points (`allocPages`, `freePages`, …) live in
- * `page-alloc.ts`; this file holds the state they work on and the algorithms, on integers only.
+ * The simulated machine (`struct pglist_data`): one node, its zones, the memmap, page contents, its
+ * options and its linear-map window. The public entry points (`allocPages`, `freePages`, …) live in
+ * `page-alloc.ts`; the algorithms they run, on integers only, in `free-area.ts` (the buddy free
+ * lists, `__free_one_page()`), `pcp.ts` (the per-CPU lists), `alloc.ts` (`__alloc_pages()`, its
+ * slow path and watermarks, `prep_new_page()`, the free path) and `report.ts` (`warn_alloc()`,
+ * `dump_page()`, `bad_page()`).
  *
  * @module
  */
-import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
-import { captureSite, formatFree, formatOwner, type PageFreeRecord, type PageOwnerRecord } from '../debug/page-owner.js';
+import { MmError, invalidArgument, describeValue } from '../debug/mm-error.js';
+import { type PageFreeRecord, type PageOwnerRecord } from '../debug/page-owner.js';
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SHIFT, PAGE_SIZE } from './constants.js';
 import { PAGE_OFFSET, VMALLOC_START } from '../types/address.js';
+import { allocBlock, prepBlock, releaseBlock } from './alloc.js';
 import { FailPageAlloc, type FailPageAllocOptions } from './fault-inject.js';
+import { addToFreeList, delFromFreeList } from './free-area.js';
+import { __GFP_DMA, __GFP_DMA32 } from './gfp.js';
+import { Memmap, MEMMAP_BYTES_PER_PAGE, PageKind } from './memmap.js';
+import { drainAll } from './pcp.js';
+import { badPage, dumpPage, logOnly, printkLine } from './report.js';
 import {
-  __GFP_COMP,
-  __GFP_DIRECT_RECLAIM,
-  __GFP_DMA,
-  __GFP_DMA32,
-  __GFP_HIGH,
-  __GFP_KSWAPD_RECLAIM,
-  __GFP_NOMEMALLOC,
-  __GFP_NOWARN,
-  __GFP_ZERO,
-  GFP_VALID_MASK,
-  gfpToString,
-} from './gfp.js';
-import { Memmap, MEMMAP_BYTES_PER_PAGE, PageFlag, PageKind, PAGE_KIND_NAMES, KMAP_MASK } from './memmap.js';
+  VM_ALLOCATIONS,
+  VM_ALLOC_FAILURES,
+  VM_CLOCK,
+  VM_FREES,
+  VM_NR,
+  VM_PCP_DRAINS,
+  VM_PCP_REFILLS,
+  VM_PGALLOC,
+  VM_PGFREE,
+  VM_SLOWPATH,
+} from './vmstat.js';
 import { Zone, calculateMinFreeKbytes, setupPerZoneWmarks, zoneBatchsize, zoneHighsize, type Watermarks } from './zone.js';
 
 /**
@@ -158,18 +165,6 @@ function reserveWindows(count: number): number {
   throw new MmError('INVALID_ARGUMENT', 'createMemory(): no linear-map address space left for another machine');
 }
 
-/* Indices of MemoryImpl.vm. */
-const VM_PGALLOC = 0;
-const VM_PGFREE = 1;
-const VM_ALLOCATIONS = 2;
-const VM_FREES = 3;
-const VM_ALLOC_FAILURES = 4;
-const VM_SLOWPATH = 5;
-const VM_PCP_REFILLS = 6;
-const VM_PCP_DRAINS = 7;
-const VM_CLOCK = 8;
-const VM_NR = 9;
-
 /** The machine's state. Reach it through the public functions; its fields are internal. */
 export class MemoryImpl {
   /** Brand: `#brand in x` proves x was made by createMemory. */
@@ -213,7 +208,7 @@ export class MemoryImpl {
   /** Where this machine's linear map starts (`PAGE_OFFSET` for the first machine). */
   readonly linearBase: number;
   /** Scratch for rmqueue_bulk. */
-  private readonly bulk: Int32Array;
+  readonly bulk: Int32Array;
   /** Initial free-list counts per zone, for tests that check full coalescing. */
   readonly initialNrFree: readonly Int32Array[];
 
@@ -290,7 +285,7 @@ export class MemoryImpl {
       while (pfn < z.end) {
         let order = MAX_PAGE_ORDER;
         while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.end)) order--;
-        this.addToFreeList(z, pfn, order, true);
+        addToFreeList(this, z, pfn, order, true);
         pfn += 1 << order;
       }
       z.managed = z.end - z.start;
@@ -352,309 +347,36 @@ export class MemoryImpl {
     return best < 0 ? 0 : best;
   }
 
-  // ---------------------------------------------------------------- buddy free lists
+  // ---------------------------------------------------------------- the algorithms (free-area.ts, pcp.ts, alloc.ts)
 
-  /** `__add_to_free_list()`: links a block at the head (or the tail) of its free list. */
+  /** See {@link addToFreeList}. */
   addToFreeList(z: Zone, pfn: number, order: number, tail: boolean): void {
-    const m = this.map;
-    m.kind[pfn] = PageKind.Buddy;
-    m.order[pfn] = order;
-    const head = z.freeHead[order]!;
-    if (head < 0) {
-      m.u0[pfn] = -1;
-      m.u1[pfn] = -1;
-      z.freeHead[order] = pfn;
-      z.freeTail[order] = pfn;
-    } else if (tail) {
-      const last = z.freeTail[order]!;
-      m.u0[last] = pfn;
-      m.u1[pfn] = last;
-      m.u0[pfn] = -1;
-      z.freeTail[order] = pfn;
-    } else {
-      m.u0[pfn] = head;
-      m.u1[pfn] = -1;
-      m.u1[head] = pfn;
-      z.freeHead[order] = pfn;
-    }
-    z.nrFree[order]!++;
-    z.freePages += 1 << order;
+    addToFreeList(this, z, pfn, order, tail);
   }
 
-  /** `del_page_from_free_list()`: unlinks a block; its head becomes an ordinary page. */
+  /** See {@link delFromFreeList}. */
   delFromFreeList(z: Zone, pfn: number, order: number): void {
-    const m = this.map;
-    const next = m.u0[pfn]!;
-    const prev = m.u1[pfn]!;
-    if (prev < 0) z.freeHead[order] = next;
-    else m.u0[prev] = next;
-    if (next < 0) z.freeTail[order] = prev;
-    else m.u1[next] = prev;
-    m.kind[pfn] = PageKind.None;
-    m.u0[pfn] = 0;
-    m.u1[pfn] = 0;
-    z.nrFree[order]!--;
-    z.freePages -= 1 << order;
+    delFromFreeList(this, z, pfn, order);
   }
 
-  /** `__rmqueue_smallest()` + `expand()`: the smallest free block that fits, split down. */
-  rmqueueSmallest(z: Zone, order: number): number {
-    for (let o = order; o < NR_PAGE_ORDERS; o++) {
-      const pfn = z.freeHead[o]!;
-      if (pfn < 0) continue;
-      this.delFromFreeList(z, pfn, o);
-      // expand(): hand the upper halves back, largest first.
-      let high = o;
-      let size = 1 << o;
-      while (high > order) {
-        high--;
-        size >>= 1;
-        this.addToFreeList(z, pfn + size, high, false);
-      }
-      return pfn;
-    }
-    return -1;
-  }
-
-  /** `__free_one_page()`: merges with free buddies (`buddy = pfn ^ (1 << order)`) as far as it can. */
-  freeOneBlock(z: Zone, pfn: number, order: number): void {
-    const m = this.map;
-    const kind = m.kind;
-    const ord = m.order;
-    m.kind[pfn] = PageKind.None;
-    while (order < MAX_PAGE_ORDER) {
-      const buddy = pfn ^ (1 << order);
-      if (buddy < z.start || buddy >= z.end || kind[buddy] !== PageKind.Buddy || ord[buddy] !== order) break;
-      this.delFromFreeList(z, buddy, order);
-      pfn &= buddy;
-      order++;
-    }
-    // buddy_merge_likely(): if the next-larger buddy is free, this block's buddy is probably about
-    // to be freed too — queue it at the tail so it is not handed out in the meantime.
-    let toTail = false;
-    if (order < MAX_PAGE_ORDER - 1) {
-      const buddy = pfn ^ (1 << order);
-      const higher = pfn & buddy;
-      const higherBuddy = higher ^ (1 << (order + 1));
-      toTail =
-        higherBuddy >= z.start && higherBuddy < z.end && kind[higherBuddy] === PageKind.Buddy && ord[higherBuddy] === order + 1;
-    }
-    this.addToFreeList(z, pfn, order, toTail);
-  }
-
-  // ---------------------------------------------------------------- per-CPU pages
-
-  pcpPush(z: Zone, pfn: number): void {
-    z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask] = pfn;
-    z.pcpCount++;
-    this.map.kind[pfn] = PageKind.Pcp;
-    this.map.order[pfn] = 0;
-  }
-
-  /** `rmqueue_pcplist()`: pops the hottest page, refilling a batch from the buddy lists if empty. */
-  rmqueuePcp(z: Zone): number {
-    if (z.pcpCount === 0) {
-      // rmqueue_bulk(): take a batch; the first taken ends on top, as list_add_tail() leaves it.
-      const bulk = this.bulk;
-      let n = 0;
-      for (; n < z.pcpBatch; n++) {
-        const pfn = this.rmqueueSmallest(z, 0);
-        if (pfn < 0) break;
-        bulk[n] = pfn;
-      }
-      if (n === 0) return -1;
-      for (let i = n - 1; i >= 0; i--) this.pcpPush(z, bulk[i]!);
-      this.vm[VM_PCP_REFILLS]!++;
-    }
-    z.pcpCount--;
-    return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
-  }
-
-  /** `free_unref_page()`: an order-0 page goes to the per-CPU list; past `high`, a batch drains. */
-  freePcp(z: Zone, pfn: number): void {
-    this.pcpPush(z, pfn);
-    if (z.pcpCount >= z.pcpHigh) {
-      this.drainPcp(z, z.pcpBatch);
-      this.vm[VM_PCP_DRAINS]!++;
-    }
-  }
-
-  /** `free_pcppages_bulk()`: gives the coldest `count` pages back to the buddy lists. */
-  drainPcp(z: Zone, count: number): void {
-    while (count-- > 0 && z.pcpCount > 0) {
-      const pfn = z.pcp[z.pcpBottom]!;
-      z.pcpBottom = (z.pcpBottom + 1) & z.pcpMask;
-      z.pcpCount--;
-      this.freeOneBlock(z, pfn, 0);
-    }
-  }
-
-  /** `drain_all_pages()`. */
+  /** See {@link drainAll}. */
   drainAll(): void {
-    for (const z of this.zones) {
-      if (z.pcpCount > 0) {
-        this.drainPcp(z, z.pcpCount);
-        this.vm[VM_PCP_DRAINS]!++;
-      }
-    }
+    drainAll(this);
   }
 
-  // ---------------------------------------------------------------- allocation
-
-  /**
-   * `__zone_watermark_ok()`: would this zone still be above `mark` after the allocation, given
-   * the reserves the caller may use?
-   */
-  watermarkOk(z: Zone, order: number, mark: number, allocFlags: number): boolean {
-    if (allocFlags & ALLOC_NO_WATERMARKS) return order === 0 ? z.freePages > 0 : this.hasFreeBlock(z, order);
-    let min = mark;
-    const free = z.freePages - ((1 << order) - 1);
-    if (allocFlags & ALLOC_MIN_RESERVE) {
-      min -= min >> 1;
-      if (allocFlags & ALLOC_NON_BLOCK) min -= min >> 2;
-    }
-    if (free <= min) return false;
-    if (order === 0) return true;
-    for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
-    return false;
-  }
-
-  private hasFreeBlock(z: Zone, order: number): boolean {
-    for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
-    return false;
-  }
-
-  /** `get_page_from_freelist()`: the first zone in the zonelist that passes its watermark. */
-  getPageFromFreelist(gfp: number, order: number, allocFlags: number): number {
-    const zones = this.zones;
-    for (let i = this.highestZoneIdx(gfp); i >= 0; i--) {
-      const z = zones[i]!;
-      const mark = allocFlags & ALLOC_WMARK_MIN ? z.wmarkMin : z.wmarkLow;
-      if (!this.watermarkOk(z, order, mark, allocFlags)) continue;
-      const pfn = order === 0 ? this.rmqueuePcp(z) : this.rmqueueSmallest(z, order);
-      if (pfn >= 0) return pfn;
-    }
-    return -1;
-  }
-
-  /**
-   * `__alloc_pages()`: the fast path at the low watermark, then the slow path at the min watermark
-   * with the reserves the GFP flags allow, then (for callers that may sleep) draining the per-CPU
-   * lists and trying again. Returns the head pfn or -1. Arguments are already validated.
-   */
+  /** See {@link allocBlock}. */
   allocBlock(gfp: number, order: number): number {
-    if (order === 0 && this.zones.length === 1) {
-      // The common case, inline: get_page_from_freelist() at the low watermark + rmqueue_pcplist().
-      const z = this.zones[0]!;
-      if (z.pcpCount > 0 && z.freePages > z.wmarkLow && !this.fail.enabled) {
-        z.pcpCount--;
-        return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
-      }
-    }
-    if (this.fail.enabled && this.fail.shouldFail(gfp, order)) {
-      this.warnAlloc(gfp, order, true);
-      return -1;
-    }
-    let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW);
-    if (pfn < 0) {
-      // __alloc_pages_slowpath(): wake kswapd, retry against the min watermark with the reserves
-      // the GFP flags allow, then — for a caller that may sleep, and not from inside reclaim
-      // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
-      this.vm[VM_SLOWPATH]!++;
-      if (gfp & __GFP_KSWAPD_RECLAIM) this.kswapdWoken = true;
-      // Inside reclaim (PF_MEMALLOC), the shrinkers' own allocations may use every reserve.
-      const flags = this.inReclaim && (gfp & __GFP_NOMEMALLOC) === 0 ? ALLOC_NO_WATERMARKS : gfpToAllocFlags(gfp);
-      pfn = this.getPageFromFreelist(gfp, order, flags);
-      if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM && !this.inReclaim) {
-        let drained = false;
-        for (let retry = 0; retry < MAX_RECLAIM_RETRIES && pfn < 0; retry++) {
-          const reclaim = reclaimHook.fn;
-          const progress = reclaim === null ? 0 : reclaim(this, gfp, order);
-          pfn = this.getPageFromFreelist(gfp, order, flags);
-          if (pfn >= 0) break;
-          // __alloc_pages_direct_reclaim(): drain the per-CPU lists once and retry the free lists.
-          if (!drained && this.pcpPages > 0) {
-            this.drainAll();
-            drained = true;
-            pfn = this.getPageFromFreelist(gfp, order, flags);
-            if (pfn >= 0) break;
-          }
-          // should_reclaim_retry(): only while reclaim makes progress.
-          if (progress === 0) break;
-        }
-      }
-      if (pfn < 0) {
-        this.warnAlloc(gfp, order, false);
-        return -1;
-      }
-    }
-    return pfn;
+    return allocBlock(this, gfp, order);
   }
 
-  /** Marks a just-taken block as allocated: its memdesc kind, compound tails, zeroing, owner. */
+  /** See {@link prepBlock}. */
   prepBlock(pfn: number, order: number, gfp: number, kind: PageKind): void {
-    const m = this.map;
-    m.kind[pfn] = kind;
-    m.order[pfn] = order;
-    // u0/u1 are already 0: a block leaves the free lists through delFromFreeList(), which clears them.
-    if (order > 0 && gfp & __GFP_COMP) {
-      m.flags[pfn] = PageFlag.Head;
-      const end = pfn + (1 << order);
-      for (let t = pfn + 1; t < end; t++) {
-        m.kind[t] = PageKind.Tail;
-        m.u0[t] = pfn;
-      }
-    } else {
-      m.flags[pfn] = 0;
-    }
-    if ((gfp & __GFP_ZERO || this.initOnAlloc) && this.contents.size > 0) this.dropContents(pfn, 1 << order);
-    const owners = this.owners;
-    if (owners !== null) {
-      owners.set(pfn, { pfn, order, gfp, ts: this.vm[VM_CLOCK]!, comm: this.comm, site: captureSite() });
-    }
-    const n = 1 << order;
-    this.allocatedByKind[kind]! += n;
-    if (kind === PageKind.Folio) this.foliosByOrder[order]!++;
-    this.liveAllocations++;
-    const vm = this.vm;
-    vm[VM_PGALLOC]! += n;
-    vm[VM_ALLOCATIONS]!++;
+    prepBlock(this, pfn, order, gfp, kind);
   }
 
-  /** Gives a validated allocated block back: clears tails, bumps the generation, frees. */
+  /** See {@link releaseBlock}. */
   releaseBlock(pfn: number, order: number): void {
-    const m = this.map;
-    const kind = m.kind[pfn]!;
-    if (m.flags[pfn]! !== 0) {
-      if (m.flags[pfn]! & PageFlag.Head) {
-        const end = pfn + (1 << order);
-        for (let t = pfn + 1; t < end; t++) {
-          m.kind[t] = PageKind.None;
-          m.u0[t] = 0;
-        }
-      }
-      m.flags[pfn] = 0;
-    }
-    if (kind !== PageKind.Bare) {
-      // Counted memdescs keep refcount/mapcount in u0/u1; bare blocks never touch them.
-      m.u0[pfn] = 0;
-      m.u1[pfn] = 0;
-    }
-    m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
-    const n = 1 << order;
-    this.allocatedByKind[kind]! -= n;
-    if (kind === PageKind.Folio) this.foliosByOrder[order]!--;
-    this.liveAllocations--;
-    const vm = this.vm;
-    vm[VM_PGFREE]! += n;
-    vm[VM_FREES]!++;
-    if (this.owners !== null) {
-      this.owners.delete(pfn);
-      this.lastFree!.set(pfn, { ts: vm[VM_CLOCK]!, site: captureSite() });
-    }
-    const z = this.zones.length === 1 ? this.zones[0]! : this.zoneOf(pfn);
-    if (order === 0) this.freePcp(z, pfn);
-    else this.freeOneBlock(z, pfn, order);
+    releaseBlock(this, pfn, order);
   }
 
   /** Forgets the bytes of `count` pages from `pfn` (they read as zero again). */
@@ -667,73 +389,26 @@ export class MemoryImpl {
     }
   }
 
-  // ---------------------------------------------------------------- reports
+  // ---------------------------------------------------------------- reports (report.ts)
 
-  /** `printk()`: into the log ring (last 4096 lines) and to the sink. */
+  /** See {@link printkLine}. */
   printkLine(line: string): void {
-    this.logOnly(line);
-    const sink = this.printk;
-    if (sink !== null) sink(line);
+    printkLine(this, line);
   }
 
-  /** Into the log ring only: for reports that are also thrown as an MmError. */
+  /** See {@link logOnly}. */
   logOnly(line: string): void {
-    const log = this.log;
-    log.push(line);
-    if (log.length > 4096) log.splice(0, log.length - 4096);
+    logOnly(this, line);
   }
 
-  /** `warn_alloc()`: the "page allocation failure" report, unless `__GFP_NOWARN`. */
-  warnAlloc(gfp: number, order: number, injected: boolean): void {
-    this.vm[VM_ALLOC_FAILURES]!++;
-    if (gfp & __GFP_NOWARN) return;
-    if (injected) this.printkLine('FAULT_INJECTION: forcing a failure.');
-    this.printkLine(
-      `${this.comm}: page allocation failure: order:${order}, mode:0x${gfp.toString(16)}(${gfpToString(gfp)}), nodemask=(null)`,
-    );
-    for (const z of this.zones) this.printkLine(this.showFreeArea(z));
-  }
-
-  /** One line of `show_free_areas()`: `Node 0 Normal: 1*4kB (U) 2*8kB … = 12kB`. */
-  showFreeArea(z: Zone): string {
-    let total = 0;
-    const parts: string[] = [];
-    for (let o = 0; o < NR_PAGE_ORDERS; o++) {
-      const n = z.nrFree[o]!;
-      total += n * (4 << o);
-      parts.push(`${n}*${4 << o}kB`);
-    }
-    return `Node 0 ${z.name}: ${parts.join(' ')} = ${total}kB`;
-  }
-
-  /** The `page:` / `flags:` lines of `dump_page()` plus page_owner, for a block head. */
+  /** See {@link dumpPage}. */
   dumpPage(pfn: number): string {
-    const m = this.map;
-    const kind = m.kind[pfn]!;
-    const flags = m.flags[pfn]!;
-    const names: string[] = [];
-    if (flags & PageFlag.Head) names.push('head');
-    if (flags & PageFlag.Locked) names.push('locked');
-    if (flags & PageFlag.Dirty) names.push('dirty');
-    if (flags & PageFlag.Reserved) names.push('reserved');
-    if (flags & KMAP_MASK) names.push(`kmapped(${(flags & KMAP_MASK) >> 11})`);
-    const counted = kind === PageKind.Folio;
-    let s =
-      `page: pfn:${hexPfn(pfn)} memdesc:${PAGE_KIND_NAMES[kind] ?? kind} order:${m.order[pfn]}` +
-      (counted ? ` refcount:${m.u0[pfn]} mapcount:${m.u1[pfn]}` : '') +
-      `\nflags: 0x${flags.toString(16)}(${names.join('|')})`;
-    const rec = this.owners?.get(pfn);
-    if (rec !== undefined) s += '\n' + formatOwner(rec);
-    const fr = this.lastFree?.get(pfn);
-    if (fr !== undefined) s += '\n' + formatFree(fr);
-    return s;
+    return dumpPage(this, pfn);
   }
 
-  /** `bad_page()`: builds the report and the MmError; the caller throws it. */
+  /** See {@link badPage}. */
   badPage(pfn: number, reason: string, code: MmError['code'] = 'BAD_PAGE_STATE'): MmError {
-    const msg = `BUG: Bad page state in process ${this.comm} pfn:${hexPfn(pfn)} reason: ${reason}\n${this.dumpPage(pfn)}`;
-    this.logOnly(msg);
-    return new MmError(code, msg, pfn);
+    return badPage(this, pfn, reason, code);
   }
 
   /** Describes the block containing `pfn` (its head, order and kind), or -1 if free/unknown. */
@@ -774,34 +449,17 @@ export class MemoryImpl {
   }
 }
 
-/** `MAX_RECLAIM_RETRIES`: how often the slow path retries after reclaim made progress. */
-export const MAX_RECLAIM_RETRIES = 16;
+export {
+  MAX_RECLAIM_RETRIES,
+  reclaimHook,
+  ALLOC_WMARK_MIN,
+  ALLOC_WMARK_LOW,
+  ALLOC_MIN_RESERVE,
+  ALLOC_NON_BLOCK,
+  ALLOC_NO_WATERMARKS,
+  gfpToAllocFlags,
+} from './alloc.js';
 
-/**
- * Direct reclaim, installed by the reclaim layer (src/reclaim/vmscan.ts) so this file need not
- * import it: returns the pages it freed.
- */
-export const reclaimHook: { fn: ((mem: MemoryImpl, gfp: number, order: number) => number) | null } = { fn: null };
-
-/* alloc_flags, as in mm/internal.h (values are memdesc's own). */
-export const ALLOC_WMARK_MIN = 1;
-export const ALLOC_WMARK_LOW = 2;
-export const ALLOC_MIN_RESERVE = 4;
-export const ALLOC_NON_BLOCK = 8;
-/** `ALLOC_NO_WATERMARKS`: ignore the watermarks (allocations made from inside reclaim). */
-export const ALLOC_NO_WATERMARKS = 16;
-
-/**
- * `gfp_to_alloc_flags()`: the slow path works against the min watermark; `__GFP_HIGH` may use half
- * of the reserve below it, and a caller that cannot sleep a further quarter (unless
- * `__GFP_NOMEMALLOC`). So `GFP_ATOMIC` dips below min and `GFP_NOWAIT` does not.
- */
-export function gfpToAllocFlags(gfp: number): number {
-  let flags = ALLOC_WMARK_MIN;
-  if (gfp & __GFP_HIGH) flags |= ALLOC_MIN_RESERVE;
-  if ((gfp & __GFP_DIRECT_RECLAIM) === 0 && (gfp & __GFP_NOMEMALLOC) === 0) flags |= ALLOC_NON_BLOCK;
-  return flags;
-}
 
 const ZONE_NAMES = new Set(['DMA', 'DMA32', 'Normal', 'Movable', 'HighMem', 'Device']);
 

@@ -1,0 +1,67 @@
+/**
+ * The per-CPU page lists of mm/page_alloc.c (one CPU): `rmqueue_pcplist()` with `rmqueue_bulk()`,
+ * `free_unref_page()`, `free_pcppages_bulk()` and `drain_all_pages()`. Each zone's list is a ring
+ * of pfns in `Zone.pcp`, used LIFO and drained from the cold end.
+ *
+ * @module
+ */
+import { freeOneBlock, rmqueueSmallest } from './free-area.js';
+import { PageKind } from './memmap.js';
+import type { MemoryImpl } from './memory.js';
+import { VM_PCP_DRAINS, VM_PCP_REFILLS } from './vmstat.js';
+import type { Zone } from './zone.js';
+
+export function pcpPush(mem: MemoryImpl, z: Zone, pfn: number): void {
+  z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask] = pfn;
+  z.pcpCount++;
+  mem.map.kind[pfn] = PageKind.Pcp;
+  mem.map.order[pfn] = 0;
+}
+
+/** `rmqueue_pcplist()`: pops the hottest page, refilling a batch from the buddy lists if empty. */
+export function rmqueuePcp(mem: MemoryImpl, z: Zone): number {
+  if (z.pcpCount === 0) {
+    // rmqueue_bulk(): take a batch; the first taken ends on top, as list_add_tail() leaves it.
+    const bulk = mem.bulk;
+    let n = 0;
+    for (; n < z.pcpBatch; n++) {
+      const pfn = rmqueueSmallest(mem, z, 0);
+      if (pfn < 0) break;
+      bulk[n] = pfn;
+    }
+    if (n === 0) return -1;
+    for (let i = n - 1; i >= 0; i--) pcpPush(mem, z, bulk[i]!);
+    mem.vm[VM_PCP_REFILLS]!++;
+  }
+  z.pcpCount--;
+  return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
+}
+
+/** `free_unref_page()`: an order-0 page goes to the per-CPU list; past `high`, a batch drains. */
+export function freePcp(mem: MemoryImpl, z: Zone, pfn: number): void {
+  pcpPush(mem, z, pfn);
+  if (z.pcpCount >= z.pcpHigh) {
+    drainPcp(mem, z, z.pcpBatch);
+    mem.vm[VM_PCP_DRAINS]!++;
+  }
+}
+
+/** `free_pcppages_bulk()`: gives the coldest `count` pages back to the buddy lists. */
+export function drainPcp(mem: MemoryImpl, z: Zone, count: number): void {
+  while (count-- > 0 && z.pcpCount > 0) {
+    const pfn = z.pcp[z.pcpBottom]!;
+    z.pcpBottom = (z.pcpBottom + 1) & z.pcpMask;
+    z.pcpCount--;
+    freeOneBlock(mem, z, pfn, 0);
+  }
+}
+
+/** `drain_all_pages()`. */
+export function drainAll(mem: MemoryImpl): void {
+  for (const z of mem.zones) {
+    if (z.pcpCount > 0) {
+      drainPcp(mem, z, z.pcpCount);
+      mem.vm[VM_PCP_DRAINS]!++;
+    }
+  }
+}
