@@ -3,11 +3,12 @@
  */
 import { expect } from 'vitest';
 import { MmError, type Memory, type MmErrorCode } from '../src/index.js';
-import { MemoryImpl } from '../src/page-alloc/memory.js';
+import { MemoryHandle, type MemoryImpl } from '../src/page-alloc/memory.js';
 
 export function impl(mem: Memory): MemoryImpl {
-  if (!MemoryImpl.is(mem)) throw new Error('not a Memory');
-  return mem;
+  const m = MemoryHandle.impl(mem);
+  if (m === undefined) throw new Error('not a Memory');
+  return m;
 }
 
 /** Everything observable about the allocator, to prove a failed call changed nothing. */

@@ -9,7 +9,7 @@ import { PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
 import { asMemory } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import { MmError, hexPfn } from './mm-error.js';
-import { formatSite } from './page-owner.js';
+import { NO_STACKS, formatSite } from './page-owner.js';
 
 /**
  * `/sys/kernel/debug/page_owner`, one record — one live allocation, as page_owner sees it (an
@@ -28,20 +28,26 @@ export interface LiveAllocation {
   readonly ts: number;
   /** Age in clock ticks at the time of the scan; -1 when page_owner is off. */
   readonly age: number;
-  /** The allocation site's stack (user frames), or a note that page_owner is off. */
+  /**
+   * The allocation site's stack (user frames) with `pageOwnerStacks: true`; otherwise a note saying
+   * why there is none (stacks off, or page_owner off with `debug: 'fast'`).
+   */
   readonly stack: string;
 }
 
 /**
- * `/sys/kernel/debug/page_owner` — every live allocation, lowest pfn first, with its allocation
- * site when page_owner is on. Slab pages appear as their slabs, vmalloc areas page by page.
+ * `/sys/kernel/debug/page_owner` — every live allocation, lowest pfn first, with its GFP flags and
+ * timestamp (and its allocation stack with `pageOwnerStacks: true`). Slab pages appear as their
+ * slabs, vmalloc areas page by page.
  *
  * **When to use**: to see what a test left allocated, or to assert on what a piece of code
  * allocated (kind, order, GFP flags).
  *
  * **Gotchas**: it walks the whole memmap (O(pages)). With `debug: 'fast'` there is no page_owner:
- * `gfp` reads `unknown`, `ts` and `age` are -1 and `stack` says so. Pages on the per-CPU lists are
- * free, not listed.
+ * `gfp` reads `unknown`, `ts` and `age` are -1 and `stack` says so. Without `pageOwnerStacks` the
+ * stack is a one-line note: find the allocation by its `ts` (the machine's clock, one tick per
+ * allocator call) or turn stacks on in the test that hunts it. Pages on the per-CPU lists are free,
+ * not listed.
  *
  * @example
  * ```ts
@@ -64,15 +70,19 @@ export function liveAllocations(mem: Memory): LiveAllocation[] {
       continue;
     }
     if (kind !== PageKind.Buddy && kind !== PageKind.Pcp) {
-      const rec = m.owners?.get(pfn);
+      const po = m.pageOwner;
+      const ts = po === null ? -1 : po.allocTs(pfn);
       out.push({
         pfn,
         order,
         kind: PAGE_KIND_NAMES[kind] ?? String(kind),
-        gfp: rec === undefined ? 'unknown' : gfpToString(rec.gfp),
-        ts: rec?.ts ?? -1,
-        age: rec === undefined ? -1 : m.clock - rec.ts,
-        stack: formatSite(rec?.site, '    '),
+        gfp: po === null ? 'unknown' : gfpToString(po.gfp(pfn)),
+        ts,
+        age: po === null ? -1 : m.clock - ts,
+        stack:
+          po === null
+            ? formatSite(undefined, '    ')
+            : formatSite(po.allocSites?.get(pfn), '    ', po.allocSites === null ? NO_STACKS : 'none recorded'),
       });
     }
     pfn += 1 << order;
@@ -82,7 +92,8 @@ export function liveAllocations(mem: Memory): LiveAllocation[] {
 
 /**
  * `kmemleak` (`echo scan > /sys/kernel/debug/kmemleak`) — a leak check: throws `MmError` `LEAK`
- * listing every live allocation (with its allocation site when page_owner is on) if any remain.
+ * listing every live allocation (its order, GFP flags and age; its allocation stack with
+ * `pageOwnerStacks: true`) if any remain.
  *
  * **When to use**: at the end of a test, after freeing everything the test allocated.
  *

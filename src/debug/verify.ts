@@ -6,6 +6,7 @@
  */
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS } from '../page-alloc/constants.js';
 import { PageFlag, PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
+import { verifyHook } from '../page-alloc/hooks.js';
 import { asMemory, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import { hexPfn } from './mm-error.js';
@@ -111,6 +112,10 @@ export function verifyMemoryImpl(mem: MemoryImpl): void {
   const problems = findInconsistencies(mem);
   if (problems.length > 0) throw new Error(`memdesc: allocator inconsistent:\n  ${problems.join('\n  ')}`);
 }
+
+// debug: 'paranoid' runs this after every page-allocator call, through the hook (the page
+// allocator does not import this layer).
+verifyHook.fn = verifyMemoryImpl;
 
 /**
  * `CONFIG_DEBUG_VM`'s checks, all at once (`check_free_page()`, `__free_one_page()`'s buddy

@@ -6,25 +6,21 @@
  *
  * @module
  */
-import { captureSite } from '../debug/page-owner.js';
+import { ORDER_UNIT, REC, REC_ALLOC_TS, REC_FREE_TS, REC_GFP_ORDER, captureSite } from '../debug/page-owner.js';
 import { NR_PAGE_ORDERS } from './constants.js';
 import { freeOneBlock, rmqueueSmallest } from './free-area.js';
 import { __GFP_COMP, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOMEMALLOC, __GFP_ZERO } from './gfp.js';
 import { PageFlag, PageKind } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
+import { reclaimHook } from './hooks.js';
 import { drainAll, freePcp, rmqueuePcp } from './pcp.js';
 import { warnAlloc } from './report.js';
-import { VM_ALLOCATIONS, VM_CLOCK, VM_FREES, VM_PGALLOC, VM_PGFREE, VM_SLOWPATH } from './vmstat.js';
+import { VM_ALLOCATIONS, VM_CLOCK, VM_FREES, VM_KIND, VM_PGALLOC, VM_SLOWPATH } from './vmstat.js';
 import type { Zone } from './zone.js';
 
 /** `MAX_RECLAIM_RETRIES`: how often the slow path retries after reclaim made progress. */
 export const MAX_RECLAIM_RETRIES = 16;
 
-/**
- * Direct reclaim, installed by the reclaim layer (src/reclaim/vmscan.ts) so this file need not
- * import it: returns the pages it freed.
- */
-export const reclaimHook: { fn: ((mem: MemoryImpl, gfp: number, order: number) => number) | null } = { fn: null };
 
 /* alloc_flags, as in mm/internal.h (values are memdesc's own). */
 export const ALLOC_WMARK_MIN = 1;
@@ -88,17 +84,21 @@ export function getPageFromFreelist(mem: MemoryImpl, gfp: number, order: number,
  * lists and trying again. Returns the head pfn or -1. Arguments are already validated.
  */
 export function allocBlock(mem: MemoryImpl, gfp: number, order: number): number {
-  if (order === 0 && mem.zones.length === 1) {
+  const z = mem.soleZone;
+  if (order === 0 && z !== null) {
     // The common case, inline: get_page_from_freelist() at the low watermark + rmqueue_pcplist().
-    const z = mem.zones[0]!;
     if (z.pcpCount > 0 && z.freePages > z.wmarkLow && !mem.fail.enabled) {
       z.pcpCount--;
       return z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask]!;
     }
   }
-  if (mem.fail.enabled && mem.fail.shouldFail(gfp, order)) {
-    warnAlloc(mem, gfp, order, true);
-    return -1;
+  if (mem.fail.enabled) {
+    const fail = mem.fail.shouldFail(gfp, order);
+    mem.updateFast(); // fault injection may have run out
+    if (fail) {
+      warnAlloc(mem, gfp, order, true);
+      return -1;
+    }
   }
   let pfn = getPageFromFreelist(mem, gfp, order, ALLOC_WMARK_LOW);
   if (pfn < 0) {
@@ -153,15 +153,18 @@ export function prepBlock(mem: MemoryImpl, pfn: number, order: number, gfp: numb
     m.flags[pfn] = 0;
   }
   if ((gfp & __GFP_ZERO || mem.initOnAlloc) && mem.contents.size > 0) mem.dropContents(pfn, 1 << order);
-  const owners = mem.owners;
-  if (owners !== null) {
-    owners.set(pfn, { pfn, order, gfp, ts: mem.vm[VM_CLOCK]!, comm: mem.comm, site: captureSite() });
+  const vm = mem.vm;
+  const po = mem.pageOwner;
+  if (po !== null) {
+    // set_page_owner(): a few stores; the stack only with pageOwnerStacks.
+    const r = REC * pfn;
+    po.rec[r + REC_ALLOC_TS] = vm[VM_CLOCK]!;
+    po.rec[r + REC_GFP_ORDER] = gfp + order * ORDER_UNIT;
+    if (po.allocSites !== null) po.allocSites.set(pfn, captureSite());
   }
   const n = 1 << order;
-  mem.allocatedByKind[kind]! += n;
+  vm[VM_KIND + kind]! += n;
   if (kind === PageKind.Folio) mem.foliosByOrder[order]!++;
-  mem.liveAllocations++;
-  const vm = mem.vm;
   vm[VM_PGALLOC]! += n;
   vm[VM_ALLOCATIONS]!++;
 }
@@ -187,17 +190,17 @@ export function releaseBlock(mem: MemoryImpl, pfn: number, order: number): void 
   }
   m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
   const n = 1 << order;
-  mem.allocatedByKind[kind]! -= n;
+  mem.vm[VM_KIND + kind]! -= n;
   if (kind === PageKind.Folio) mem.foliosByOrder[order]!--;
-  mem.liveAllocations--;
   const vm = mem.vm;
-  vm[VM_PGFREE]! += n;
   vm[VM_FREES]!++;
-  if (mem.owners !== null) {
-    mem.owners.delete(pfn);
-    mem.lastFree!.set(pfn, { ts: vm[VM_CLOCK]!, site: captureSite() });
+  const po = mem.pageOwner;
+  if (po !== null) {
+    // __reset_page_owner(): the free's timestamp; the allocation record stays for reports.
+    po.rec[REC * pfn + REC_FREE_TS] = vm[VM_CLOCK]!;
+    if (po.freeSites !== null) po.freeSites.set(pfn, captureSite());
   }
-  const z = mem.zones.length === 1 ? mem.zones[0]! : mem.zoneOf(pfn);
+  const z = mem.soleZone ?? mem.zoneOf(pfn);
   if (order === 0) freePcp(mem, z, pfn);
   else freeOneBlock(mem, z, pfn, order);
 }

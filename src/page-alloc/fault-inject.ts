@@ -108,7 +108,8 @@ export class FailPageAlloc {
   }
 
   private fail(): boolean {
-    if (this.times > 0) this.times--;
+    // The last of `times`: nothing can be injected any more (unless a failNth is still pending).
+    if (this.times > 0 && --this.times === 0 && this.nth === 0) this.enabled = false;
     this.injected++;
     return true;
   }

@@ -1,6 +1,6 @@
 /**
  * The buddy free lists of mm/page_alloc.c: `__add_to_free_list()`, `del_page_from_free_list()`,
- * `__rmqueue_smallest()` with `expand()`, and `__free_one_page()`. The lists are doubly linked
+ * `__rmqueue_smallest()` with `expand()`, `rmqueue_bulk()`'s walk of them, and `__free_one_page()`. The lists are doubly linked
  * through the memmap (`u0` next, `u1` prev).
  *
  * @module
@@ -72,19 +72,82 @@ export function rmqueueSmallest(mem: MemoryImpl, z: Zone, order: number): number
   return -1;
 }
 
+/**
+ * `rmqueue_bulk()`'s part in the buddy lists: takes up to `count` order-0 pages into `out` and
+ * returns how many — the same pages, in the same order, leaving the same free lists and memmap as
+ * `count` calls of `__rmqueue_smallest(zone, 0)`. Those calls take the order-0 list first; when it
+ * is empty they split the smallest block, and the pieces `expand()` puts back are taken next, so a
+ * block of order o gives its pages in address order while the lists below o hold only its pieces.
+ * Here that block is carved at once: its first `take` pages are taken and the rest goes back as its
+ * aligned binary decomposition, one block per order, each at the head of a list that was empty —
+ * where the one-by-one calls would leave them.
+ */
+export function takeOrder0(mem: MemoryImpl, z: Zone, count: number, out: Int32Array): number {
+  const m = mem.map;
+  let n = 0;
+  while (n < count) {
+    const first = z.freeHead[0]!;
+    if (first >= 0) {
+      delFromFreeList(mem, z, first, 0);
+      out[n++] = first;
+      continue;
+    }
+    let o = 1;
+    while (o < NR_PAGE_ORDERS && z.freeHead[o]! < 0) o++;
+    if (o === NR_PAGE_ORDERS) break;
+    const pfn = z.freeHead[o]!;
+    delFromFreeList(mem, z, pfn, o);
+    const size = 1 << o;
+    const take = Math.min(size, count - n);
+    out[n++] = pfn;
+    for (let i = 1; i < take; i++) {
+      // As del_page_from_free_list() leaves a piece's head once expand() put it back and it was taken.
+      const p = pfn + i;
+      m.kind[p] = PageKind.None;
+      m.u0[p] = 0;
+      m.u1[p] = 0;
+      out[n++] = p;
+    }
+    // The rest of the block, [pfn + take, pfn + size): ascending aligned blocks.
+    for (let off = take; off < size; ) {
+      const order = 31 - Math.clz32(off & -off);
+      addToFreeList(mem, z, pfn + off, order, false);
+      off += 1 << order;
+    }
+  }
+  return n;
+}
+
 /** `__free_one_page()`: merges with free buddies (`buddy = pfn ^ (1 << order)`) as far as it can. */
 export function freeOneBlock(mem: MemoryImpl, z: Zone, pfn: number, order: number): void {
   const m = mem.map;
   const kind = m.kind;
   const ord = m.order;
-  m.kind[pfn] = PageKind.None;
+  const u0 = m.u0;
+  const u1 = m.u1;
+  const start = z.start;
+  const end = z.end;
+  const freed = 1 << order;
+  kind[pfn] = PageKind.None;
   while (order < MAX_PAGE_ORDER) {
     const buddy = pfn ^ (1 << order);
-    if (buddy < z.start || buddy >= z.end || kind[buddy] !== PageKind.Buddy || ord[buddy] !== order) break;
-    delFromFreeList(mem, z, buddy, order);
+    if (buddy < start || buddy >= end || kind[buddy] !== PageKind.Buddy || ord[buddy] !== order) break;
+    // del_page_from_free_list(buddy, order), inline; NR_FREE_PAGES is settled once below.
+    const next = u0[buddy]!;
+    const prev = u1[buddy]!;
+    if (prev < 0) z.freeHead[order] = next;
+    else u0[prev] = next;
+    if (next < 0) z.freeTail[order] = prev;
+    else u1[next] = prev;
+    kind[buddy] = PageKind.None;
+    u0[buddy] = 0;
+    u1[buddy] = 0;
+    z.nrFree[order]!--;
     pfn &= buddy;
     order++;
   }
+  // The buddies merged in were free pages already: only `freed` pages are new.
+  z.freePages -= (1 << order) - freed;
   // buddy_merge_likely(): if the next-larger buddy is free, this block's buddy is probably about
   // to be freed too — queue it at the tail so it is not handed out in the meantime.
   let toTail = false;
@@ -92,8 +155,7 @@ export function freeOneBlock(mem: MemoryImpl, z: Zone, pfn: number, order: numbe
     const buddy = pfn ^ (1 << order);
     const higher = pfn & buddy;
     const higherBuddy = higher ^ (1 << (order + 1));
-    toTail =
-      higherBuddy >= z.start && higherBuddy < z.end && kind[higherBuddy] === PageKind.Buddy && ord[higherBuddy] === order + 1;
+    toTail = higherBuddy >= start && higherBuddy < end && kind[higherBuddy] === PageKind.Buddy && ord[higherBuddy] === order + 1;
   }
   addToFreeList(mem, z, pfn, order, toTail);
 }

@@ -30,6 +30,11 @@ export type Disposer = (h: PageHandle) => void;
 export const NOT_A_HANDLE = -1;
 export const STALE = -2;
 export const NOT_OWNER = -3;
+// Module-local copies for ownedHead(), which runs on every free: V8 folds a local const into the
+// code but re-reads an exported binding's cell at every use.
+const NOT_A_HANDLE_ = NOT_A_HANDLE;
+const STALE_ = STALE;
+const NOT_OWNER_ = NOT_OWNER;
 
 /*
  * #bits: the order (bits 0..3), the role (bits 4..5), consumed (bit 6), moved (bit 7), and
@@ -126,11 +131,13 @@ export class PageHandle {
    * {@link NOT_A_HANDLE}, {@link STALE}, {@link NOT_OWNER}. One call instead of five.
    */
   static ownedHead(x: unknown): number {
-    if (typeof x !== 'object' || x === null || !(#pfn in x)) return NOT_A_HANDLE;
+    if (typeof x !== 'object' || x === null || !(#pfn in x)) return NOT_A_HANDLE_;
     const h = x as PageHandle;
-    if (h.#bits & DEAD || h.#mem.map.gen[h.#head] !== h.#gen) return STALE;
-    if ((h.#bits >> ROLE_SHIFT) & 3 || h.#bits & PAGE_VIEW) return NOT_OWNER;
-    return h.#head;
+    const bits = h.#bits;
+    const stale = h.#mem.map.gen[h.#head] !== h.#gen;
+    // The common case first: an owner (no role bits), live (no DEAD), not a page view.
+    if ((bits & (DEAD | (3 << ROLE_SHIFT) | PAGE_VIEW)) === 0) return stale ? STALE_ : h.#head;
+    return bits & DEAD || stale ? STALE_ : NOT_OWNER_;
   }
   /** Marks the handle consumed (freed, put, unlocked). */
   static kill(h: PageHandle): void {
@@ -191,8 +198,8 @@ function staleHandle(h: PageHandle, fn: string, freeing: boolean): MmError {
   const head = freeing
     ? `BUG: double free: ${fn}() on pfn:${hexPfn(pfn)} (order ${H.order(h)}), which this handle already ${what}`
     : `BUG: KASAN: use-after-free in ${fn}(): pfn:${hexPfn(pfn)} (order ${H.order(h)}) was already ${what}`;
-  const fr = mem.lastFree?.get(H.head(h));
-  const tail = fr === undefined ? '' : '\n' + mem.dumpPage(H.head(h));
+  // What page_owner knows of the block: when (and with stacks, where) it was allocated and freed.
+  const tail = mem.pageOwner === null ? '' : '\n' + mem.dumpPage(H.head(h));
   const msg = head + tail;
   mem.logOnly(msg);
   return new MmError(freeing ? 'DOUBLE_FREE' : 'USE_AFTER_FREE', msg, pfn);

@@ -1,6 +1,8 @@
 /**
  * The simulated machine (`struct pglist_data`): one node, its zones, the memmap, page contents, its
- * options and its linear-map window. The public entry points (`allocPages`, `freePages`, …) live in
+ * options and its linear-map window. `MemoryImpl` holds the state; the `Memory` users get is a
+ * {@link MemoryHandle}, a thin object whose only field is private, so `Object.freeze` or a Proxy on
+ * it cannot reach anything that changes. The public entry points (`allocPages`, `freePages`, …) live in
  * `page-alloc.ts`; the algorithms they run, on integers only, in `free-area.ts` (the buddy free
  * lists, `__free_one_page()`), `pcp.ts` (the per-CPU lists), `alloc.ts` (`__alloc_pages()`, its
  * slow path and watermarks, `prep_new_page()`, the free path) and `report.ts` (`warn_alloc()`,
@@ -9,7 +11,7 @@
  * @module
  */
 import { MmError, invalidArgument, describeValue } from '../debug/mm-error.js';
-import { type PageFreeRecord, type PageOwnerRecord } from '../debug/page-owner.js';
+import { PageOwner } from '../debug/page-owner.js';
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SHIFT, PAGE_SIZE } from './constants.js';
 import { PAGE_OFFSET, VMALLOC_START } from '../types/address.js';
 import { allocBlock, prepBlock, releaseBlock } from './alloc.js';
@@ -24,11 +26,12 @@ import {
   VM_ALLOC_FAILURES,
   VM_CLOCK,
   VM_FREES,
+  VM_KIND,
+  VM_KINDS,
   VM_NR,
   VM_PCP_DRAINS,
   VM_PCP_REFILLS,
   VM_PGALLOC,
-  VM_PGFREE,
   VM_SLOWPATH,
 } from './vmstat.js';
 import { Zone, calculateMinFreeKbytes, setupPerZoneWmarks, zoneBatchsize, zoneHighsize, type Watermarks } from './zone.js';
@@ -42,12 +45,15 @@ export const MAX_MEMORY_PAGES = 1 << 26;
 export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
 
 /**
- * `CONFIG_DEBUG_VM` / `page_owner=on`, as one knob — how much checking a Memory does beyond the
- * rules that always hold:
- * - `'fast'`: the rules only (handles, states, orders); page_owner off;
- * - `'standard'` (default): plus page_owner stacks in reports and leak checks;
- * - `'paranoid'`: plus a full consistency check of the allocator after every call (slow: for
- *   tests on small machines).
+ * `CONFIG_DEBUG_VM` / `CONFIG_PAGE_OWNER`, as one knob — how much checking and recording a Memory
+ * does beyond the rules that always hold:
+ * - `'fast'`: the rules only (handles, states, orders); no page_owner;
+ * - `'standard'` (default): plus page_owner records — each block's order, GFP flags and
+ *   allocation and free timestamps — in reports, `liveAllocations` and leak checks. They cost a few
+ *   typed-array stores per call (the default runs within a few percent of `'fast'`; `npm run
+ *   bench` prints both). Call stacks are a separate opt-in: {@link MemoryOptions.pageOwnerStacks};
+ * - `'paranoid'`: plus a full consistency check of the allocator after every call (O(pages) a call:
+ *   for tests on small machines).
  */
 export type DebugLevel = 'fast' | 'standard' | 'paranoid';
 
@@ -86,8 +92,9 @@ export interface MemoryOptions {
   /** Size in bytes, a multiple of `PAGE_SIZE`. Default 256 MiB. */
   readonly bytes?: number;
   /**
-   * The node's zones (1 to 4), lowest first; their sizes replace `pages`/`bytes`. Default: one
-   * `Normal` zone.
+   * The node's zones (1 to 4), each at most once and in the kernel's order (`enum zone_type`: DMA,
+   * DMA32, Normal, HighMem, Movable, Device), lowest first; their sizes replace `pages`/`bytes`.
+   * Default: one `Normal` zone. Out of order or twice is `INVALID_ARGUMENT`.
    */
   readonly zones?: readonly ZoneSpec[];
   /** `vm.min_free_kbytes`; default derived from the size as the kernel derives it. */
@@ -100,7 +107,21 @@ export interface MemoryOptions {
   readonly pcpHigh?: number;
   /** See {@link DebugLevel}. Default `'standard'`. */
   readonly debug?: DebugLevel;
-  /** `init_on_alloc=1`: zero every allocation, as if `__GFP_ZERO` were always given. */
+  /**
+   * `page_owner=on`'s stack traces (the kernel's stack depot) — record the call stack of every
+   * allocation and free, so `liveAllocations`, `checkLeaks`, double-free and bad-page reports say
+   * *where* as well as *when*. Default `false`: the kernel, too, keeps page_owner off unless booted
+   * with `page_owner=on`, because stacks cost.
+   *
+   * **Cost**: V8 needs 1.5–10 µs to capture a stack, so an order-0 allocation and free go from
+   * about 0.1 µs to about 15 µs a pair (PAGE_OWNER_STACKS_COST; `npm run bench`, scenario
+   * `order0-lifo-1024`, column "stacks"). Turn it on in a test that hunts a leak, not in a workload.
+   *
+   * **Gotchas**: needs page_owner: with `debug: 'fast'` it is `INVALID_ARGUMENT`. A boolean, or
+   * `INVALID_ARGUMENT`.
+   */
+  readonly pageOwnerStacks?: boolean;
+  /** `init_on_alloc=1`: zero every allocation, as if `__GFP_ZERO` were always given. A boolean. */
   readonly initOnAlloc?: boolean;
   /** `fail_page_alloc` settings; can be changed later with `failPageAlloc(mem, …)`. */
   readonly failPageAlloc?: FailPageAllocOptions;
@@ -136,9 +157,16 @@ let memoryIds = 0;
 
 /*
  * Linear-map windows. Each machine gets its own window of the address space, so an address alone
- * (what virt_to_page() gets) says which machine it belongs to: the first machine's linear map
- * starts at PAGE_OFFSET, the next one above it, in 1 GiB steps. A window is reused only after its
- * machine has been garbage-collected.
+ * (what virt_to_page() gets) says which machine it belongs to, in 1 GiB steps from PAGE_OFFSET. A
+ * machine takes its window when it first hands out a linear-map address (`linearBase`): a machine
+ * that never does so takes none. The table refers to machines weakly, and a dropped machine's window
+ * is given back when it is collected (a FinalizationRegistry, below).
+ *
+ * Nothing on the creation path makes a WeakRef: V8 keeps the target of every WeakRef created (or
+ * deref'd) alive until the current job ends (ECMA-262 AddToKeptObjects), so one made in
+ * createMemory would keep every machine a synchronous loop creates until the loop returns. The
+ * WeakRef is made when the machine first needs an address-to-machine lookup (a linear-map address,
+ * a vmalloc area): only a machine that has handed out an address is kept to the end of its job.
  */
 const WINDOW_SHIFT = 30;
 const WINDOW = 2 ** WINDOW_SHIFT;
@@ -146,13 +174,35 @@ const LINEAR_WINDOWS = Math.floor((VMALLOC_START - PAGE_OFFSET) / WINDOW);
 const windows = new Map<number, WeakRef<MemoryImpl>>();
 let nextWindow = 0;
 
+/**
+ * What outlives a machine for its address lookups: a weak reference, whether it is gone, and its
+ * window. Held by the address tables (the linear-map windows, vmalloc areas), never by the machine's
+ * creation path.
+ */
+export interface MachineLife {
+  readonly ref: WeakRef<MemoryImpl>;
+  /** Set when the machine was collected: its vmalloc areas and windows are dead. */
+  gone: boolean;
+  firstWindow: number;
+  nrWindows: number;
+}
+
+/** Gives a collected machine's windows back (each only if still its: a window may be reused first). */
+const reaper = new FinalizationRegistry<MachineLife>((life) => {
+  life.gone = true;
+  for (let w = life.firstWindow; w < life.firstWindow + life.nrWindows; w++) {
+    if (windows.get(w) === life.ref) windows.delete(w);
+  }
+});
+
 function reserveWindows(count: number): number {
   if (nextWindow + count <= LINEAR_WINDOWS) {
     const first = nextWindow;
     nextWindow += count;
     return first;
   }
-  // Exhausted: find `count` consecutive windows whose machines are gone.
+  // Exhausted: find `count` consecutive windows that are free (given back, or whose machine was
+  // collected before its finalizer ran).
   let run = 0;
   for (let w = 0; w < LINEAR_WINDOWS; w++) {
     const ref = windows.get(w);
@@ -162,19 +212,69 @@ function reserveWindows(count: number): number {
       run = 0;
     }
   }
-  throw new MmError('INVALID_ARGUMENT', 'createMemory(): no linear-map address space left for another machine');
+  throw new MmError('INVALID_ARGUMENT', 'no linear-map address space left for another machine (every window belongs to a live machine)');
 }
 
-/** The machine's state. Reach it through the public functions; its fields are internal. */
+/**
+ * The public `Memory`: a thin handle. Its only field is private, so a user's `Object.freeze`, a
+ * Proxy or a spread copy reaches nothing that changes; every call unwraps it with
+ * {@link MemoryHandle.impl}.
+ */
+export class MemoryHandle {
+  readonly #m: MemoryImpl;
+
+  constructor(m: MemoryImpl) {
+    this.#m = m;
+  }
+
+  /** Pages in the machine. */
+  get nrPages(): number {
+    return this.#m.nrPages;
+  }
+
+  /** `current->comm` used in reports. */
+  get comm(): string {
+    return this.#m.comm;
+  }
+
+  /** The debug level it was created with. */
+  get debugLevel(): DebugLevel {
+    return this.#m.debugLevel;
+  }
+
+  toString(): string {
+    return this.#m.describe();
+  }
+
+  /** What `console.log(mem)` shows. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** The machine behind a `Memory` argument, or undefined for anything else. */
+  static impl(x: unknown): MemoryImpl | undefined {
+    return typeof x === 'object' && x !== null && #m in x ? (x as MemoryHandle).#m : undefined;
+  }
+}
+
+/**
+ * The machine's state. Reach it through the public functions; its fields are internal, and users
+ * never hold it: they hold a {@link MemoryHandle}, page handles, caches and addresses.
+ */
 export class MemoryImpl {
-  /** Brand: `#brand in x` proves x was made by createMemory. */
-  readonly #brand = true;
   readonly id = ++memoryIds;
   readonly nrPages: number;
   readonly map: Memmap;
   readonly zones: Zone[];
   /** Zone of each pfn is found by range; with one zone this is always zones[0]. */
   readonly zoneEnds: Int32Array;
+  /** `zones[0]` when the machine has one zone (the common case, inlined on the hot path), else null. */
+  readonly soleZone: Zone | null;
+  /**
+   * Whether the inline order-0 paths of `allocPage`/`freePage` may run: one zone, not `'paranoid'`
+   * (which checks after every call), no fault injection armed. See {@link MemoryImpl.updateFast}.
+   */
+  fast = false;
   readonly comm: string;
   readonly debugLevel: DebugLevel;
   readonly initOnAlloc: boolean;
@@ -183,20 +283,19 @@ export class MemoryImpl {
   printk: ((line: string) => void) | null;
   /** Page bytes, materialised lazily: a pfn has an entry only once it holds non-zero data. */
   readonly contents = new Map<number, Uint8Array>();
-  /** page_owner: head pfn → allocation record (null when off). */
-  readonly owners: Map<number, PageOwnerRecord> | null;
-  readonly lastFree: Map<number, PageFreeRecord> | null;
+  /** page_owner (`debug: 'standard'` and `'paranoid'`); null with `debug: 'fast'`. */
+  readonly pageOwner: PageOwner | null;
+  /** `pageOwnerStacks: true`: capture a stack per allocation and free. */
+  readonly pageOwnerStacks: boolean;
   readonly fail = new FailPageAlloc();
   /** Counters (`/proc/vmstat`) and the clock, in a Float64Array: no field ever changes shape. */
   readonly vm = new Float64Array(VM_NR);
   /** `debug: 'paranoid'`: verify the whole allocator after every call. */
   readonly paranoid: boolean;
-  /** Pages in live allocations, by memdesc kind (index: PageKind). */
-  readonly allocatedByKind = new Float64Array(16);
+  /** Pages in live allocations, by memdesc kind (index: PageKind): a view of `vm` from `VM_KIND`. */
+  readonly allocatedByKind = new Float64Array(this.vm.buffer, VM_KIND * 8, VM_KINDS);
   /** Live folios by order (`/proc/meminfo`-style statistics per memdesc). */
   readonly foliosByOrder = new Float64Array(NR_PAGE_ORDERS);
-  /** Live allocation count. */
-  liveAllocations = 0;
   /** The kernel log ring. */
   readonly log: string[] = [];
   /** Spinlocks currently held (atomic context depth). */
@@ -205,8 +304,10 @@ export class MemoryImpl {
   inReclaim = false;
   /** An allocation fell below the low watermark with `__GFP_KSWAPD_RECLAIM` since kswapd last ran. */
   kswapdWoken = false;
-  /** Where this machine's linear map starts (`PAGE_OFFSET` for the first machine). */
-  readonly linearBase: number;
+  /** Where the linear map starts, once the machine has a window (-1 before). */
+  #linearBase = -1;
+  /** The address tables' view of this machine, made at the first address (see MachineLife). */
+  #life: MachineLife | null = null;
   /** Scratch for rmqueue_bulk. */
   readonly bulk: Int32Array;
   /** Initial free-list counts per zone, for tests that check full coalescing. */
@@ -216,17 +317,13 @@ export class MemoryImpl {
   static forLinearAddress(addr: number): MemoryImpl | undefined {
     if (addr < PAGE_OFFSET || addr >= VMALLOC_START) return undefined;
     const m = windows.get(Math.floor((addr - PAGE_OFFSET) / WINDOW))?.deref();
-    if (m === undefined || addr >= m.linearBase + m.nrPages * PAGE_SIZE) return undefined;
+    if (m === undefined || addr >= m.#linearBase + m.nrPages * PAGE_SIZE) return undefined;
     return m;
   }
 
-  static is(x: unknown): x is MemoryImpl {
-    return typeof x === 'object' && x !== null && #brand in x;
-  }
-
-  constructor(opts: MemoryOptions) {
+  constructor(options: MemoryOptions) {
     const fn = 'createMemory';
-    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) invalidArgument(fn, 'options must be an object', opts);
+    const opts = readOptions(options, fn);
     const specs = resolveZones(opts, fn);
     const debug = opts.debug ?? 'standard';
     if (debug !== 'fast' && debug !== 'standard' && debug !== 'paranoid') {
@@ -238,6 +335,14 @@ export class MemoryImpl {
     }
     if (opts.printk !== undefined && opts.printk !== null && typeof opts.printk !== 'function') {
       invalidArgument(fn, 'printk must be a function or null', opts.printk);
+    }
+    for (const k of ['initOnAlloc', 'pageOwnerStacks'] as const) {
+      const v = opts[k];
+      if (v !== undefined && typeof v !== 'boolean') invalidArgument(fn, `${k} must be a boolean`, v);
+    }
+    const stacks = opts.pageOwnerStacks === true;
+    if (stacks && debug === 'fast') {
+      invalidArgument(fn, "pageOwnerStacks needs page_owner: debug 'standard' or 'paranoid', not 'fast'", opts.debug);
     }
     const wsf = opts.watermarkScaleFactor ?? 10;
     if (!Number.isInteger(wsf) || wsf < 1 || wsf > 3000) invalidArgument(fn, 'watermarkScaleFactor must be an integer in 1..3000', wsf);
@@ -253,11 +358,6 @@ export class MemoryImpl {
     }
 
     this.nrPages = nrPages;
-    const nrWindows = Math.ceil((nrPages * PAGE_SIZE) / WINDOW);
-    const firstWindow = reserveWindows(nrWindows);
-    const self = new WeakRef(this);
-    for (let w = firstWindow; w < firstWindow + nrWindows; w++) windows.set(w, self);
-    this.linearBase = PAGE_OFFSET + firstWindow * WINDOW;
     this.comm = comm;
     this.debugLevel = debug;
     this.paranoid = debug === 'paranoid';
@@ -265,10 +365,10 @@ export class MemoryImpl {
     this.minFreeKbytes = minFree;
     this.watermarkScaleFactor = wsf;
     this.printk = opts.printk === undefined ? (line) => console.warn(line) : opts.printk;
-    this.owners = debug === 'fast' ? null : new Map();
-    this.lastFree = debug === 'fast' ? null : new Map();
+    this.pageOwnerStacks = stacks;
     // configure() validates every field before it changes anything; a throw here leaves no Memory.
     if (opts.failPageAlloc !== undefined) this.fail.configure(opts.failPageAlloc, fn);
+    this.pageOwner = debug === 'fast' ? null : new PageOwner(nrPages, stacks);
     this.map = new Memmap(nrPages);
     this.zones = [];
     this.zoneEnds = new Int32Array(specs.length);
@@ -279,6 +379,8 @@ export class MemoryImpl {
       this.zoneEnds[i] = z.end;
       start = z.end;
     });
+    this.soleZone = this.zones.length === 1 ? this.zones[0]! : null;
+    this.updateFast();
     // memblock_free_all(): hand every page to the buddy allocator in the largest aligned blocks.
     for (const z of this.zones) {
       let pfn = z.start;
@@ -302,6 +404,57 @@ export class MemoryImpl {
     this.initialNrFree = this.zones.map((z) => z.nrFree.slice());
   }
 
+  /**
+   * Where this machine's linear map starts: `PAGE_OFFSET` for the first machine that hands out a
+   * linear-map address, the next window for the next one. Taken on first use.
+   */
+  get linearBase(): number {
+    const base = this.#linearBase;
+    return base >= 0 ? base : this.#mapLinear();
+  }
+
+  #mapLinear(): number {
+    const life = this.life();
+    const count = Math.ceil((this.nrPages * PAGE_SIZE) / WINDOW);
+    const first = reserveWindows(count);
+    for (let w = first; w < first + count; w++) windows.set(w, life.ref);
+    life.firstWindow = first;
+    life.nrWindows = count;
+    this.#linearBase = PAGE_OFFSET + first * WINDOW;
+    return this.#linearBase;
+  }
+
+  /**
+   * The address tables' weak view of this machine (made on first call: see the note on windows
+   * above), registered so that its windows are given back once the machine is collected.
+   */
+  life(): MachineLife {
+    let life = this.#life;
+    if (life === null) {
+      life = { ref: new WeakRef(this), gone: false, firstWindow: 0, nrWindows: 0 };
+      reaper.register(this, life);
+      this.#life = life;
+    }
+    return life;
+  }
+
+  /** Recomputes {@link MemoryImpl.fast}: after fault injection is configured or runs out. */
+  updateFast(): void {
+    this.fast = this.soleZone !== null && !this.paranoid && !this.fail.enabled;
+  }
+
+  /** Pages freed (`pgfree`): pages allocated less those still allocated, so no free counts it. */
+  get pgfree(): number {
+    let live = 0;
+    for (const n of this.allocatedByKind) live += n;
+    return this.vm[VM_PGALLOC]! - live;
+  }
+
+  /** Live allocations (successful allocations less frees). */
+  get liveAllocations(): number {
+    return this.vm[VM_ALLOCATIONS]! - this.vm[VM_FREES]!;
+  }
+
   /** A monotonic clock: one tick per allocator call. Timestamps in reports use it. */
   get clock(): number {
     return this.vm[VM_CLOCK]!;
@@ -316,7 +469,7 @@ export class MemoryImpl {
     const vm = this.vm;
     return {
       pgalloc: vm[VM_PGALLOC]!,
-      pgfree: vm[VM_PGFREE]!,
+      pgfree: this.pgfree,
       allocations: vm[VM_ALLOCATIONS]!,
       frees: vm[VM_FREES]!,
       allocFailures: vm[VM_ALLOC_FAILURES]!,
@@ -449,9 +602,9 @@ export class MemoryImpl {
   }
 }
 
+export { reclaimHook } from './hooks.js';
 export {
   MAX_RECLAIM_RETRIES,
-  reclaimHook,
   ALLOC_WMARK_MIN,
   ALLOC_WMARK_LOW,
   ALLOC_MIN_RESERVE,
@@ -460,8 +613,58 @@ export {
   gfpToAllocFlags,
 } from './alloc.js';
 
+/** `enum zone_type`, in the kernel's order: a node's zones must come in this order, each once. */
+const ZONE_ORDER: readonly string[] = ['DMA', 'DMA32', 'Normal', 'HighMem', 'Movable', 'Device'];
 
-const ZONE_NAMES = new Set(['DMA', 'DMA32', 'Normal', 'Movable', 'HighMem', 'Device']);
+/** The option names createMemory reads. */
+const OPTION_KEYS = [
+  'pages',
+  'bytes',
+  'zones',
+  'minFreeKbytes',
+  'watermarkScaleFactor',
+  'pcpBatch',
+  'pcpHigh',
+  'debug',
+  'pageOwnerStacks',
+  'initOnAlloc',
+  'failPageAlloc',
+  'comm',
+  'printk',
+] as const satisfies readonly (keyof MemoryOptions)[];
+
+type MutableOptions = { -readonly [K in keyof MemoryOptions]: MemoryOptions[K] };
+
+/**
+ * A plain copy of the options, read once: a getter or a Proxy that throws becomes
+ * `INVALID_ARGUMENT`, and nothing is read twice (a getter cannot answer differently later).
+ */
+function readOptions(options: unknown, fn: string): MemoryOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalidArgument(fn, 'options must be an object', options);
+  const copy: MutableOptions = {};
+  for (const k of OPTION_KEYS) {
+    let v: unknown;
+    try {
+      v = (options as Record<string, unknown>)[k];
+    } catch {
+      invalidArgument(fn, `reading options.${k} threw`, k);
+    }
+    if (v !== undefined) (copy as Record<string, unknown>)[k] = v;
+  }
+  if (copy.zones !== undefined) {
+    const zones = copy.zones as unknown;
+    if (!Array.isArray(zones) || zones.length === 0 || zones.length > 4) invalidArgument(fn, 'zones must be an array of 1..4 zones', zones);
+    try {
+      copy.zones = zones.map((z: unknown) => {
+        const zs = z as Partial<ZoneSpec> | null;
+        return typeof zs === 'object' && zs !== null ? { name: zs.name, pages: zs.pages } : z;
+      }) as ZoneSpec[];
+    } catch {
+      invalidArgument(fn, 'reading options.zones threw', 'zones');
+    }
+  }
+  return copy;
+}
 
 function resolveZones(opts: MemoryOptions, fn: string): ZoneSpec[] {
   const has = (k: keyof MemoryOptions) => opts[k] !== undefined;
@@ -470,16 +673,22 @@ function resolveZones(opts: MemoryOptions, fn: string): ZoneSpec[] {
   }
   let specs: ZoneSpec[];
   if (opts.zones !== undefined) {
-    if (!Array.isArray(opts.zones) || opts.zones.length === 0 || opts.zones.length > 4) {
-      invalidArgument(fn, 'zones must be an array of 1..4 zones', opts.zones);
-    }
+    let last = -1;
     specs = opts.zones.map((z: unknown) => {
       const zs = z as Partial<ZoneSpec> | null;
-      if (typeof zs !== 'object' || zs === null || typeof zs.name !== 'string' || !ZONE_NAMES.has(zs.name)) {
-        invalidArgument(fn, `each zone needs a name among ${[...ZONE_NAMES].join(', ')}`, zs?.name ?? z);
+      const rank = typeof zs === 'object' && zs !== null && typeof zs.name === 'string' ? ZONE_ORDER.indexOf(zs.name) : -1;
+      if (rank < 0) invalidArgument(fn, `each zone needs a name among ${ZONE_ORDER.join(', ')}`, zs?.name ?? z);
+      const name = zs!.name!;
+      if (rank <= last) {
+        invalidArgument(
+          fn,
+          `zones must come in the kernel's order (${ZONE_ORDER.join(' < ')}), each at most once: ${name} ${rank === last ? 'is given twice' : `comes after ${ZONE_ORDER[last]}`}`,
+          name,
+        );
       }
-      checkPages(zs.pages, fn);
-      return { name: zs.name, pages: zs.pages as number };
+      last = rank;
+      checkPages(zs!.pages, fn);
+      return { name, pages: zs!.pages as number };
     });
   } else {
     let pages: number;
@@ -511,6 +720,7 @@ function checkPages(pages: unknown, fn: string): asserts pages is number {
 
 /** Resolves a `Memory` argument from plain JS, or throws INVALID_ARGUMENT. */
 export function asMemory(x: unknown, fn: string): MemoryImpl {
-  if (MemoryImpl.is(x)) return x;
+  const m = MemoryHandle.impl(x);
+  if (m !== undefined) return m;
   throw new MmError('INVALID_ARGUMENT', `${fn}(): expected a Memory from createMemory(), got ${describeValue(x)}`);
 }

@@ -4,18 +4,21 @@
  * @module
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
-import { verifyMemoryImpl } from '../debug/verify.js';
 import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
 import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
 import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
-import { contextMemory } from '../sync/spinlock.js';
 import { MAX_PAGE_ORDER } from './constants.js';
-import { GFP_VALID_MASK } from './gfp.js';
+import { REC, REC_ALLOC_TS, REC_FREE_TS, REC_GFP_ORDER, captureSite } from '../debug/page-owner.js';
+import { GFP_VALID_MASK, __GFP_DIRECT_RECLAIM, __GFP_ZERO } from './gfp.js';
 import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
-import { MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
+import { contextMemory } from './context.js';
+import { paranoidCheck } from './hooks.js';
+import { MemoryHandle, MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
 import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
+import { drainHigh, refillPcp } from './pcp.js';
+import { VM_ALLOCATIONS, VM_CLOCK, VM_FREES, VM_KIND, VM_PGALLOC } from './vmstat.js';
 import type { FailPageAllocOptions } from './fault-inject.js';
 
 declare const memoryBrand: unique symbol;
@@ -84,7 +87,7 @@ export interface Memory extends ProcessContextMark {
  * @see {@link MemoryOptions}
  */
 export function createMemory(options: MemoryOptions = {}): Memory {
-  return new MemoryImpl(options) as unknown as Memory;
+  return new MemoryHandle(new MemoryImpl(options)) as unknown as Memory;
 }
 
 /** Validates a GFP argument that arrives from plain JS. */
@@ -112,7 +115,7 @@ export type AllocContext = Memory | AtomicContext;
 
 /** After each call in `'paranoid'` mode: the whole allocator must still be consistent. */
 function paranoid(mem: MemoryImpl): void {
-  if (mem.paranoid) verifyMemoryImpl(mem);
+  if (mem.paranoid) paranoidCheck(mem);
 }
 
 /**
@@ -163,6 +166,10 @@ export function allocPages<Ctx extends AllocContext, G extends number, Order ext
   order: OrderArg<Order>,
 ): Owned<Page<Order>> | null;
 export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned<Page> | null {
+  if (order === 0) {
+    const h = allocBare0(ctx, gfp);
+    if (h !== undefined) return h as unknown as Owned<Page>;
+  }
   const g = checkGfp(gfp, 'allocPages');
   const mem = contextMemory(ctx, g, 'allocPages');
   const o = checkOrder(order, 'allocPages');
@@ -190,9 +197,102 @@ export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned
  * @see {@link freePage}
  */
 export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
+  const h = allocBare0(ctx, gfp);
+  if (h !== undefined) return h as unknown as Owned<Page<0>>;
   const g = checkGfp(gfp, 'allocPage');
   const mem = contextMemory(ctx, g, 'allocPage');
   return allocOwned(mem, g, 0, PageKind.Bare) as unknown as Owned<Page<0>> | null;
+}
+
+/*
+ * The inline paths below use module-local copies of the constants they need: V8 folds a local
+ * `const` into the code, but re-reads (and checks) an imported binding at every use.
+ */
+const K_BARE: number = PageKind.Bare;
+const K_PCP: number = PageKind.Pcp;
+const CLOCK = VM_CLOCK;
+const ALLOCS = VM_ALLOCATIONS;
+const FREES = VM_FREES;
+const PGALLOC = VM_PGALLOC;
+const BARE_PAGES = VM_KIND + PageKind.Bare;
+const GFP_INVALID = ~GFP_VALID_MASK;
+const GFP_ZERO: number = __GFP_ZERO;
+const GFP_SLEEPS: number = __GFP_DIRECT_RECLAIM;
+const PO_REC = REC;
+const PO_ALLOC_TS = REC_ALLOC_TS;
+const PO_FREE_TS = REC_FREE_TS;
+const PO_GFP_ORDER = REC_GFP_ORDER;
+
+/**
+ * The common case of `allocPage`, inline: an order-0 page for a Memory's process context, served
+ * by `rmqueue_pcplist()` above the low watermark on a one-zone machine. It does exactly what
+ * checkGfp + contextMemory + allocOwned would (the clock, `prep_new_page()` for an order-0 page
+ * with no compound, zeroing, page_owner, vmstat, the handle), without their generality; returns
+ * `undefined` whenever any of that generality is needed (an atomic context or a bad argument, a
+ * per-CPU list that cannot be refilled, the watermark, fault injection, `'paranoid'`), and the caller
+ * takes the general path.
+ */
+function allocBare0(ctx: unknown, gfp: unknown): PageHandle | undefined {
+  const mem = MemoryHandle.impl(ctx);
+  if (mem === undefined || mem.fast === false || typeof gfp !== 'number' || gfp >>> 0 !== gfp || (gfp & GFP_INVALID) !== 0) return undefined;
+  const z = mem.soleZone!;
+  // get_page_from_freelist(): the low watermark, then rmqueue_pcplist(), refilling an empty list.
+  if (z.freePages <= z.wmarkLow || (gfp & GFP_SLEEPS && mem.atomicDepth > 0)) return undefined;
+  if (z.pcpCount === 0 && refillPcp(mem, z) === 0) return undefined;
+  const count = z.pcpCount - 1;
+  z.pcpCount = count;
+  const pfn = z.pcp[(z.pcpBottom + count) & z.pcpMask]!;
+  const m = mem.map;
+  // prep_new_page(): a page off the per-CPU list already has order 0 and no flags.
+  m.kind[pfn] = K_BARE;
+  if ((gfp & GFP_ZERO || mem.initOnAlloc === true) && mem.contents.size > 0) mem.contents.delete(pfn);
+  const vm = mem.vm;
+  const clock = ++vm[CLOCK]!;
+  vm[ALLOCS]!++;
+  vm[PGALLOC]!++;
+  vm[BARE_PAGES]!++;
+  const po = mem.pageOwner;
+  if (po !== null) {
+    const r = PO_REC * pfn;
+    po.rec[r + PO_ALLOC_TS] = clock;
+    po.rec[r + PO_GFP_ORDER] = gfp; // order 0
+    if (po.allocSites !== null) po.allocSites.set(pfn, captureSite());
+  }
+  return new PageHandle(mem, pfn, pfn, m.gen[pfn]!, 0, Role.Owned);
+}
+
+/**
+ * The common case of `freePage`, inline: the owner of a bare order-0 page with no flags, onto the
+ * per-CPU list of a one-zone machine (draining a batch at `high`) — exactly what freeOwned +
+ * releaseBlock + free_unref_page() would do there. Returns false (having changed nothing) whenever
+ * the general path must run: any refusal, a flag, `'paranoid'`.
+ */
+function freeBare0(page: unknown): boolean {
+  const head = H.ownedHead(page);
+  if (head < 0) return false;
+  const h = page as PageHandle;
+  const mem = H.mem(h);
+  const m = mem.map;
+  if (mem.fast === false || H.order(h) !== 0 || m.kind[head] !== K_BARE || m.flags[head] !== 0) return false;
+  H.kill(h);
+  m.gen[head] = (m.gen[head]! + 1) >>> 0;
+  m.kind[head] = K_PCP;
+  const vm = mem.vm;
+  const clock = ++vm[CLOCK]!;
+  vm[FREES]!++;
+  vm[BARE_PAGES]!--;
+  const po = mem.pageOwner;
+  if (po !== null) {
+    po.rec[PO_REC * head + PO_FREE_TS] = clock;
+    if (po.freeSites !== null) po.freeSites.set(head, captureSite());
+  }
+  // free_unref_page(): onto the per-CPU list; at `high` a batch drains from its cold end.
+  const z = mem.soleZone!;
+  const count = z.pcpCount + 1;
+  z.pcp[(z.pcpBottom + count - 1) & z.pcpMask] = head;
+  z.pcpCount = count;
+  if (count >= z.pcpHigh) drainHigh(mem, z);
+  return true;
 }
 
 /** Allocates a block for a memdesc layer and returns its owning handle (or null). */
@@ -257,7 +357,7 @@ export function freePages<P extends Owned<Page> & Live, O extends number>(
   order: FreeOrderArg<P, O>,
 ): asserts page is P & Consumed;
 export function freePages(page: Owned<Page>, order: number): void {
-  freeOwned(page, order, 'freePages');
+  if (order !== 0 || !freeBare0(page)) freeOwned(page, order, 'freePages');
 }
 
 /**
@@ -278,7 +378,7 @@ export function freePages(page: Owned<Page>, order: number): void {
  * @see {@link freePages}
  */
 export function freePage<P extends Owned<Page<0>> & Live>(page: P): asserts page is P & Consumed {
-  freeOwned(page, 0, 'freePage');
+  if (!freeBare0(page)) freeOwned(page, 0, 'freePage');
 }
 
 function freeOwned(page: unknown, order: unknown, fn: string): void {
@@ -309,7 +409,7 @@ function freeOwned(page: unknown, order: unknown, fn: string): void {
   H.kill(h);
   mem.tick();
   mem.releaseBlock(head, allocated);
-  if (mem.paranoid) verifyMemoryImpl(mem);
+  if (mem.paranoid) paranoidCheck(mem);
 }
 
 /** Flags that make a free illegal (`PAGE_FLAGS_CHECK_AT_FREE`), plus the kmap count. */
@@ -523,7 +623,9 @@ export function drainAllPages(mem: Memory): void {
  * @see {@link failPageAllocInjected}
  */
 export function failPageAlloc(mem: Memory, options: FailPageAllocOptions): void {
-  asMemory(mem, 'failPageAlloc').fail.configure(options, 'failPageAlloc');
+  const m = asMemory(mem, 'failPageAlloc');
+  m.fail.configure(options, 'failPageAlloc');
+  m.updateFast();
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { MmError, hexPfn } from '../debug/mm-error.js';
-import { formatFree, formatOwner } from '../debug/page-owner.js';
+import { formatOwnerAt } from '../debug/page-owner.js';
 import { NR_PAGE_ORDERS } from './constants.js';
 import { __GFP_NOWARN, gfpToString } from './gfp.js';
 import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
@@ -66,10 +66,12 @@ export function dumpPage(mem: MemoryImpl, pfn: number): string {
     `page: pfn:${hexPfn(pfn)} memdesc:${PAGE_KIND_NAMES[kind] ?? kind} order:${m.order[pfn]}` +
     (counted ? ` refcount:${m.u0[pfn]} mapcount:${m.u1[pfn]}` : '') +
     `\nflags: 0x${flags.toString(16)}(${names.join('|')})`;
-  const rec = mem.owners?.get(pfn);
-  if (rec !== undefined) s += '\n' + formatOwner(rec);
-  const fr = mem.lastFree?.get(pfn);
-  if (fr !== undefined) s += '\n' + formatFree(fr);
+  const po = mem.pageOwner;
+  if (po !== null) {
+    // __dump_page_owner()
+    const owner = formatOwnerAt(po, pfn, gfpToString(po.gfp(pfn)), mem.comm);
+    s += '\n' + (owner ?? 'page_owner info is not present (never set?)');
+  }
   return s;
 }
 

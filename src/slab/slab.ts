@@ -113,7 +113,7 @@ export class CacheImpl {
     this.order = calculateOrder(this.size);
     this.objsPerSlab = Math.floor((PAGE_SIZE << this.order) / this.size);
     this.kmalloc = kmalloc;
-    this.sites = mem.owners === null ? null : new Map();
+    this.sites = mem.pageOwnerStacks ? new Map() : null;
   }
 
   static is(x: unknown): x is CacheImpl {

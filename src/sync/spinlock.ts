@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { MmError, describeValue, invalidArgument } from '../debug/mm-error.js';
-import { __GFP_DIRECT_RECLAIM } from '../page-alloc/gfp.js';
-import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
+import { MmError, invalidArgument } from '../debug/mm-error.js';
+import { atomicContextHook } from '../page-alloc/hooks.js';
+import { asMemory, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import type { AtomicContext } from '../types/gfp.js';
 
@@ -177,30 +177,15 @@ export function spinIsLocked(lock: SpinLock): boolean {
   return SpinLockImpl.held(lock);
 }
 
-/**
- * Resolves the context argument of an allocation to its machine, enforcing "no sleeping in atomic
- * context": `SLEEP_IN_ATOMIC` for a GFP value with `__GFP_DIRECT_RECLAIM` under a spinlock (through
- * the atomic context, or the outer Memory used inside `withSpinLock`).
- */
-export function contextMemory(ctx: unknown, gfp: number, fn: string): MemoryImpl {
-  let mem: MemoryImpl;
-  if (MemoryImpl.is(ctx)) {
-    mem = ctx;
-  } else if (AtomicContextImpl.is(ctx)) {
-    if (!AtomicContextImpl.live(ctx)) {
-      throw new MmError('INVALID_ARGUMENT', `${fn}(): this atomic context ended with its spin_unlock(); allocate with a live one`);
-    }
-    mem = AtomicContextImpl.mem(ctx);
-  } else {
-    throw new MmError('INVALID_ARGUMENT', `${fn}(): expected a Memory or an AtomicContext, got ${describeValue(ctx)}`);
+// The page allocator resolves its context argument itself (src/page-alloc/context.ts) and asks
+// this layer only what an AtomicContext is: the hook keeps src/page-alloc from importing src/sync.
+atomicContextHook.fn = (ctx: unknown, fn: string): MemoryImpl | undefined => {
+  if (!AtomicContextImpl.is(ctx)) return undefined;
+  if (!AtomicContextImpl.live(ctx)) {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): this atomic context ended with its spin_unlock(); allocate with a live one`);
   }
-  if (mem.atomicDepth > 0 && gfp & __GFP_DIRECT_RECLAIM) {
-    const msg =
-      `BUG: sleeping function called from invalid context at mm/page_alloc.c (${fn})\n` +
-      `in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: ${mem.comm}\n` +
-      `preempt_count: ${mem.atomicDepth}, expected: 0 (a spinlock is held; use GFP_ATOMIC or GFP_NOWAIT)`;
-    mem.logOnly(msg);
-    throw new MmError('SLEEP_IN_ATOMIC', msg);
-  }
-  return mem;
-}
+  return AtomicContextImpl.mem(ctx);
+};
+
+/** See `src/page-alloc/context.ts` (re-exported here for the layers that import it from `src/sync`). */
+export { contextMemory } from '../page-alloc/context.js';

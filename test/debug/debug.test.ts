@@ -26,8 +26,8 @@ import {
 import { impl, quiet } from '../helpers.js';
 
 describe('page_owner and leak checks', () => {
-  it('lists live allocations with their allocation site', () => {
-    const mem = createMemory({ pages: 1024, ...quiet });
+  it('lists live allocations with their allocation site (pageOwnerStacks)', () => {
+    const mem = createMemory({ pages: 1024, pageOwnerStacks: true, ...quiet });
     const p = allocPages(mem, GFP_KERNEL | __GFP_ZERO, 2)!;
     const live = liveAllocations(mem);
     expect(live).toHaveLength(1);
@@ -37,8 +37,8 @@ describe('page_owner and leak checks', () => {
     expect(liveAllocations(mem)).toEqual([]);
   });
 
-  it('checkLeaks throws LEAK naming the leaked block and where it came from', () => {
-    const mem = createMemory({ pages: 1024, ...quiet });
+  it('checkLeaks throws LEAK naming the leaked block and where it came from (pageOwnerStacks)', () => {
+    const mem = createMemory({ pages: 1024, pageOwnerStacks: true, ...quiet });
     const p = allocPage(mem, GFP_KERNEL)!;
     let err: unknown;
     try {
@@ -52,6 +52,36 @@ describe('page_owner and leak checks', () => {
     expect((err as MmError).message).toContain('debug.test.ts');
     freePage(p);
     expect(() => checkLeaks(mem)).not.toThrow();
+  });
+
+  it('by default page_owner records order, GFP flags and time, and says how to get stacks', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    freePage(allocPage(mem, GFP_KERNEL)!); // clock 1, 2
+    const p = allocPages(mem, GFP_KERNEL | __GFP_ZERO, 2)!; // clock 3
+    allocPage(mem, GFP_ATOMIC); // clock 4
+    const live = liveAllocations(mem);
+    expect(live).toHaveLength(2);
+    const big = live.find((a) => a.order === 2)!;
+    expect(big).toMatchObject({ kind: 'bare', gfp: 'GFP_KERNEL|__GFP_ZERO', ts: 3, age: 1 });
+    expect(big.stack).toBe('    (no stack: createMemory({ pageOwnerStacks: true }) records one)');
+    expect(live.find((a) => a.order === 0)).toMatchObject({ gfp: 'GFP_ATOMIC', ts: 4, age: 0 });
+    let err: unknown;
+    try {
+      checkLeaks(mem);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as MmError).code).toBe('LEAK');
+    expect((err as MmError).message).toContain('(order 2, bare): gfp GFP_KERNEL|__GFP_ZERO, age 1');
+    freePages(p, 2);
+  });
+
+  it('pageOwnerStacks is a boolean and needs page_owner', () => {
+    for (const bad of [1, 'yes', null, {}]) {
+      expect(() => createMemory({ pages: 64, pageOwnerStacks: bad as never, ...quiet })).toThrow(/pageOwnerStacks must be a boolean/);
+    }
+    expect(() => createMemory({ pages: 64, debug: 'fast', pageOwnerStacks: true, ...quiet })).toThrow(MmError);
+    expect(createMemory({ pages: 64, debug: 'paranoid', pageOwnerStacks: true, ...quiet }).debugLevel).toBe('paranoid');
   });
 
   it("with debug: 'fast' page_owner is off and says so", () => {

@@ -71,13 +71,27 @@ describe('DOUBLE_FREE and USE_AFTER_FREE: stale handles', () => {
     freePages(big, 10);
   });
 
-  it('names where the page was freed in the report (page_owner)', () => {
-    const mem = machine();
+  it('names where the page was freed in the report (page_owner with pageOwnerStacks)', () => {
+    const mem = createMemory({ pages: 2048, pageOwnerStacks: true, ...quiet });
     const p = allocPage(mem, GFP_KERNEL)!;
     freePage(p);
     const e = expectMmError(mem, 'DOUBLE_FREE', () => freePage(p as Any));
     expect(e.message).toContain('page last free');
     expect(e.message).toContain('rules.test.ts');
+  });
+
+  it('without stacks (the default), the report still says when the page was allocated and freed', () => {
+    const mem = machine();
+    allocPage(mem, GFP_KERNEL); // clock 1
+    const p = allocPage(mem, GFP_KERNEL)!; // clock 2
+    const pfn = pageToPfn(p);
+    freePage(p); // clock 3
+    const e = expectMmError(mem, 'DOUBLE_FREE', () => freePage(p as Any));
+    expect(e.message).toContain(`pfn:0x${pfn.toString(16)}`);
+    expect(e.message).toContain('page last allocated via order 0, gfp_mask 0xcc0(GFP_KERNEL), comm memdesc, ts 2, free_ts 3');
+    expect(e.message).toContain('page last free ts 3');
+    expect(e.message).toContain('(no stack: createMemory({ pageOwnerStacks: true }) records one)');
+    expect(e.message).not.toContain('rules.test.ts');
   });
 });
 
