@@ -4,13 +4,14 @@
  * Resident memory can only be measured honestly in a process that has done nothing else, so
  * run.js spawns this file once per timed run:
  *
- *     node bench/child-create.js <pages> memdesc|limit
+ *     node bench/child-create.js <pages> default|fast|limit [DIST]
  *
  * and reads one line of JSON from its stdout:
  *
- * - `memdesc`: times `createMemory({ pages, debug: 'fast', printk: null })`, then runs a small
- *   workload (1000 allocations of orders 0..3, all freed, then `drainAllPages`) and reports RSS
- *   after each step, plus `memStats(mem).metadataBytesPerPage`.
+ * - `default` / `fast`: times `createMemory({ pages })` (page_owner records on) or
+ *   `createMemory({ pages, debug: 'fast', printk: null })`, then runs a small workload (1000
+ *   allocations of orders 0..3, all freed, then `drainAllPages`) and reports RSS after each step,
+ *   plus `memStats(mem).metadataBytesPerPage` (the memmap; page_owner's records are extra).
  * - `limit`: the least a page allocator over `pages` frames can build: an `Int32Array` stack
  *   holding every pfn (what the LIMIT implementation of the other scenarios allocates from), then
  *   the same 1000 pops and pushes.
@@ -18,15 +19,19 @@
  * All times are wall-clock `process.hrtime.bigint()` differences; RSS is
  * `process.memoryUsage().rss` (the whole process, Node's own baseline included).
  */
-import { createMemory, allocPages, freePages, drainAllPages, memStats, GFP_KERNEL } from '../dist/index.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const DIST = resolve(process.argv[4] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist'));
+const { createMemory, allocPages, freePages, drainAllPages, memStats, GFP_KERNEL } = await import(pathToFileURL(join(DIST, 'index.js')).href);
 
 const MiB = 1024 * 1024;
 const WORKLOAD_OPS = 1000;
 
 const pages = Number(process.argv[2]);
 const mode = process.argv[3];
-if (!Number.isSafeInteger(pages) || pages <= 0 || (mode !== 'memdesc' && mode !== 'limit')) {
-  console.error('usage: node bench/child-create.js <pages> memdesc|limit');
+if (!Number.isSafeInteger(pages) || pages <= 0 || (mode !== 'default' && mode !== 'fast' && mode !== 'limit')) {
+  console.error('usage: node bench/child-create.js <pages> default|fast|limit [DIST]');
   process.exit(2);
 }
 
@@ -51,9 +56,9 @@ const rand = mulberry32(0x5eed);
 let checksum = 0;
 let result;
 
-if (mode === 'memdesc') {
+if (mode !== 'limit') {
   const t0 = process.hrtime.bigint();
-  const mem = createMemory({ pages, debug: 'fast', printk: null });
+  const mem = createMemory(mode === 'fast' ? { pages, debug: 'fast', printk: null } : { pages });
   const createMs = msSince(t0);
   const rssAfterCreate = rssMiB();
 
