@@ -13,7 +13,7 @@ import { __GFP_COMP, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __G
 import { PageFlag, PageKind } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
 import { reclaimHook } from './hooks.js';
-import { drainAll, freePcp, rmqueuePcp } from './pcp.js';
+import { drainAll, freePcp, refillPcp, rmqueuePcp } from './pcp.js';
 import { warnAlloc } from './report.js';
 import { VM_ALLOCATIONS, VM_CLOCK, VM_FREES, VM_KIND, VM_PGALLOC, VM_SLOWPATH } from './vmstat.js';
 import type { Zone } from './zone.js';
@@ -203,4 +203,64 @@ export function releaseBlock(mem: MemoryImpl, pfn: number, order: number): void 
   const z = mem.soleZone ?? mem.zoneOf(pfn);
   if (order === 0) freePcp(mem, z, pfn);
   else freeOneBlock(mem, z, pfn, order);
+}
+
+/**
+ * `alloc_pages_bulk()`'s fast path: order-0 pages for the `count` slots `at, at + 1, …` of `out`
+ * whose value is -1 (any other value is a populated slot, skipped as the kernel skips non-NULL entries),
+ * each prepared as `kind`, from the per-CPU list of the first zone that stays above its low
+ * watermark plus `count` pages. Returns how many pages it took; it stops at the first slot the
+ * per-CPU list cannot fill (refilled from the buddy lists first). It never enters the slow path:
+ * 0 means the caller must fall back to one `allocBlock()` (the kernel's `failed:` label); -1 that
+ * fault injection failed the call (`prepare_alloc_pages()` said no: nothing more is tried). The
+ * caller has ticked the clock; one stack (with `pageOwnerStacks`) serves every page.
+ */
+export function allocBulk0(mem: MemoryImpl, gfp: number, count: number, kind: PageKind, out: Int32Array, at: number): number {
+  if (mem.fail.enabled) {
+    // should_fail_alloc_page(), once for the call, in prepare_alloc_pages().
+    const fail = mem.fail.shouldFail(gfp, 0);
+    mem.updateFast();
+    if (fail) {
+      warnAlloc(mem, gfp, 0, true);
+      return -1;
+    }
+  }
+  const zones = mem.zones;
+  let z: Zone | null = null;
+  for (let i = mem.highestZoneIdx(gfp); i >= 0; i--) {
+    const c = zones[i]!;
+    if (watermarkOk(mem, c, 0, c.wmarkLow + count, ALLOC_WMARK_LOW)) {
+      z = c;
+      break;
+    }
+  }
+  if (z === null) return 0;
+  const m = mem.map;
+  const vm = mem.vm;
+  const clock = vm[VM_CLOCK]!;
+  const zero = (gfp & __GFP_ZERO || mem.initOnAlloc) && mem.contents.size > 0;
+  const po = mem.pageOwner;
+  const site = po !== null && po.allocSites !== null ? captureSite() : null;
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    if (out[i] !== -1) continue;
+    if (z.pcpCount === 0 && refillPcp(mem, z) === 0) break;
+    const c = --z.pcpCount;
+    const pfn = z.pcp[(z.pcpBottom + c) & z.pcpMask]!;
+    // prep_new_page() of an order-0 page off the per-CPU list: order 0, no flags already.
+    m.kind[pfn] = kind;
+    if (zero) mem.contents.delete(pfn);
+    if (po !== null) {
+      const r = REC * pfn;
+      po.rec[r + REC_ALLOC_TS] = clock;
+      po.rec[r + REC_GFP_ORDER] = gfp;
+      if (site !== null) po.allocSites!.set(pfn, site);
+    }
+    out[i] = pfn;
+    n++;
+  }
+  vm[VM_KIND + kind]! += n;
+  vm[VM_PGALLOC]! += n;
+  vm[VM_ALLOCATIONS]! += n;
+  return n;
 }

@@ -187,13 +187,27 @@ export interface MachineLife {
   nrWindows: number;
 }
 
+/** Windows given back by collected machines, to reuse first once the bump pointer reached the end. */
+const freeWindows: number[] = [];
+/** Where the next scan for a run of free windows starts (it goes round). */
+let scanFrom = 0;
+
 /** Gives a collected machine's windows back (each only if still its: a window may be reused first). */
 const reaper = new FinalizationRegistry<MachineLife>((life) => {
   life.gone = true;
   for (let w = life.firstWindow; w < life.firstWindow + life.nrWindows; w++) {
-    if (windows.get(w) === life.ref) windows.delete(w);
+    if (windows.get(w) === life.ref) {
+      windows.delete(w);
+      freeWindows.push(w);
+    }
   }
 });
+
+/** Whether window `w` belongs to no live machine (given back, or its machine collected already). */
+function windowFree(w: number): boolean {
+  const ref = windows.get(w);
+  return ref === undefined || ref.deref() === undefined;
+}
 
 function reserveWindows(count: number): number {
   if (nextWindow + count <= LINEAR_WINDOWS) {
@@ -201,13 +215,21 @@ function reserveWindows(count: number): number {
     nextWindow += count;
     return first;
   }
-  // Exhausted: find `count` consecutive windows that are free (given back, or whose machine was
-  // collected before its finalizer ran).
+  // The bump pointer reached the end: a window a collected machine gave back, else a run of free
+  // ones found by a scan that goes round from where the last one stopped.
+  while (count === 1 && freeWindows.length > 0) {
+    const w = freeWindows.pop()!;
+    if (!windows.has(w)) return w;
+  }
   let run = 0;
-  for (let w = 0; w < LINEAR_WINDOWS; w++) {
-    const ref = windows.get(w);
-    if (ref === undefined || ref.deref() === undefined) {
-      if (++run === count) return w - count + 1;
+  for (let k = 0; k < LINEAR_WINDOWS; k++) {
+    const w = (scanFrom + k) % LINEAR_WINDOWS;
+    if (w === 0) run = 0; // a run does not wrap round the end of the address space
+    if (windowFree(w)) {
+      if (++run === count) {
+        scanFrom = (w + 1) % LINEAR_WINDOWS;
+        return w - count + 1;
+      }
     } else {
       run = 0;
     }

@@ -15,7 +15,8 @@ import { setVmallocSpanResolver, type Span } from '../page-alloc/contents.js';
 import { GFP_KERNEL, __GFP_NOWARN } from '../page-alloc/gfp.js';
 import { PageHandle, Role } from '../page-alloc/handle.js';
 import { PageKind } from '../page-alloc/memmap.js';
-import type { MemoryImpl } from '../page-alloc/memory.js';
+import type { MachineLife, MemoryImpl } from '../page-alloc/memory.js';
+import { allocBulk0 } from '../page-alloc/alloc.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
@@ -82,14 +83,29 @@ export type VmallocToPageArg<A extends number> = AnyConsumed<A> extends true
       ? A
       : MsgNotAnAddress;
 
-/** One vmalloc area (`struct vm_struct`). */
-interface Area {
-  readonly mem: MemoryImpl;
+/**
+ * One vmalloc area (`struct vm_struct`). The process-wide list of areas refers to the machine
+ * weakly (through its MachineLife), so an area never vfree'd does not keep a dropped machine alive;
+ * `mem` is only read once `liveArea` found the machine alive.
+ */
+class Area {
+  readonly life: MachineLife;
   readonly start: number;
   readonly size: number;
   readonly pages: Int32Array;
   readonly gens: Uint32Array;
-  freed: boolean;
+  freed = false;
+  constructor(life: MachineLife, start: number, size: number, pages: Int32Array, gens: Uint32Array) {
+    this.life = life;
+    this.start = start;
+    this.size = size;
+    this.pages = pages;
+    this.gens = gens;
+  }
+  /** The machine, alive: liveArea() refuses areas whose machine was collected. */
+  get mem(): MemoryImpl {
+    return this.life.ref.deref()!;
+  }
 }
 
 /* The vmalloc address space of the process: areas in address order (allocation is a bump). */
@@ -107,8 +123,9 @@ function findArea(addr: number): Area | undefined {
     else hi = mid - 1;
   }
   const a = hi >= 0 ? areaList[hi] : undefined;
-  // The area plus its guard page.
-  return a !== undefined && addr < a.start + a.pages.length * PAGE_SIZE + PAGE_SIZE ? a : undefined;
+  // The area plus its guard page, of a machine still alive.
+  if (a === undefined || addr >= a.start + a.pages.length * PAGE_SIZE + PAGE_SIZE || a.life.gone) return undefined;
+  return a.life.ref.deref() === undefined ? undefined : a;
 }
 
 /**
@@ -119,12 +136,17 @@ function compact(): void {
   if (++freedSinceCompaction < 4096) return;
   freedSinceCompaction = 0;
   let freedSeen = 0;
-  for (let i = areaList.length - 1; i >= 0; i--) if (areaList[i]!.freed) freedSeen++;
+  let gone = 0;
+  for (let i = areaList.length - 1; i >= 0; i--) {
+    if (areaList[i]!.life.gone) gone++;
+    else if (areaList[i]!.freed) freedSeen++;
+  }
   let drop = freedSeen - 4096;
-  if (drop <= 0) return;
+  if (drop <= 0 && gone === 0) return;
   let w = 0;
   for (let r = 0; r < areaList.length; r++) {
     const a = areaList[r]!;
+    if (a.life.gone) continue; // the areas of a collected machine
     if (a.freed && drop > 0) {
       drop--; // the oldest freed areas come first
       continue;
@@ -203,25 +225,35 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
     if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, vmap allocation failed: out of vmalloc space`);
     return null;
   }
-  const pages = new Int32Array(nr);
+  const pages = new Int32Array(nr).fill(-1);
   const gens = new Uint32Array(nr);
   mem.tick();
-  for (let i = 0; i < nr; i++) {
+  // vm_area_alloc_pages(): the bulk allocator, up to 100 pages a call, while it fills its whole
+  // request; then one page at a time, which may enter the slow path.
+  let got = 0;
+  while (got < nr) {
+    const want = Math.min(100, nr - got);
+    const n = want > 1 ? allocBulk0(mem, g, want, PageKind.Vmalloc, pages, got) : 0;
+    if (n > 0) got += n;
+    if (n !== want) break;
+  }
+  for (; got < nr; got++) {
     const pfn = mem.allocBlock(g, 0);
     if (pfn < 0) {
       // __vmalloc_area_node() failed part-way: give back what it got.
-      for (let j = 0; j < i; j++) mem.releaseBlock(pages[j]!, 0);
+      for (let j = 0; j < got; j++) mem.releaseBlock(pages[j]!, 0);
       if (!(g & __GFP_NOWARN)) mem.printkLine(`vmalloc error: size ${size}, failed to allocate pages, mode:0x${g.toString(16)}`);
       return null;
     }
     mem.prepBlock(pfn, 0, g, PageKind.Vmalloc);
-    pages[i] = pfn;
-    gens[i] = mem.map.gen[pfn]!;
+    pages[got] = pfn;
   }
+  const gen = mem.map.gen;
+  for (let i = 0; i < nr; i++) gens[i] = gen[pages[i]!]!;
   const start = nextVaddr;
   nextVaddr += (nr + 1) * PAGE_SIZE; // one guard page after each area, as get_vm_area() leaves
   areaStarts.push(start);
-  areaList.push({ mem, start, size, pages, gens, freed: false });
+  areaList.push(new Area(mem.life(), start, size, pages, gens));
   if (mem.paranoid) verifyMemoryImpl(mem);
   return start as VmallocArea;
 }
