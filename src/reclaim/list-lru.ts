@@ -72,19 +72,52 @@ interface Node<T> {
   walk: number;
 }
 
-/** The runtime list: a map from item to node, and the head (oldest) and tail (youngest). */
+/**
+ * The runtime list: a map from item to node, and the head (oldest) and tail (youngest). Its state
+ * sits in private fields behind accessors, so a user's `Object.freeze` (shallow or deep) of the
+ * `ListLru` cannot reach it.
+ */
 export class ListLruImpl<T extends object> {
   readonly #mem: MemoryImpl;
-  readonly nodes = new Map<T, Node<T>>();
-  head: Node<T> | null = null;
-  tail: Node<T> | null = null;
-  /** Set while a walk runs: adding or deleting other items from the callback is allowed. */
-  walking = false;
-  /** Number of the current (or last) walk. */
-  walkNo = 0;
+  readonly #nodes = new Map<T, Node<T>>();
+  #head: Node<T> | null = null;
+  #tail: Node<T> | null = null;
+  #walking = false;
+  #walkNo = 0;
   constructor(mem: MemoryImpl) {
     this.#mem = mem;
   }
+
+  get nodes(): Map<T, Node<T>> {
+    return this.#nodes;
+  }
+  get head(): Node<T> | null {
+    return this.#head;
+  }
+  set head(n: Node<T> | null) {
+    this.#head = n;
+  }
+  get tail(): Node<T> | null {
+    return this.#tail;
+  }
+  set tail(n: Node<T> | null) {
+    this.#tail = n;
+  }
+  /** Set while a walk runs: adding or deleting other items from the callback is allowed. */
+  get walking(): boolean {
+    return this.#walking;
+  }
+  set walking(w: boolean) {
+    this.#walking = w;
+  }
+  /** Number of the current (or last) walk. */
+  get walkNo(): number {
+    return this.#walkNo;
+  }
+  set walkNo(n: number) {
+    this.#walkNo = n;
+  }
+
   static is(x: unknown): x is ListLruImpl<object> {
     return typeof x === 'object' && x !== null && #mem in x;
   }

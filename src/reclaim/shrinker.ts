@@ -109,6 +109,12 @@ export interface Shrinker {
   privateData: unknown;
 }
 
+/**
+ * The runtime shrinker — also the `Shrinker` users hold. The fields the kernel's user sets
+ * (`countObjects`, `scanObjects`, `seeks`, `batch`, `privateData`) are own properties, as in
+ * `struct shrinker`; the state reclaim keeps (deferred work, registration, statistics) sits in
+ * private fields behind accessors, so a user's `Object.freeze` (shallow or deep) cannot reach it.
+ */
 export class ShrinkerImpl implements Shrinker {
   readonly #mem: MemoryImpl;
   readonly name: string;
@@ -118,18 +124,59 @@ export class ShrinkerImpl implements Shrinker {
   seeks = DEFAULT_SEEKS;
   batch = 0;
   privateData: unknown = undefined;
-  /** `nr_deferred`: work carried over from earlier calls. */
-  nrDeferred = 0;
-  registered = false;
-  freedShrinker = false;
-  calls = 0;
-  scanned = 0;
-  freed = 0;
+  #nrDeferred = 0;
+  #registered = false;
+  #freedShrinker = false;
+  #calls = 0;
+  #scanned = 0;
+  #freed = 0;
   constructor(mem: MemoryImpl, flags: number, name: string) {
     this.#mem = mem;
     this.flags = flags;
     this.name = name;
   }
+
+  /** `nr_deferred`: work carried over from earlier calls. */
+  get nrDeferred(): number {
+    return this.#nrDeferred;
+  }
+  set nrDeferred(n: number) {
+    this.#nrDeferred = n;
+  }
+  get registered(): boolean {
+    return this.#registered;
+  }
+  set registered(r: boolean) {
+    this.#registered = r;
+  }
+  get freedShrinker(): boolean {
+    return this.#freedShrinker;
+  }
+  set freedShrinker(f: boolean) {
+    this.#freedShrinker = f;
+  }
+  /** `do_shrink_slab()` calls. */
+  get calls(): number {
+    return this.#calls;
+  }
+  set calls(n: number) {
+    this.#calls = n;
+  }
+  /** Objects scanned. */
+  get scanned(): number {
+    return this.#scanned;
+  }
+  set scanned(n: number) {
+    this.#scanned = n;
+  }
+  /** Objects freed. */
+  get freed(): number {
+    return this.#freed;
+  }
+  set freed(n: number) {
+    this.#freed = n;
+  }
+
   static is(x: unknown): x is ShrinkerImpl {
     return typeof x === 'object' && x !== null && #mem in x;
   }

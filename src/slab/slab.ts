@@ -85,35 +85,81 @@ interface SlabState {
   onPartial: boolean;
 }
 
-/** The runtime cache. */
+/**
+ * The runtime cache — also the `KmemCache` users hold. Everything that changes, and everything the
+ * allocator relies on, sits in private fields behind accessors: a user's `Object.freeze` (shallow
+ * or deep) or a write to a property cannot reach it. Only `name` and `objectSize`, the public
+ * interface, are own properties.
+ */
 export class CacheImpl {
   readonly #mem: MemoryImpl;
-  readonly id: number;
+  readonly #id: number;
   readonly name: string;
   readonly objectSize: number;
-  /** The stride between objects (object size rounded up to the alignment). */
-  readonly size: number;
-  readonly order: number;
-  readonly objsPerSlab: number;
-  readonly kmalloc: boolean;
-  /** Slabs with at least one free object (heads), most recent last. */
-  readonly partial: number[] = [];
-  readonly slabs = new Map<number, SlabState>();
-  liveObjects = 0;
-  destroyed = false;
-  /** Allocation site of each live object, when page_owner is on. */
-  readonly sites: Map<number, Error> | null;
+  readonly #size: number;
+  readonly #order: number;
+  readonly #objsPerSlab: number;
+  readonly #kmalloc: boolean;
+  readonly #partial: number[] = [];
+  readonly #slabs = new Map<number, SlabState>();
+  #liveObjects = 0;
+  #destroyed = false;
+  readonly #sites: Map<number, Error> | null;
 
   constructor(mem: MemoryImpl, id: number, name: string, objectSize: number, align: number, kmalloc: boolean) {
     this.#mem = mem;
-    this.id = id;
+    this.#id = id;
     this.name = name;
     this.objectSize = objectSize;
-    this.size = Math.ceil(objectSize / align) * align;
-    this.order = calculateOrder(this.size);
-    this.objsPerSlab = Math.floor((PAGE_SIZE << this.order) / this.size);
-    this.kmalloc = kmalloc;
-    this.sites = mem.pageOwnerStacks ? new Map() : null;
+    this.#size = Math.ceil(objectSize / align) * align;
+    this.#order = calculateOrder(this.#size);
+    this.#objsPerSlab = Math.floor((PAGE_SIZE << this.#order) / this.#size);
+    this.#kmalloc = kmalloc;
+    this.#sites = mem.pageOwnerStacks ? new Map() : null;
+  }
+
+  /** Its index + 1 in the machine's cache list: what a slab page's memmap row points to. */
+  get id(): number {
+    return this.#id;
+  }
+  /** The stride between objects (object size rounded up to the alignment). */
+  get size(): number {
+    return this.#size;
+  }
+  /** The order of each slab (`calculate_order()`). */
+  get order(): number {
+    return this.#order;
+  }
+  get objsPerSlab(): number {
+    return this.#objsPerSlab;
+  }
+  /** A kmalloc size class (not destroyable). */
+  get kmalloc(): boolean {
+    return this.#kmalloc;
+  }
+  /** Slabs with at least one free object (heads), most recent last. */
+  get partial(): number[] {
+    return this.#partial;
+  }
+  /** Per-slab state by head pfn. */
+  get slabs(): Map<number, SlabState> {
+    return this.#slabs;
+  }
+  get liveObjects(): number {
+    return this.#liveObjects;
+  }
+  set liveObjects(n: number) {
+    this.#liveObjects = n;
+  }
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+  set destroyed(d: boolean) {
+    this.#destroyed = d;
+  }
+  /** Allocation site of each live object, with `pageOwnerStacks`. */
+  get sites(): Map<number, Error> | null {
+    return this.#sites;
   }
 
   static is(x: unknown): x is CacheImpl {
