@@ -27,7 +27,6 @@ export {
   createMemory,
   allocPages,
   allocPage,
-  allocPagesBulk,
   freePages,
   freePage,
   pageToPfn,
@@ -40,9 +39,8 @@ export {
   type Memory,
   type AllocContext,
   type VirtToPageArg,
-  type BulkArrayArg,
-  type MsgBulkArray,
 } from './page-alloc/page-alloc.js';
+export { allocPagesBulk, type BulkArrayArg, type MsgBulkArray } from './page-alloc/bulk.js';
 export { spinLockInit, withSpinLock, spinIsLocked, type SpinLock, type AtomicContext } from './sync/spinlock.js';
 export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type RawTarget, type RawReadArg, type RawWriteArg } from './page-alloc/contents.js';
 export {

@@ -205,6 +205,22 @@ export function releaseBlock(mem: MemoryImpl, pfn: number, order: number): void 
   else freeOneBlock(mem, z, pfn, order);
 }
 
+/*
+ * Module-local copies of the constants the bulk loops below use: V8 folds a local const into the
+ * code, but re-reads (and checks) an imported binding at every use, inside the loop too.
+ */
+const PO_REC = REC;
+const PO_ALLOC_TS = REC_ALLOC_TS;
+const PO_FREE_TS = REC_FREE_TS;
+const PO_GFP_ORDER = REC_GFP_ORDER;
+const K_BARE: number = PageKind.Bare;
+const K_FOLIO: number = PageKind.Folio;
+const KIND = VM_KIND;
+const PGALLOC = VM_PGALLOC;
+const ALLOCS = VM_ALLOCATIONS;
+const FREES = VM_FREES;
+const CLOCK = VM_CLOCK;
+
 /**
  * `alloc_pages_bulk()`'s fast path: order-0 pages for the `count` slots `at, at + 1, …` of `out`
  * whose value is -1 (any other value is a populated slot, skipped as the kernel skips non-NULL entries),
@@ -237,7 +253,7 @@ export function allocBulk0(mem: MemoryImpl, gfp: number, count: number, kind: Pa
   if (z === null) return 0;
   const m = mem.map;
   const vm = mem.vm;
-  const clock = vm[VM_CLOCK]!;
+  const clock = vm[CLOCK]!;
   const zero = (gfp & __GFP_ZERO || mem.initOnAlloc) && mem.contents.size > 0;
   const po = mem.pageOwner;
   const site = po !== null && po.allocSites !== null ? captureSite() : null;
@@ -251,16 +267,48 @@ export function allocBulk0(mem: MemoryImpl, gfp: number, count: number, kind: Pa
     m.kind[pfn] = kind;
     if (zero) mem.contents.delete(pfn);
     if (po !== null) {
-      const r = REC * pfn;
-      po.rec[r + REC_ALLOC_TS] = clock;
-      po.rec[r + REC_GFP_ORDER] = gfp;
+      const r = PO_REC * pfn;
+      po.rec[r + PO_ALLOC_TS] = clock;
+      po.rec[r + PO_GFP_ORDER] = gfp;
       if (site !== null) po.allocSites!.set(pfn, site);
     }
     out[i] = pfn;
     n++;
   }
-  vm[VM_KIND + kind]! += n;
-  vm[VM_PGALLOC]! += n;
-  vm[VM_ALLOCATIONS]! += n;
+  vm[KIND + kind]! += n;
+  vm[PGALLOC]! += n;
+  vm[ALLOCS]! += n;
   return n;
+}
+
+/**
+ * `releaseBlock()` for many order-0 pages at once (vfree's `__free_page()` per page): the same
+ * state, with the clock read and the page_owner stack (with `pageOwnerStacks`) taken once. The
+ * caller validated every page and ticked the clock.
+ */
+export function releaseBulk0(mem: MemoryImpl, pages: Int32Array): void {
+  const m = mem.map;
+  const vm = mem.vm;
+  const clock = vm[CLOCK]!;
+  const po = mem.pageOwner;
+  const site = po !== null && po.freeSites !== null ? captureSite() : null;
+  const sole = mem.soleZone;
+  for (let i = 0; i < pages.length; i++) {
+    const pfn = pages[i]!;
+    const kind = m.kind[pfn]!;
+    if (m.flags[pfn] !== 0) m.flags[pfn] = 0; // an order-0 page is never a compound head
+    if (kind !== K_BARE) {
+      m.u0[pfn] = 0;
+      m.u1[pfn] = 0;
+    }
+    m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
+    vm[KIND + kind]!--;
+    if (kind === K_FOLIO) mem.foliosByOrder[0]!--;
+    if (po !== null) {
+      po.rec[PO_REC * pfn + PO_FREE_TS] = clock;
+      if (site !== null) po.freeSites!.set(pfn, site);
+    }
+    freePcp(mem, sole ?? mem.zoneOf(pfn), pfn);
+  }
+  vm[FREES]! += pages.length;
 }

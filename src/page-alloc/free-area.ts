@@ -10,10 +10,17 @@ import { PageKind } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
 import type { Zone } from './zone.js';
 
+// Module-local copies: V8 folds a local const into the code, but re-reads (and checks) an
+// imported binding at every use — in these loops, on every page.
+const K_NONE: number = PageKind.None;
+const K_BUDDY: number = PageKind.Buddy;
+const MAX_ORDER = MAX_PAGE_ORDER;
+const NR_ORDERS = NR_PAGE_ORDERS;
+
 /** `__add_to_free_list()`: links a block at the head (or the tail) of its free list. */
 export function addToFreeList(mem: MemoryImpl, z: Zone, pfn: number, order: number, tail: boolean): void {
   const m = mem.map;
-  m.kind[pfn] = PageKind.Buddy;
+  m.kind[pfn] = K_BUDDY;
   m.order[pfn] = order;
   const head = z.freeHead[order]!;
   if (head < 0) {
@@ -46,7 +53,7 @@ export function delFromFreeList(mem: MemoryImpl, z: Zone, pfn: number, order: nu
   else m.u0[prev] = next;
   if (next < 0) z.freeTail[order] = prev;
   else m.u1[next] = prev;
-  m.kind[pfn] = PageKind.None;
+  m.kind[pfn] = K_NONE;
   m.u0[pfn] = 0;
   m.u1[pfn] = 0;
   z.nrFree[order]!--;
@@ -55,7 +62,7 @@ export function delFromFreeList(mem: MemoryImpl, z: Zone, pfn: number, order: nu
 
 /** `__rmqueue_smallest()` + `expand()`: the smallest free block that fits, split down. */
 export function rmqueueSmallest(mem: MemoryImpl, z: Zone, order: number): number {
-  for (let o = order; o < NR_PAGE_ORDERS; o++) {
+  for (let o = order; o < NR_ORDERS; o++) {
     const pfn = z.freeHead[o]!;
     if (pfn < 0) continue;
     delFromFreeList(mem, z, pfn, o);
@@ -93,8 +100,8 @@ export function takeOrder0(mem: MemoryImpl, z: Zone, count: number, out: Int32Ar
       continue;
     }
     let o = 1;
-    while (o < NR_PAGE_ORDERS && z.freeHead[o]! < 0) o++;
-    if (o === NR_PAGE_ORDERS) break;
+    while (o < NR_ORDERS && z.freeHead[o]! < 0) o++;
+    if (o === NR_ORDERS) break;
     const pfn = z.freeHead[o]!;
     delFromFreeList(mem, z, pfn, o);
     const size = 1 << o;
@@ -103,7 +110,7 @@ export function takeOrder0(mem: MemoryImpl, z: Zone, count: number, out: Int32Ar
     for (let i = 1; i < take; i++) {
       // As del_page_from_free_list() leaves a piece's head once expand() put it back and it was taken.
       const p = pfn + i;
-      m.kind[p] = PageKind.None;
+      m.kind[p] = K_NONE;
       m.u0[p] = 0;
       m.u1[p] = 0;
       out[n++] = p;
@@ -128,10 +135,10 @@ export function freeOneBlock(mem: MemoryImpl, z: Zone, pfn: number, order: numbe
   const start = z.start;
   const end = z.end;
   const freed = 1 << order;
-  kind[pfn] = PageKind.None;
-  while (order < MAX_PAGE_ORDER) {
+  kind[pfn] = K_NONE;
+  while (order < MAX_ORDER) {
     const buddy = pfn ^ (1 << order);
-    if (buddy < start || buddy >= end || kind[buddy] !== PageKind.Buddy || ord[buddy] !== order) break;
+    if (buddy < start || buddy >= end || kind[buddy] !== K_BUDDY || ord[buddy] !== order) break;
     // del_page_from_free_list(buddy, order), inline; NR_FREE_PAGES is settled once below.
     const next = u0[buddy]!;
     const prev = u1[buddy]!;
@@ -139,7 +146,7 @@ export function freeOneBlock(mem: MemoryImpl, z: Zone, pfn: number, order: numbe
     else u0[prev] = next;
     if (next < 0) z.freeTail[order] = prev;
     else u1[next] = prev;
-    kind[buddy] = PageKind.None;
+    kind[buddy] = K_NONE;
     u0[buddy] = 0;
     u1[buddy] = 0;
     z.nrFree[order]!--;
@@ -151,11 +158,11 @@ export function freeOneBlock(mem: MemoryImpl, z: Zone, pfn: number, order: numbe
   // buddy_merge_likely(): if the next-larger buddy is free, this block's buddy is probably about
   // to be freed too — queue it at the tail so it is not handed out in the meantime.
   let toTail = false;
-  if (order < MAX_PAGE_ORDER - 1) {
+  if (order < MAX_ORDER - 1) {
     const buddy = pfn ^ (1 << order);
     const higher = pfn & buddy;
     const higherBuddy = higher ^ (1 << (order + 1));
-    toTail = higherBuddy >= start && higherBuddy < end && kind[higherBuddy] === PageKind.Buddy && ord[higherBuddy] === order + 1;
+    toTail = higherBuddy >= start && higherBuddy < end && kind[higherBuddy] === K_BUDDY && ord[higherBuddy] === order + 1;
   }
   addToFreeList(mem, z, pfn, order, toTail);
 }

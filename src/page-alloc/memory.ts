@@ -343,6 +343,12 @@ export class MemoryImpl {
     return m;
   }
 
+  /** Whether `addr` lies in this machine's linear map (no table lookup: for callers that know the machine). */
+  ownsLinear(addr: number): boolean {
+    const base = this.#linearBase;
+    return base >= 0 && addr >= base && addr < base + this.nrPages * PAGE_SIZE;
+  }
+
   constructor(options: MemoryOptions) {
     const fn = 'createMemory';
     const opts = readOptions(options, fn);

@@ -1,3 +1,6 @@
+// A module-local copy: V8 folds a local const into the code, re-reads an imported one at each use.
+const K_PCP: number = PageKind.Pcp;
+
 /**
  * The per-CPU page lists of mm/page_alloc.c (one CPU): `rmqueue_pcplist()` with `rmqueue_bulk()`,
  * `free_unref_page()`, `free_pcppages_bulk()` and `drain_all_pages()`. Each zone's list is a ring
@@ -14,7 +17,7 @@ import type { Zone } from './zone.js';
 export function pcpPush(mem: MemoryImpl, z: Zone, pfn: number): void {
   z.pcp[(z.pcpBottom + z.pcpCount) & z.pcpMask] = pfn;
   z.pcpCount++;
-  mem.map.kind[pfn] = PageKind.Pcp;
+  mem.map.kind[pfn] = K_PCP;
   mem.map.order[pfn] = 0;
 }
 
@@ -40,7 +43,7 @@ export function refillPcp(mem: MemoryImpl, z: Zone): number {
   for (let i = n - 1; i >= 0; i--) {
     const pfn = bulk[i]!;
     ring[at++ & mask] = pfn;
-    kind[pfn] = PageKind.Pcp;
+    kind[pfn] = K_PCP;
     order[pfn] = 0;
   }
   z.pcpCount += n;

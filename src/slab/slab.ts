@@ -404,6 +404,10 @@ export function cacheFree(mem: MemoryImpl, head: number, s: SlabState, index: nu
 /** Resolves a linear address to its slab (head), or throws BAD_ADDRESS if it is not in a slab. */
 export function slabHeadOf(mem: MemoryImpl, addr: number): number {
   const pfn = Math.floor((addr - mem.linearBase) / PAGE_SIZE);
+  // A slab head, or a tail of one (compound_head()), without blockHead()'s walk.
+  const k = mem.map.kind[pfn];
+  if (k === PageKind.Slab) return pfn;
+  if (k === PageKind.Tail && mem.map.kind[mem.map.u0[pfn]!] === PageKind.Slab) return mem.map.u0[pfn]!;
   const head = mem.blockHead(pfn);
   return head >= 0 && mem.map.kind[head] === PageKind.Slab ? head : -1;
 }
@@ -473,7 +477,7 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
   const c = liveCache(cache, fn);
   const mem = c.mem;
   if (typeof obj !== 'number' || !Number.isSafeInteger(obj)) invalidArgument(fn, 'obj must be an object address', obj);
-  const inMem = MemoryImpl.forLinearAddress(obj) === mem;
+  const inMem = mem.ownsLinear(obj);
   const head = inMem ? slabHeadOf(mem, obj) : -1;
   if (head < 0 && inMem) {
     // The slab was discarded when its last object was freed: the memory is free now.

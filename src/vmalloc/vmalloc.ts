@@ -16,7 +16,7 @@ import { GFP_KERNEL, __GFP_NOWARN } from '../page-alloc/gfp.js';
 import { PageHandle, Role } from '../page-alloc/handle.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import type { MachineLife, MemoryImpl } from '../page-alloc/memory.js';
-import { allocBulk0 } from '../page-alloc/alloc.js';
+import { allocBulk0, releaseBulk0 } from '../page-alloc/alloc.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
@@ -291,7 +291,7 @@ function vfreeImpl(area: unknown, fn: string): void {
   }
   a.freed = true;
   mem.tick();
-  for (const pfn of a.pages) mem.releaseBlock(pfn, 0);
+  releaseBulk0(mem, a.pages);
   compact();
   if (mem.paranoid) verifyMemoryImpl(mem);
 }
