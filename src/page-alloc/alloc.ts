@@ -30,15 +30,49 @@ export const ALLOC_NON_BLOCK = 8;
 /** `ALLOC_NO_WATERMARKS`: ignore the watermarks (allocations made from inside reclaim). */
 export const ALLOC_NO_WATERMARKS = 16;
 
+/*
+ * Module-local copies of the constants this file's paths use: V8 folds a local const into the code,
+ * but re-reads (and checks) an imported or exported binding's cell at every use — on every page.
+ */
+const GFP_COMP_ = __GFP_COMP;
+const GFP_DIRECT_RECLAIM_ = __GFP_DIRECT_RECLAIM;
+const GFP_HIGH_ = __GFP_HIGH;
+const GFP_KSWAPD_RECLAIM_ = __GFP_KSWAPD_RECLAIM;
+const GFP_NOMEMALLOC_ = __GFP_NOMEMALLOC;
+const GFP_ZERO_ = __GFP_ZERO;
+const WMARK_MIN_ = ALLOC_WMARK_MIN;
+const WMARK_LOW_ = ALLOC_WMARK_LOW;
+const MIN_RESERVE_ = ALLOC_MIN_RESERVE;
+const NON_BLOCK_ = ALLOC_NON_BLOCK;
+const NO_WATERMARKS_ = ALLOC_NO_WATERMARKS;
+const NR_ORDERS_ = NR_PAGE_ORDERS;
+const RECLAIM_RETRIES_ = MAX_RECLAIM_RETRIES;
+const SLOWPATH_ = VM_SLOWPATH;
+const KIND = VM_KIND;
+const PGALLOC = VM_PGALLOC;
+const ALLOCS = VM_ALLOCATIONS;
+const FREES = VM_FREES;
+const CLOCK = VM_CLOCK;
+const PO_REC = REC;
+const PO_ALLOC_TS = REC_ALLOC_TS;
+const PO_FREE_TS = REC_FREE_TS;
+const PO_GFP_ORDER = REC_GFP_ORDER;
+const PO_ORDER_UNIT = ORDER_UNIT;
+const F_HEAD: number = PageFlag.Head;
+const K_TAIL: number = PageKind.Tail;
+const K_NONE: number = PageKind.None;
+const K_BARE: number = PageKind.Bare;
+const K_FOLIO: number = PageKind.Folio;
+
 /**
- * `gfp_to_alloc_flags()`: the slow path works against the min watermark; `__GFP_HIGH` may use half
+ * `gfp_to_alloc_flags()`: the slow path works against the min watermark; `GFP_HIGH_` may use half
  * of the reserve below it, and a caller that cannot sleep a further quarter (unless
- * `__GFP_NOMEMALLOC`). So `GFP_ATOMIC` dips below min and `GFP_NOWAIT` does not.
+ * `GFP_NOMEMALLOC_`). So `GFP_ATOMIC` dips below min and `GFP_NOWAIT` does not.
  */
 export function gfpToAllocFlags(gfp: number): number {
-  let flags = ALLOC_WMARK_MIN;
-  if (gfp & __GFP_HIGH) flags |= ALLOC_MIN_RESERVE;
-  if ((gfp & __GFP_DIRECT_RECLAIM) === 0 && (gfp & __GFP_NOMEMALLOC) === 0) flags |= ALLOC_NON_BLOCK;
+  let flags = WMARK_MIN_;
+  if (gfp & GFP_HIGH_) flags |= MIN_RESERVE_;
+  if ((gfp & GFP_DIRECT_RECLAIM_) === 0 && (gfp & GFP_NOMEMALLOC_) === 0) flags |= NON_BLOCK_;
   return flags;
 }
 
@@ -47,21 +81,21 @@ export function gfpToAllocFlags(gfp: number): number {
  * the reserves the caller may use?
  */
 export function watermarkOk(mem: MemoryImpl, z: Zone, order: number, mark: number, allocFlags: number): boolean {
-  if (allocFlags & ALLOC_NO_WATERMARKS) return order === 0 ? z.freePages > 0 : hasFreeBlock(z, order);
+  if (allocFlags & NO_WATERMARKS_) return order === 0 ? z.freePages > 0 : hasFreeBlock(z, order);
   let min = mark;
   const free = z.freePages - ((1 << order) - 1);
-  if (allocFlags & ALLOC_MIN_RESERVE) {
+  if (allocFlags & MIN_RESERVE_) {
     min -= min >> 1;
-    if (allocFlags & ALLOC_NON_BLOCK) min -= min >> 2;
+    if (allocFlags & NON_BLOCK_) min -= min >> 2;
   }
   if (free <= min) return false;
   if (order === 0) return true;
-  for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
+  for (let o = order; o < NR_ORDERS_; o++) if (z.nrFree[o]! > 0) return true;
   return false;
 }
 
 export function hasFreeBlock(z: Zone, order: number): boolean {
-  for (let o = order; o < NR_PAGE_ORDERS; o++) if (z.nrFree[o]! > 0) return true;
+  for (let o = order; o < NR_ORDERS_; o++) if (z.nrFree[o]! > 0) return true;
   return false;
 }
 
@@ -70,7 +104,7 @@ export function getPageFromFreelist(mem: MemoryImpl, gfp: number, order: number,
   const zones = mem.zones;
   for (let i = mem.highestZoneIdx(gfp); i >= 0; i--) {
     const z = zones[i]!;
-    const mark = allocFlags & ALLOC_WMARK_MIN ? z.wmarkMin : z.wmarkLow;
+    const mark = allocFlags & WMARK_MIN_ ? z.wmarkMin : z.wmarkLow;
     if (!watermarkOk(mem, z, order, mark, allocFlags)) continue;
     const pfn = order === 0 ? rmqueuePcp(mem, z) : rmqueueSmallest(mem, z, order);
     if (pfn >= 0) return pfn;
@@ -100,19 +134,19 @@ export function allocBlock(mem: MemoryImpl, gfp: number, order: number): number 
       return -1;
     }
   }
-  let pfn = getPageFromFreelist(mem, gfp, order, ALLOC_WMARK_LOW);
+  let pfn = getPageFromFreelist(mem, gfp, order, WMARK_LOW_);
   if (pfn < 0) {
     // __alloc_pages_slowpath(): wake kswapd, retry against the min watermark with the reserves
     // the GFP flags allow, then — for a caller that may sleep, and not from inside reclaim
     // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
-    mem.vm[VM_SLOWPATH]!++;
-    if (gfp & __GFP_KSWAPD_RECLAIM) mem.kswapdWoken = true;
+    mem.vm[SLOWPATH_]!++;
+    if (gfp & GFP_KSWAPD_RECLAIM_) mem.kswapdWoken = true;
     // Inside reclaim (PF_MEMALLOC), the shrinkers' own allocations may use every reserve.
-    const flags = mem.inReclaim && (gfp & __GFP_NOMEMALLOC) === 0 ? ALLOC_NO_WATERMARKS : gfpToAllocFlags(gfp);
+    const flags = mem.inReclaim && (gfp & GFP_NOMEMALLOC_) === 0 ? NO_WATERMARKS_ : gfpToAllocFlags(gfp);
     pfn = getPageFromFreelist(mem, gfp, order, flags);
-    if (pfn < 0 && gfp & __GFP_DIRECT_RECLAIM && !mem.inReclaim) {
+    if (pfn < 0 && gfp & GFP_DIRECT_RECLAIM_ && !mem.inReclaim) {
       let drained = false;
-      for (let retry = 0; retry < MAX_RECLAIM_RETRIES && pfn < 0; retry++) {
+      for (let retry = 0; retry < RECLAIM_RETRIES_ && pfn < 0; retry++) {
         const reclaim = reclaimHook.fn;
         const progress = reclaim === null ? 0 : reclaim(mem, gfp, order);
         pfn = getPageFromFreelist(mem, gfp, order, flags);
@@ -142,31 +176,31 @@ export function prepBlock(mem: MemoryImpl, pfn: number, order: number, gfp: numb
   m.kind[pfn] = kind;
   m.order[pfn] = order;
   // u0/u1 are already 0: a block leaves the free lists through delFromFreeList(), which clears them.
-  if (order > 0 && gfp & __GFP_COMP) {
-    m.flags[pfn] = PageFlag.Head;
+  if (order > 0 && gfp & GFP_COMP_) {
+    m.flags[pfn] = F_HEAD;
     const end = pfn + (1 << order);
     for (let t = pfn + 1; t < end; t++) {
-      m.kind[t] = PageKind.Tail;
+      m.kind[t] = K_TAIL;
       m.u0[t] = pfn;
     }
   } else {
     m.flags[pfn] = 0;
   }
-  if ((gfp & __GFP_ZERO || mem.initOnAlloc) && mem.contents.size > 0) mem.dropContents(pfn, 1 << order);
+  if ((gfp & GFP_ZERO_ || mem.initOnAlloc) && mem.contents.size > 0) mem.dropContents(pfn, 1 << order);
   const vm = mem.vm;
   const po = mem.pageOwner;
   if (po !== null) {
     // set_page_owner(): a few stores; the stack only with pageOwnerStacks.
-    const r = REC * pfn;
-    po.rec[r + REC_ALLOC_TS] = vm[VM_CLOCK]!;
-    po.rec[r + REC_GFP_ORDER] = gfp + order * ORDER_UNIT;
+    const r = PO_REC * pfn;
+    po.rec[r + PO_ALLOC_TS] = vm[CLOCK]!;
+    po.rec[r + PO_GFP_ORDER] = gfp + order * PO_ORDER_UNIT;
     if (po.allocSites !== null) po.allocSites.set(pfn, captureSite());
   }
   const n = 1 << order;
-  vm[VM_KIND + kind]! += n;
-  if (kind === PageKind.Folio) mem.foliosByOrder[order]!++;
-  vm[VM_PGALLOC]! += n;
-  vm[VM_ALLOCATIONS]!++;
+  vm[KIND + kind]! += n;
+  if (kind === K_FOLIO) mem.foliosByOrder[order]!++;
+  vm[PGALLOC]! += n;
+  vm[ALLOCS]!++;
 }
 
 /** Gives a validated allocated block back: clears tails, bumps the generation, frees. */
@@ -174,52 +208,36 @@ export function releaseBlock(mem: MemoryImpl, pfn: number, order: number): void 
   const m = mem.map;
   const kind = m.kind[pfn]!;
   if (m.flags[pfn]! !== 0) {
-    if (m.flags[pfn]! & PageFlag.Head) {
+    if (m.flags[pfn]! & F_HEAD) {
       const end = pfn + (1 << order);
       for (let t = pfn + 1; t < end; t++) {
-        m.kind[t] = PageKind.None;
+        m.kind[t] = K_NONE;
         m.u0[t] = 0;
       }
     }
     m.flags[pfn] = 0;
   }
-  if (kind !== PageKind.Bare) {
+  if (kind !== K_BARE) {
     // Counted memdescs keep refcount/mapcount in u0/u1; bare blocks never touch them.
     m.u0[pfn] = 0;
     m.u1[pfn] = 0;
   }
   m.gen[pfn] = (m.gen[pfn]! + 1) >>> 0;
   const n = 1 << order;
-  mem.vm[VM_KIND + kind]! -= n;
-  if (kind === PageKind.Folio) mem.foliosByOrder[order]!--;
+  mem.vm[KIND + kind]! -= n;
+  if (kind === K_FOLIO) mem.foliosByOrder[order]!--;
   const vm = mem.vm;
-  vm[VM_FREES]!++;
+  vm[FREES]!++;
   const po = mem.pageOwner;
   if (po !== null) {
     // __reset_page_owner(): the free's timestamp; the allocation record stays for reports.
-    po.rec[REC * pfn + REC_FREE_TS] = vm[VM_CLOCK]!;
+    po.rec[PO_REC * pfn + PO_FREE_TS] = vm[CLOCK]!;
     if (po.freeSites !== null) po.freeSites.set(pfn, captureSite());
   }
   const z = mem.soleZone ?? mem.zoneOf(pfn);
   if (order === 0) freePcp(mem, z, pfn);
   else freeOneBlock(mem, z, pfn, order);
 }
-
-/*
- * Module-local copies of the constants the bulk loops below use: V8 folds a local const into the
- * code, but re-reads (and checks) an imported binding at every use, inside the loop too.
- */
-const PO_REC = REC;
-const PO_ALLOC_TS = REC_ALLOC_TS;
-const PO_FREE_TS = REC_FREE_TS;
-const PO_GFP_ORDER = REC_GFP_ORDER;
-const K_BARE: number = PageKind.Bare;
-const K_FOLIO: number = PageKind.Folio;
-const KIND = VM_KIND;
-const PGALLOC = VM_PGALLOC;
-const ALLOCS = VM_ALLOCATIONS;
-const FREES = VM_FREES;
-const CLOCK = VM_CLOCK;
 
 /**
  * `alloc_pages_bulk()`'s fast path: order-0 pages for the `count` slots `at, at + 1, …` of `out`
@@ -245,7 +263,7 @@ export function allocBulk0(mem: MemoryImpl, gfp: number, count: number, kind: Pa
   let z: Zone | null = null;
   for (let i = mem.highestZoneIdx(gfp); i >= 0; i--) {
     const c = zones[i]!;
-    if (watermarkOk(mem, c, 0, c.wmarkLow + count, ALLOC_WMARK_LOW)) {
+    if (watermarkOk(mem, c, 0, c.wmarkLow + count, WMARK_LOW_)) {
       z = c;
       break;
     }
@@ -254,7 +272,7 @@ export function allocBulk0(mem: MemoryImpl, gfp: number, count: number, kind: Pa
   const m = mem.map;
   const vm = mem.vm;
   const clock = vm[CLOCK]!;
-  const zero = (gfp & __GFP_ZERO || mem.initOnAlloc) && mem.contents.size > 0;
+  const zero = (gfp & GFP_ZERO_ || mem.initOnAlloc) && mem.contents.size > 0;
   const po = mem.pageOwner;
   const site = po !== null && po.allocSites !== null ? captureSite() : null;
   let n = 0;

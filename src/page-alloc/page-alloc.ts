@@ -66,14 +66,18 @@ export interface Memory extends ProcessContextMark {
  * `zone_highsize()`.
  *
  * **When to use**: once per test or program; machines are independent (every handle and address
- * belongs to the machine that made it). Give `debug: 'paranoid'` in tests of allocator-heavy code,
- * `debug: 'fast'` in benchmarks, `printk: null` to keep the kernel log off the console.
+ * belongs to the machine that made it). The default is fast (an order-0 allocation and free in
+ * about 50 ns, page_owner records included); give `debug: 'paranoid'` in tests of allocator-heavy
+ * code, `pageOwnerStacks: true` in the test that hunts a leak (stacks cost some 300×),
+ * `printk: null` to keep the kernel log off the console.
  *
  * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
- * `INVALID_ARGUMENT`, as is giving more than one of `pages`, `bytes` and `zones`, or any bad
- * option; nothing is created then. Metadata costs 16 bytes per page and is touched lazily, and page
- * contents exist only once written, so a 64 GiB machine is cheap. Allocation failures are printed
- * with `console.warn` unless `printk` says otherwise.
+ * `INVALID_ARGUMENT`, as is giving more than one of `pages`, `bytes` and `zones`, zones out of the
+ * kernel's order or twice, or any bad option; nothing is created then. Metadata costs 16 bytes per
+ * page (page_owner 24 more), touched lazily, and page contents exist only once written, so a 64 GiB
+ * machine is cheap. A machine nobody holds is garbage-collected with everything in it; its
+ * linear-map window (taken when it first hands out an address) is reused. Allocation failures are
+ * printed with `console.warn` unless `printk` says otherwise.
  *
  * @example
  * ```ts
@@ -92,7 +96,7 @@ export function createMemory(options: MemoryOptions = {}): Memory {
 
 /** Validates a GFP argument that arrives from plain JS. */
 export function checkGfp(gfp: unknown, fn: string): number {
-  if (typeof gfp !== 'number' || gfp >>> 0 !== gfp || (gfp & ~GFP_VALID_MASK) !== 0) {
+  if (typeof gfp !== 'number' || gfp >>> 0 !== gfp || (gfp & GFP_INVALID) !== 0) {
     invalidArgument(fn, 'gfp must be a combination of the GFP_* / __GFP_* flags', gfp);
   }
   return gfp;
@@ -100,8 +104,8 @@ export function checkGfp(gfp: unknown, fn: string): number {
 
 /** Validates an allocation order: an integer 0..MAX_PAGE_ORDER. */
 export function checkOrder(order: unknown, fn: string): number {
-  if (typeof order !== 'number' || order >>> 0 !== order || order > MAX_PAGE_ORDER) {
-    invalidArgument(fn, `order must be an integer in 0..${MAX_PAGE_ORDER} (MAX_PAGE_ORDER)`, order);
+  if (typeof order !== 'number' || order >>> 0 !== order || order > MAX_ORDER_) {
+    invalidArgument(fn, `order must be an integer in 0..${MAX_ORDER_} (MAX_PAGE_ORDER)`, order);
   }
   return order;
 }
@@ -210,6 +214,7 @@ export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, 
  */
 const K_BARE: number = PageKind.Bare;
 const K_PCP: number = PageKind.Pcp;
+const MAX_ORDER_ = MAX_PAGE_ORDER;
 const OWNED = Role.Owned;
 // The functions and classes they call, too (a call through a local const needs no cell load).
 const Handle = PageHandle;
@@ -311,7 +316,7 @@ export function allocOwned(mem: MemoryImpl, gfp: number, order: number, kind: Pa
     return null;
   }
   mem.prepBlock(pfn, order, gfp, kind);
-  const h = new PageHandle(mem, pfn, pfn, mem.map.gen[pfn]!, order, Role.Owned);
+  const h = new PageHandle(mem, pfn, pfn, mem.map.gen[pfn]!, order, OWNED);
   paranoid(mem);
   return h;
 }
@@ -404,7 +409,7 @@ function freeOwned(page: unknown, order: unknown, fn: string): void {
     throw new MmError('BAD_ORDER', msg, head);
   }
   const kind = m.kind[head]!;
-  if (kind !== PageKind.Bare) {
+  if (kind !== K_BARE) {
     const msg = `BUG: ${fn}(): pfn:${hexPfn(head)} belongs to a ${PAGE_KIND_NAMES[kind]} memdesc; free it through its owner`;
     mem.logOnly(msg);
     throw new MmError('BAD_PAGE_STATE', msg, head);
@@ -469,8 +474,8 @@ export function pageToPfn(page: Page & Live): Pfn {
 }
 
 /**
- * `page_address(page)` — the page's address in the linear map (`PAGE_OFFSET + pfn * PAGE_SIZE` for
- * the first machine). The address remembers the page's owner, so `virtToPage` of it gives back a
+ * `page_address(page)` — the page's address in the linear map (`pageOffset(mem) + pfn * PAGE_SIZE`;
+ * `PAGE_OFFSET + pfn * PAGE_SIZE` for the first machine to hand out an address). The address remembers the page's owner, so `virtToPage` of it gives back a
  * borrow of the same provenance.
  *
  * **When to use**: to hand the page to code that works on addresses (`readRaw`/`writeRaw` on an
@@ -558,7 +563,9 @@ export function borrowAddress(addr: unknown, fn: string): PageHandle {
 
 /**
  * `PAGE_OFFSET` of one machine — where its linear map begins. Each machine has its own window, so
- * an address alone identifies its machine; the first machine's is {@link PAGE_OFFSET}.
+ * an address alone identifies its machine; a machine takes its window when it first hands out a
+ * linear-map address (this call, `pageAddress`, `kmalloc`, …), and the first to do so gets
+ * {@link PAGE_OFFSET}. A collected machine's window is reused.
  *
  * **When to use**: to turn a pfn into an address or back (`pageOffset(mem) + pfn * PAGE_SIZE`), as
  * `__va()` / `__pa()` do.

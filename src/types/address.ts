@@ -11,8 +11,9 @@ import type { PageOwner } from './page.js';
 
 /**
  * `PAGE_OFFSET` — where the linear map (direct map) of all physical memory begins:
- * `0x888000000000`, x86-64's `0xffff888000000000` without the sign extension. The first machine's
- * linear map starts here; each further machine gets its own window above it ({@link pageOffset}).
+ * `0x888000000000`, x86-64's `0xffff888000000000` without the sign extension. The linear map of the
+ * first machine to hand out an address starts here; each further one gets its own window above it
+ * ({@link pageOffset}).
  */
 export const PAGE_OFFSET = 0x888000000000;
 /**
