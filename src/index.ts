@@ -40,6 +40,7 @@ export {
   type AllocContext,
   type VirtToPageArg,
 } from './page-alloc/page-alloc.js';
+export { pfnToPage, type PfnArg, type MsgBadPfn } from './page-alloc/page-alloc.js';
 export { spinLockInit, withSpinLock, spinIsLocked, type SpinLock, type AtomicContext } from './sync/spinlock.js';
 export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type RawTarget, type RawReadArg, type RawWriteArg } from './page-alloc/contents.js';
 export {
@@ -134,6 +135,7 @@ export {
 } from './reclaim/shrinker.js';
 export { kswapd, reclaimStats, SWAP_CLUSTER_MAX, type ReclaimStats } from './reclaim/vmscan.js';
 export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
+export { pagePtdesc } from './pgtable/ptdesc.js';
 export {
   defineMemdesc,
   memdescAlloc,
