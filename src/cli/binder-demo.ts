@@ -146,6 +146,15 @@ function legendOf(kindNames: readonly string[]) {
   return kindNames.map((name, code) => ({ code, name, color: MAP_COLORS[code] ?? '#999' }));
 }
 
+/** How many order-10-aligned blocks (4 MiB) hold at least one Binder page at the end of the run. */
+function blocksWithBinder(r: BinderResult): number {
+  const blocks = new Set<number>();
+  r.memoryMap.forEach((code, pfn) => {
+    if (code === 1 || code === 2) blocks.add(pfn >> 10);
+  });
+  return blocks.size;
+}
+
 /** The `--html` report of one design. */
 export function binderHtml(r: BinderResult, kindNames: readonly string[]): string {
   const marks = markers(r);
@@ -224,7 +233,9 @@ export function binderHtml(r: BinderResult, kindNames: readonly string[]): strin
       body: figure(
         linePlotSvg('free blocks per order (/proc/buddyinfo)', orders, 'transaction', 'free blocks', 760, 340, { markers: marks, yScale: 'log', yMin: 0.5 }),
         'How many free blocks of each order the buddy allocator has, on a log scale (zero sits on the axis): at boot eight order-10 blocks; ' +
-          'under pressure the large blocks are split and the small orders come and go, and when the anonymous memory is unmapped the blocks merge back up.',
+          'under pressure the large blocks are split and the small orders come and go; when the anonymous memory is unmapped they merge back, ' +
+          `as far as Binder's pages let them: at the end of this run ${blocksWithBinder(r)} of the ${Math.ceil(pages / 1024)} 4 MiB blocks hold a Binder page ` +
+          '(Used, or Available on the LRU), and a block with one in it cannot merge back to order 10 until the page is reused elsewhere or the shrinker frees it.',
       ),
     },
     {
