@@ -4,7 +4,8 @@
  *
  *     memdesc demo binder [--design page|folio|memdesc|all] [--memory 32M] [--processes 8] [--transactions 20000] [--seed 1] [--repeat 1] [--json] [--html FILE]
  *     memdesc demo alloc
- *     memdesc replay FILE [--json] [--html OUT] [--strict] [--skew US] [--max-findings N]
+ *     memdesc replay FILE [--json] [--html OUT] [--strict] [--skew US] [--max-findings N] [--max-line-length BYTES]
+ *     memdesc --version
  *
  * `demo binder` runs the shipped Binder example (examples/binder/): several processes exchange
  * transactions on a machine small enough that reclaim takes Binder's unused pages back; `--design`
@@ -14,7 +15,7 @@
  *
  * @module
  */
-import { closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAllocDemo } from './alloc-demo.js';
 import { BINDER_DESIGNS, binderDesignsHtml, binderHtml, binderJson, loadBinder, printBinderSummary, printDesignsSummary, type BinderDesignName } from './binder-demo.js';
@@ -52,9 +53,41 @@ function progressBar(enabled: boolean, unit = 'transactions'): ((done: number, t
   };
 }
 
+/** The package's version, from its package.json (dist/cli/main.js → ../../package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * A report file for `--html`: checked writable before the work (without truncating a file that
+ * exists), written after it; `drop()` removes it only if this run created it. A write that fails
+ * (ENOSPC on /dev/full, EIO) is bad input: one line, exit 2.
+ */
+function reportFile(path: string): { write(html: string): void; drop(): void } {
+  const existed = existsSync(path);
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (e) {
+    throw new InvalidArgumentError(`--html ${path}: cannot write it (${(e as Error).message})`);
+  }
+  return {
+    write(html) {
+      try {
+        writeFileSync(path, html);
+      } catch (e) {
+        throw new InvalidArgumentError(`--html ${path}: cannot write the report (${(e as Error).message})`);
+      }
+    },
+    drop() {
+      if (!existed) unlinkSync(path);
+    },
+  };
+}
+
 export function makeProgram(): Command {
   const program = new Command('memdesc')
     .description("the kernel's memory-descriptor rules over a simulated page allocator")
+    .version(packageVersion(), '--version', 'print the package version')
     .showHelpAfterError()
     .exitOverride();
   const demo = program.command('demo').description('run a built-in workload');
@@ -140,21 +173,20 @@ export function makeProgram(): Command {
     .option('--strict', 'take the trace as complete (every allocation recorded, blocks freed whole): for synthetic traces')
     .option('--skew <us>', "how far two CPUs' trace clocks may disagree, in microseconds", floatIn('--skew', 0, 10_000_000), 50)
     .option('--max-findings <n>', 'findings kept per kind (all are counted)', intIn('--max-findings', 0, 10_000_000), 10_000)
-    .action(async (file: string, opts: { json?: boolean; html?: string; strict?: boolean; skew: number; maxFindings: number }) => {
-      if (opts.html !== undefined) {
-        // Refuse an unwritable report path before the work, not after it.
-        try {
-          closeSync(openSync(opts.html, 'w'));
-        } catch (e) {
-          throw new InvalidArgumentError(`--html ${opts.html}: cannot write it (${(e as Error).message})`);
-        }
-      }
-      const dropReport = () => {
-        if (opts.html !== undefined) unlinkSync(opts.html); // the empty file the check above made
-      };
+    .option('--max-line-length <bytes>', 'longer lines are counted as unreadable and skipped', intIn('--max-line-length', 1024, 2 ** 30), 1 << 20)
+    .action(async (file: string, opts: { json?: boolean; html?: string; strict?: boolean; skew: number; maxFindings: number; maxLineLength: number }) => {
+      // Refuse an unwritable report path before the work, not after it.
+      const report = opts.html === undefined ? null : reportFile(opts.html);
+      const dropReport = () => report?.drop();
       let r;
       try {
-        r = await replayTrace(file, { model: opts.strict ? 'strict' : 'kernel', cpuClockSkew: opts.skew / 1e6, maxFindings: opts.maxFindings, memoryMap: opts.html !== undefined });
+        r = await replayTrace(file, {
+          model: opts.strict ? 'strict' : 'kernel',
+          cpuClockSkew: opts.skew / 1e6,
+          maxFindings: opts.maxFindings,
+          memoryMap: report !== null,
+          maxLineLength: opts.maxLineLength,
+        });
       } catch (e) {
         dropReport();
         if (e instanceof MmError && e.code === 'INVALID_ARGUMENT') throw new InvalidArgumentError(e.message.replace(/^replayTrace\(\): /, ''));
@@ -167,7 +199,7 @@ export function makeProgram(): Command {
           `${file === '-' ? 'standard input' : file}: no kmem:mm_page_* events in ${r.lines} lines` + (why !== undefined ? ` (line ${why.line}: ${why.reason})` : ''),
         );
       }
-      if (opts.html !== undefined) writeFileSync(opts.html, replayHtml(r));
+      report?.write(replayHtml(r));
       if (opts.json) console.log(JSON.stringify(replayJson(r)));
       else {
         process.stdout.write(formatReplaySummary(r));

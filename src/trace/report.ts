@@ -6,7 +6,7 @@
  */
 import { escapeHtml, figuresTable, htmlPage, linePlotSvg, memoryMapSvg } from '../cli/report.js';
 import { hexPfn } from '../debug/mm-error.js';
-import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, TRACE_UNCERTAINTY_TEXT, type TraceFinding, type TraceReplay, type TraceUncertainty } from './replay.js';
+import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, TRACE_UNCERTAINTY_TEXT, type TraceFinding, type TraceReplay, type TraceUncertainty } from './result.js';
 
 /** How to read the two numbers side by side: what buddyinfo and the replay each count. */
 export const BUDDYINFO_NOTE =

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replayTrace, type TraceReplay } from '../../src/index.js';
+import { replayTrace, type TraceReplay } from '../../src/trace/index.js';
 
 const TRACE = join(import.meta.dirname, '../../../shared/traces/kmem-6.1-512M-2cpu.txt.gz');
 

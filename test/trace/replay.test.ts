@@ -5,7 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MmError, TRACE_FINDING_KINDS, TRACE_MAP_CODES, replayTrace, type ReplayTraceOptions, type TraceFindingKind, type TraceReplay } from '../../src/index.js';
+import { MmError } from '../../src/index.js';
+import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, replayTrace, type ReplayTraceOptions, type TraceFindingKind, type TraceReplay } from '../../src/trace/index.js';
 import { TraceBuilder, cleanTraffic } from './synth.js';
 
 const replay = (b: TraceBuilder | string, options: ReplayTraceOptions = {}) => replayTrace(Readable.from([typeof b === 'string' ? b : b.text()]), options);
