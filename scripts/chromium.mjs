@@ -23,29 +23,28 @@ export function findChromium() {
   return null;
 }
 
+/** The flags of a quiet, isolated headless run with its own profile directory. */
+export function chromiumFlags(profile) {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    '--hide-scrollbars',
+    `--user-data-dir=${profile}`,
+  ];
+}
+
 /** A browser; `page(url)` opens a tab. Close it when done. */
 export async function launch(chromium = findChromium()) {
   if (chromium === null) throw new Error('headless Chromium not found (Debian: apt-get install -y chromium)');
   const profile = mkdtempSync(join(tmpdir(), 'memdesc-chromium-'));
-  const proc = spawn(
-    chromium,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--hide-scrollbars',
-      `--user-data-dir=${profile}`,
-      '--remote-debugging-pipe',
-      'about:blank',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
-  );
+  const proc = spawn(chromium, [...chromiumFlags(profile), '--remote-debugging-pipe', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   const toBrowser = proc.stdio[3];
   const fromBrowser = proc.stdio[4];
   let nextId = 1;

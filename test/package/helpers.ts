@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { chromiumFlags, findChromium } from '../../scripts/chromium.mjs';
 
 export const root = join(import.meta.dirname, '../..');
 
@@ -63,40 +64,16 @@ export async function bundleForBrowser(entry: string, outfile: string): Promise<
   await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile, logLevel: 'silent' });
 }
 
-/** Debian's `chromium` (or `$MEMDESC_CHROMIUM`, `chromium-browser`, `google-chrome`) on PATH, or null. */
-export function findChromium(): string | null {
-  const env = process.env['MEMDESC_CHROMIUM'];
-  if (env !== undefined && existsSync(env)) return env;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome']) if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return null;
-}
+export { findChromium };
 
 export const NO_CHROMIUM = 'headless Chromium not found (Debian: apt-get install -y chromium; or set MEMDESC_CHROMIUM): the browser test is skipped';
-
-/** The flags of a quiet, isolated headless run. */
-export function chromiumFlags(): string[] {
-  return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-    `--user-data-dir=${tmp('chromium-profile')}`,
-  ];
-}
 
 /**
  * Loads `page` (a file) in headless Chromium, runs its scripts (virtual time: until nothing is
  * pending) and returns the DOM as Chromium serialises it.
  */
 export function dumpDom(chromium: string, page: string): string {
-  const r = spawnSync(chromium, [...chromiumFlags(), '--virtual-time-budget=10000', '--dump-dom', pathToFileURL(page).href], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(chromium, [...chromiumFlags(tmp('chromium-profile')), '--virtual-time-budget=10000', '--dump-dom', pathToFileURL(page).href], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr.slice(0, 2000)}`);
   return r.stdout;
 }
