@@ -5,7 +5,7 @@ export interface ChromiumPage {
   evaluate(expression: string): Promise<unknown>;
   until(expression: string, ms?: number): Promise<unknown>;
   type(text: string): Promise<void>;
-  screenshot(out: string, options?: { fullPage?: boolean }): Promise<void>;
+  screenshot(out: string, options?: { fullPage?: boolean; selector?: string }): Promise<void>;
   close(): Promise<unknown>;
 }
 export declare function launch(chromium?: string | null): Promise<{

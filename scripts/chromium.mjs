@@ -125,10 +125,17 @@ export async function launch(chromium = findChromium()) {
             await s('Input.dispatchKeyEvent', { type: 'keyUp', key: ch });
           }
         },
-        /** A PNG of the page; `fullPage` (default) captures everything, not just the viewport. */
-        async screenshot(out, { fullPage = true } = {}) {
+        /**
+         * A PNG of the page; `fullPage` (default) captures everything, not just the viewport;
+         * `selector` captures that element only (the first match).
+         */
+        async screenshot(out, { fullPage = true, selector } = {}) {
           let clip;
-          if (fullPage) {
+          if (selector !== undefined) {
+            const r = await evaluate(`(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return null; const b = e.getBoundingClientRect(); return { x: b.left + scrollX, y: b.top + scrollY, width: b.width, height: b.height }; })()`);
+            if (r === null) throw new Error(`no element matches ${selector}`);
+            clip = { x: Math.floor(r.x), y: Math.floor(r.y), width: Math.ceil(r.width), height: Math.ceil(r.height), scale: 1 };
+          } else if (fullPage) {
             const { cssContentSize } = await s('Page.getLayoutMetrics');
             clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
           }
@@ -146,22 +153,36 @@ export async function launch(chromium = findChromium()) {
       }
       if (proc.exitCode === null) proc.kill();
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        // Chromium's helper processes may still be writing the profile for a moment.
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        // a temporary directory; the OS cleans it
+      }
     },
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const [cmd, page, out, width, height] = process.argv.slice(2);
-  if (cmd !== 'screenshot' || !page || !out) {
-    console.error('usage: node scripts/chromium.mjs screenshot PAGE.html OUT.png [WIDTH [HEIGHT]]');
+  if ((cmd !== 'screenshot' && cmd !== 'sections') || !page || !out) {
+    console.error('usage: node scripts/chromium.mjs screenshot PAGE.html OUT.png [WIDTH [HEIGHT]]\n       node scripts/chromium.mjs sections PAGE.html OUT-PREFIX [WIDTH]   # one PNG per <section>');
     process.exit(2);
   }
   const browser = await launch();
   try {
     const p = await browser.page(page, { width: Number(width ?? 1280), height: Number(height ?? 900) });
-    await p.screenshot(out, { fullPage: height === undefined });
-    console.log(`${out} written`);
+    if (cmd === 'screenshot') {
+      await p.screenshot(out, { fullPage: height === undefined });
+      console.log(`${out} written`);
+    } else {
+      const n = await p.evaluate('document.querySelectorAll("section").length');
+      for (let i = 1; i <= n; i++) {
+        const file = `${out}-${String(i).padStart(2, '0')}.png`;
+        await p.screenshot(file, { selector: `section:nth-of-type(${i})` });
+        console.log(`${file} written`);
+      }
+    }
   } finally {
     await browser.close();
   }

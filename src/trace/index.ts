@@ -46,6 +46,7 @@ export {
   type TraceUncertainty,
   type TraceLiveAllocation,
   type TraceLeakGroup,
+  type TraceLeakTask,
   type TraceBuddyinfoZone,
   type TraceReplayView,
   type TraceTimelinePoint,

@@ -657,18 +657,23 @@ export class TraceReplayer {
         }
       }
     }
-    const groups = new Map<string, { gfp: string; task: string; order: number; count: number; pages: number; oldestAge: number; lines: number[] }>();
+    const groups = new Map<string, { gfp: string; task: string; tasks: Map<string, number>; order: number; count: number; pages: number; oldestAge: number; lines: number[] }>();
     for (const a of live) {
       const task = comm(a.task);
       const key = `${a.gfp}\0${task}\0${a.order}`;
       let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { gfp: a.gfp, task, order: a.order, count: 0, pages: 0, oldestAge: 0, lines: [] }));
+      if (g === undefined) groups.set(key, (g = { gfp: a.gfp, task, tasks: new Map(), order: a.order, count: 0, pages: 0, oldestAge: 0, lines: [] }));
       g.count++;
       g.pages += 2 ** a.order;
+      g.tasks.set(a.task, (g.tasks.get(a.task) ?? 0) + 1);
       if (a.age > g.oldestAge) g.oldestAge = a.age;
       g.lines.push(a.line);
     }
-    for (const g of groups.values()) g.lines = g.lines.sort((x, y) => x - y).slice(0, 5);
+    const leakGroups = [...groups.values()].map((g) => ({
+      ...g,
+      tasks: [...g.tasks].map(([task, count]) => ({ task, count })).sort((x, y) => y.count - x.count || (x.task < y.task ? -1 : 1)),
+      lines: g.lines.sort((x, y) => x - y).slice(0, 5),
+    }));
     const counts = Object.fromEntries(TRACE_FINDING_KINDS.map((k) => [k, { ...this.#counts[k] }])) as Record<TraceFindingKind, { certain: number; uncertain: number }>;
     const findings = this.#findings.slice().sort((a, b) => a.line - b.line);
     const sum = (zs: readonly TraceBuddyinfoZone[] | null) => (zs === null ? null : zs.reduce((s, z) => s + z.freePages, 0));
@@ -693,7 +698,7 @@ export class TraceReplayer {
       liveAtEnd: live.length,
       livePagesAtEnd: this.#livePages,
       live,
-      leakGroups: [...groups.values()].sort((a, b) => b.pages - a.pages || b.count - a.count || (a.task < b.task ? -1 : 1)),
+      leakGroups: leakGroups.sort((a, b) => b.pages - a.pages || b.count - a.count || (a.task < b.task ? -1 : 1)),
       buddyinfo: { before: this.#buddy.start, after: this.#buddy.end },
       view: {
         pagesAllocated: this.#pagesAllocated,

@@ -101,18 +101,28 @@ export interface TraceLiveAllocation {
 export interface TraceLeakGroup {
   /** The GFP flags, as {@link TraceLiveAllocation.gfp}. */
   readonly gfp: string;
-  /** The task's name (comm), without its pid. */
+  /** The task's name (comm), without its pid: what the group shares. {@link TraceLeakGroup.tasks} has the pids. */
   readonly task: string;
+  /** The allocating tasks as printed (`comm-pid`), with how many of the group's allocations each made; most first. */
+  readonly tasks: readonly TraceLeakTask[];
   /** The order. */
   readonly order: number;
   /** Live allocations in the group. */
   readonly count: number;
   /** Their pages. */
   readonly pages: number;
-  /** Age of the oldest, in seconds. */
+  /** The age of the oldest, in seconds: the trace's last timestamp minus its allocation's. */
   readonly oldestAge: number;
   /** The earliest five `mm_page_alloc` lines, ascending. */
   readonly lines: readonly number[];
+}
+
+/** `current->comm` and its pid — one task of a {@link TraceLeakGroup}. */
+export interface TraceLeakTask {
+  /** `comm-pid` as the trace prints it (`init-146`). */
+  readonly task: string;
+  /** The group's allocations it made. */
+  readonly count: number;
 }
 
 /** `/proc/buddyinfo`, one zone — a line of a buddyinfo block of the trace. */

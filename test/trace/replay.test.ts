@@ -290,8 +290,8 @@ describe('replayTrace: leaks, buddyinfo, limits, options', () => {
       { pfn: 0x14, order: 2, gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar-3', cpu: 0, ts: 3, age: 8, line: 3 },
     ]);
     expect(r.leakGroups).toEqual([
-      { gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar', order: 2, count: 1, pages: 4, oldestAge: 8, lines: [3] },
-      { gfp: 'GFP_KERNEL', task: 'sort', order: 0, count: 2, pages: 2, oldestAge: 10, lines: [1, 2] },
+      { gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar', tasks: [{ task: 'tar-3', count: 1 }], order: 2, count: 1, pages: 4, oldestAge: 8, lines: [3] },
+      { gfp: 'GFP_KERNEL', task: 'sort', tasks: [{ task: 'sort-1', count: 1 }, { task: 'sort-2', count: 1 }], order: 0, count: 2, pages: 2, oldestAge: 10, lines: [1, 2] },
     ]);
     expect(r.view.liveByOrder).toEqual([2, 0, 1]);
   });
