@@ -5,7 +5,7 @@
  * - the reference is grouped by kernel layer, in the kernel's order (typedoc.json's
  *   `categoryOrder`), functions first within each layer, every export in one;
  * - an overloaded function has one description, not one per signature;
- * - every guide (docs/*.md, examples/binder/README.md) is a page, titled by its first heading;
+ * - every guide (docs/*.md, each examples/NAME/README.md) is a page, titled by its first heading;
  * - every link of every page resolves: the file exists and so does the `#anchor`;
  * - search, typed key by key into the search box in headless Chromium, lands on the function a
  *   kernel name names, first (`alloc_pages` → `allocPages`, …). Without Chromium this part is
@@ -67,7 +67,10 @@ for (const l of expectLayers) if (!coreLayers.includes(l)) fail(`memdesc: no lay
 if (JSON.stringify(modules[1]?.categories?.map((c) => c.title)) !== JSON.stringify(['Trace (include/trace/events/kmem.h)'])) fail('memdesc/trace: not the one layer "Trace (include/trace/events/kmem.h)"');
 
 // ---------------------------------------------------------------- the guides
-const guides = [...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), 'examples/binder/README.md'];
+const guides = [
+  ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(join(root, 'examples')).filter((d) => existsSync(join(root, 'examples', d, 'README.md'))).map((d) => `examples/${d}/README.md`),
+];
 const docTitles = new Set((project.documents ?? []).map((d) => d.name));
 for (const g of guides) {
   const title = /^# (.+)$/m.exec(readFileSync(join(root, g), 'utf8'))?.[1]?.replace(/`/g, '').trim();

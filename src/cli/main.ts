@@ -132,7 +132,7 @@ export function makeProgram(): Command {
         if (opts.design === 'all') {
           const bar = progressBar(show, 'runs');
           const rs = runBinderDesigns({ ...workload, repeat: opts.repeat, ...(bar ? { onProgress: bar } : {}) });
-          if (opts.html !== undefined) writeFileSync(opts.html, binderDesignsHtml(rs, KIND_NAMES));
+          if (opts.html !== undefined) reportFile(opts.html).write(binderDesignsHtml(rs, KIND_NAMES));
           if (opts.json) console.log(JSON.stringify({ designs: Object.fromEntries(BINDER_DESIGNS.map((n) => [n, binderJson(rs[n])])) }));
           else {
             printDesignsSummary(rs);
@@ -143,7 +143,7 @@ export function makeProgram(): Command {
         }
         const bar = progressBar(show);
         const r = runBinderDemo({ ...workload, design: opts.design, ...(bar ? { onProgress: bar } : {}) });
-        if (opts.html !== undefined) writeFileSync(opts.html, binderHtml(r, KIND_NAMES));
+        if (opts.html !== undefined) reportFile(opts.html).write(binderHtml(r, KIND_NAMES));
         if (opts.json) console.log(JSON.stringify(binderJson(r)));
         else {
           printBinderSummary(r);

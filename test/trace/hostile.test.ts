@@ -188,6 +188,10 @@ describe('memdesc replay --html (issue 13.7)', () => {
     expect(r.stderr).toMatch(/^memdesc: --html \/dev\/full: cannot write the report \(ENOSPC/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync('/dev/full')).toBe(true);
+    // The same for the other report the command writes.
+    const d = spawnSync(process.execPath, [bin, 'demo', 'binder', '--transactions', '200', '--no-progress', '--html', '/dev/full'], { encoding: 'utf8' });
+    expect(d.status).toBe(2);
+    expect(d.stderr).toMatch(/^memdesc: --html \/dev\/full: cannot write the report \(ENOSPC/);
   });
 
   it('bad input leaves an existing report file as it was (it neither truncates nor deletes what it did not create)', () => {
