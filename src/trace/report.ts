@@ -228,7 +228,7 @@ export function replayHtml(r: TraceReplay): string {
       heading: 'Memory map at the end of the trace',
       body:
         `<p>One cell per ${r.pfnsPerCell === 1 ? 'page frame' : `${r.pfnsPerCell} page frames`}, ${perRow} per row, pfn 0 top left; a cell shows the most serious state of its pages.</p>` +
-        memoryMapSvg(r.memoryMap, MAP_LEGEND, perRow, r.memoryMap.length > 65536 ? 2 : 3),
+        memoryMapSvg(r.memoryMap, MAP_LEGEND, perRow, r.memoryMap.length > 65536 ? 2 : 3, { pfnAxis: r.pfnsPerCell === 1 }), // the axis labels pfns only when a cell is one
     });
   }
   const t = r.timeline;
