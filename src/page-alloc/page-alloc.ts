@@ -8,9 +8,9 @@ import { verifyMemoryImpl } from '../debug/verify.js';
 import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
 import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
-import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { AtomicContext, GfpArg, MaySleepCtx, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { GFP_VALID_MASK } from './gfp.js';
 import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
@@ -134,9 +134,14 @@ function paranoid(mem: MemoryImpl): void {
  * 0..10 is a compile error ({@link MsgBadOrder}), a non-literal one `INVALID_ARGUMENT` at run time;
  * a sleeping GFP value with an atomic context is a compile error ({@link MsgSleepInAtomic}) and
  * `SLEEP_IN_ATOMIC` at run time; unknown GFP bits are `INVALID_ARGUMENT`. Without `__GFP_ZERO` the
- * pages hold whatever their last owner wrote, as in the kernel. `__GFP_NOFAIL` is honoured by fault
- * injection only: there is no OOM killer, so a machine that is really out of memory still returns
- * `null`.
+ * pages hold whatever their last owner wrote, as in the kernel. `__GFP_NOFAIL`: fault injection
+ * never fails it; at OOM the kernel retries forever, giving it part of the reserve on each retry and
+ * every reserve once the OOM killer has run. memdesc has one task and no OOM killer — nothing could
+ * free memory while it waited — so it tries the reserves once (below the min watermark, then
+ * without watermarks) and, if even those are gone, returns `null` after a one-time
+ * `WARNING: … the kernel would retry forever here`. As in the kernel, `__GFP_NOFAIL` without
+ * `__GFP_DIRECT_RECLAIM` can fail like any allocation, and it, an order above 1, or a request from
+ * inside reclaim print a one-time `WARNING:` (`WARN_ON_ONCE`).
  *
  * @example
  * ```ts
@@ -555,8 +560,9 @@ export function pageOffset(mem: Memory): number {
  * blocks coalesce; an allocation that may sleep also drains them in its slow path before failing.
  *
  * **Gotchas**: it changes no allocation and cannot fail, except `INVALID_ARGUMENT` for a
- * non-`Memory` argument. Like `/proc/buddyinfo`, `buddyinfo` does not count pages on the per-CPU
- * lists, so it differs before and after a drain.
+ * non-`Memory` argument and `SLEEP_IN_ATOMIC` under a spinlock (it takes a mutex; passing the
+ * atomic context is a compile error). Like `/proc/buddyinfo`, `buddyinfo` does not count pages on
+ * the per-CPU lists, so it differs before and after a drain.
  *
  * @example
  * ```ts
@@ -568,8 +574,9 @@ export function pageOffset(mem: Memory): number {
  * console.log(buddyinfo(mem) === before); // true
  * ```
  */
-export function drainAllPages(mem: Memory): void {
+export function drainAllPages<Ctx extends AllocContext = Memory>(mem: MaySleepCtx<Ctx, 'drainAllPages'>): void {
   const m = asMemory(mem, 'drainAllPages');
+  mightSleep(m, 'drainAllPages'); // drain_all_pages() takes pcp_batch_high_lock, a mutex
   m.tick();
   m.drainAll();
   paranoid(m);

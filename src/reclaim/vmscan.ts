@@ -5,9 +5,12 @@
  *
  * @module
  */
+import { MmError } from '../debug/mm-error.js';
 import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../page-alloc/gfp.js';
 import { asMemory, reclaimHook, type MemoryImpl } from '../page-alloc/memory.js';
-import type { Memory } from '../page-alloc/page-alloc.js';
+import type { AllocContext, Memory } from '../page-alloc/page-alloc.js';
+import type { MaySleepCtx } from '../types/gfp.js';
+import { mightSleep } from '../sync/spinlock.js';
 import { DEF_PRIORITY, shrinkSlab, shrinkersOf, type ShrinkerStats } from './shrinker.js';
 
 /**
@@ -90,7 +93,9 @@ function belowHigh(mem: MemoryImpl): boolean {
  *
  * **Gotchas**: memdesc has no page-cache LRUs: kswapd frees only what the registered shrinkers give
  * back, and returns 0 without shrinkers or above the high watermark. It clears `kswapdWoken`. A
- * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw.
+ * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw. kswapd sleeps:
+ * under a spinlock it is `SLEEP_IN_ATOMIC` (passing the atomic context is a compile error), and
+ * from inside reclaim (a shrinker's callback) `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -100,8 +105,14 @@ function belowHigh(mem: MemoryImpl): boolean {
  * @see {@link reclaimStats}
  * @see {@link Shrinker}
  */
-export function kswapd(mem: Memory): number {
-  const m = asMemory(mem, 'kswapd');
+export function kswapd<Ctx extends AllocContext = Memory>(mem: MaySleepCtx<Ctx, 'kswapd'>): number {
+  const fn = 'kswapd';
+  const m = asMemory(mem, fn);
+  // kswapd is a thread that sleeps: it cannot run inside a spinlock or inside reclaim.
+  mightSleep(m, fn, 'mm/vmscan.c');
+  if (m.inReclaim) {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): called from inside reclaim (a shrinker callback); reclaim does not nest (PF_MEMALLOC)`);
+  }
   m.kswapdWoken = false;
   if (!belowHigh(m) || shrinkersOf(m).length === 0) return 0;
   const c = countersOf(m);

@@ -18,9 +18,9 @@ import { __GFP_COMP, __GFP_ZERO } from '../page-alloc/gfp.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
+import type { GfpArg, MaySleepCtx } from '../types/gfp.js';
 import type { Consumed, Live } from '../types/ownership.js';
 
 declare const cacheBrand: unique symbol;
@@ -101,6 +101,8 @@ export class CacheImpl {
   readonly slabs = new Map<number, SlabState>();
   liveObjects = 0;
   destroyed = false;
+  /** `kmem_cache_alloc()` calls of this cache waiting for a new slab (reclaim may run meanwhile). */
+  allocating = 0;
   /** Allocation site of each live object, when page_owner is on. */
   readonly sites: Map<number, Error> | null;
 
@@ -213,7 +215,9 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * **Gotchas**: a name that is not a string of 1..64 characters, a size ≤ 0 or above 4 MiB, or an
  * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`. Alignment is at
  * least 8 (`ARCH_SLAB_MINALIGN`). Caches are never merged (as with `SLAB_NO_MERGE`): two caches of
- * one size stay apart, so a wrong-cache free is always caught.
+ * one size stay apart, so a wrong-cache free is always caught. It may sleep (`slab_mutex`): passing
+ * the atomic context of `withSpinLock` is a compile error, and the outer `Memory` used under a
+ * spinlock is `SLEEP_IN_ATOMIC`.
  *
  * @example
  * ```ts
@@ -226,14 +230,15 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * ```
  * @see {@link kmemCacheDestroy}
  */
-export function kmemCacheCreate<const Name extends string>(
-  mem: Memory,
+export function kmemCacheCreate<const Name extends string, Ctx extends AllocContext = Memory>(
+  mem: MaySleepCtx<Ctx, 'kmemCacheCreate'>,
   name: Name,
   objectSize: number,
   options: KmemCacheOptions = {},
 ): KmemCache<Name> {
   const fn = 'kmemCacheCreate';
   const m = asMemory(mem, fn);
+  mightSleep(m, fn, 'mm/slab_common.c'); // kmem_cache_create() takes slab_mutex
   if (typeof name !== 'string' || name.length === 0 || name.length > 64) invalidArgument(fn, 'name must be a string of 1..64 characters', name);
   if (typeof objectSize !== 'number' || !Number.isSafeInteger(objectSize) || objectSize <= 0 || objectSize > PAGE_SIZE << MAX_PAGE_ORDER) {
     invalidArgument(fn, `objectSize must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER}`, objectSize);
@@ -262,8 +267,14 @@ export function cacheAlloc(mem: MemoryImpl, c: CacheImpl, gfp: number): number {
   mem.tick();
   let head = c.partial.length > 0 ? c.partial[c.partial.length - 1]! : -1;
   if (head < 0) {
-    // new_slab(): a frozen compound block of the cache's order.
-    head = mem.allocBlock(gfp | __GFP_COMP, c.order);
+    // new_slab(): a frozen compound block of the cache's order. Reclaim may run inside it: a
+    // shrinker must not destroy the cache meanwhile (kmemCacheDestroy checks `allocating`).
+    c.allocating++;
+    try {
+      head = mem.allocBlock(gfp | __GFP_COMP, c.order);
+    } finally {
+      c.allocating--;
+    }
     if (head < 0) return -1;
     mem.prepBlock(head, c.order, (gfp & ~__GFP_ZERO) | __GFP_COMP, PageKind.Slab);
     mem.map.u0[head] = c.id; // slab->slab_cache
@@ -461,7 +472,9 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
  *
  * **Gotchas**: objects still allocated: `CACHE_NOT_EMPTY`, naming each (with its allocation site
  * when page_owner is on), and the cache stays usable. Destroying consumes the cache: a later use is
- * a compile error, and `USE_AFTER_FREE` at run time.
+ * a compile error, and `USE_AFTER_FREE` at run time. It may sleep (`slab_mutex`): under a spinlock it
+ * is `SLEEP_IN_ATOMIC` and the cache stays; a shrinker that destroys the cache from inside a
+ * `kmemCacheAlloc` of it (reclaim runs inside the allocation) gets `CACHE_NOT_EMPTY`.
  *
  * @example
  * ```ts
@@ -484,6 +497,12 @@ export function kmemCacheDestroy<C extends KmemCache & Live>(cache: C): asserts 
   const c = liveCache(cache, fn);
   if (c.kmalloc) invalidArgument(fn, 'the kmalloc caches cannot be destroyed', c.name);
   const mem = c.mem;
+  mightSleep(mem, fn, 'mm/slab_common.c'); // kmem_cache_destroy() takes cpus_read_lock() and slab_mutex
+  if (c.allocating > 0) {
+    const msg = `BUG ${c.name}: kmem_cache_destroy() while a kmem_cache_alloc() of it is in progress (called from reclaim inside that allocation)`;
+    mem.logOnly(msg);
+    throw new MmError('CACHE_NOT_EMPTY', msg);
+  }
   if (c.liveObjects > 0) {
     const objects: string[] = [];
     for (const [head, s] of c.slabs) {

@@ -17,7 +17,7 @@ import { PageHandle, Role } from '../page-alloc/handle.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import type { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
 import type { GfpArg, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVmallocToPageLinear } from '../types/messages.js';
@@ -233,7 +233,10 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
  *
  * **Gotchas**: a second `vfree` is a compile error and `DOUBLE_FREE`; an address that is not an
  * area's start is `BAD_ADDRESS`; a page still mapped by `withPageMapped` is `BAD_PAGE_STATE` and
- * nothing is freed. Unlike the kernel, `vfree(null)` is `INVALID_ARGUMENT`.
+ * nothing is freed. Unlike the kernel, `vfree(null)` is `INVALID_ARGUMENT`. `vfree` may sleep
+ * (`might_sleep()` in mm/vmalloc.c): under a spinlock it is `SLEEP_IN_ATOMIC` and frees nothing
+ * (the area is an address, so the compiler cannot see the lock: only the run time and the checker
+ * catch it).
  *
  * @example
  * ```ts
@@ -253,6 +256,8 @@ function vfreeImpl(area: unknown, fn: string): void {
     throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${(area as number).toString(16)}): not the start of a vmalloc area (it starts at 0x${a.start.toString(16)})`);
   }
   const mem = a.mem;
+  // vfree(): might_sleep() outside interrupts (it unmaps, and frees page by page with cond_resched()).
+  mightSleep(mem, fn, 'mm/vmalloc.c');
   for (const pfn of a.pages) {
     const bad = badFreeReason(mem, pfn);
     if (bad !== null) throw mem.badPage(pfn, bad);
