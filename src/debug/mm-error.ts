@@ -123,7 +123,14 @@ export function invalidArgument(fn: string, what: string, value: unknown): never
   throw new MmError('INVALID_ARGUMENT', `${fn}(): ${what}, got ${describeValue(value)}`);
 }
 
-/** A short, safe rendering of any value for an error message. */
+/** `%TypedArray%.prototype[Symbol.toStringTag]`: reads an internal slot, never a trap or a getter. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
+
+/**
+ * A short rendering of any value for an error message. It never throws and runs no code of the
+ * value's: no getter, no `toString`, no Proxy trap (a Proxy passes for the object it wraps). So an
+ * object is named by what can be learnt without asking it — an array, a typed array, or "an object".
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -133,16 +140,28 @@ export function describeValue(value: unknown): string {
       return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
     case 'bigint':
       return `${value}n`;
+    case 'symbol': {
+      const d = value.description;
+      return d === undefined ? 'a Symbol' : `Symbol(${JSON.stringify(d.length > 40 ? d.slice(0, 40) + '…' : d)})`;
+    }
     case 'undefined':
     case 'boolean':
-    case 'symbol':
       return String(value);
     case 'function':
       return 'a function';
-    default: {
-      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
-      const name = typeof ctor?.name === 'string' ? ctor.name : 'Object';
-      return Array.isArray(value) ? 'an array' : `an object (${name})`;
-    }
+    default:
+      return describeObject(value as object);
   }
+}
+
+function describeObject(value: object): string {
+  let array: boolean;
+  try {
+    array = Array.isArray(value); // no trap; throws only for a revoked Proxy
+  } catch {
+    return 'a revoked Proxy';
+  }
+  if (array) return 'an array';
+  const tag = typedArrayTag.call(value);
+  return typeof tag === 'string' ? `a ${tag}` : 'an object';
 }

@@ -13,7 +13,7 @@ import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-err
 import { captureSite, formatSite } from '../debug/page-owner.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import { MAX_PAGE_ORDER, PAGE_ALLOC_COSTLY_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
-import { setSlabSpanResolver, type Span } from '../page-alloc/contents.js';
+import { setSlabSpanResolver, zeroPageBytes, type Span } from '../page-alloc/contents.js';
 import { __GFP_COMP, __GFP_ZERO } from '../page-alloc/gfp.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
@@ -306,7 +306,7 @@ function zeroObject(mem: MemoryImpl, off: number, size: number): void {
     const pfn = Math.floor((off + done) / PAGE_SIZE);
     const inPage = (off + done) % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - inPage, size - done);
-    mem.contents.get(pfn)?.fill(0, inPage, inPage + n);
+    zeroPageBytes(mem, pfn, inPage, n);
     done += n;
   }
 }
