@@ -146,7 +146,8 @@ export function slabRoot(mem: MemoryImpl): SlabRoot {
 /** `get_order(size)`: the smallest order whose block holds `size` bytes. */
 export function getOrder(size: number): number {
   let order = 0;
-  while (PAGE_SIZE << order < size) order++;
+  // PAGE_SIZE * 2^order, not PAGE_SIZE << order: the shift wraps at 32 bits and would never end.
+  while (order < 64 && PAGE_SIZE * 2 ** order < size) order++;
   return order;
 }
 
@@ -161,8 +162,9 @@ export function getOrder(size: number): number {
  * **When to use**: to predict how many pages a cache's slabs take (`/proc/slabinfo`'s
  * `pagesperslab`), e.g. in a test that counts pages.
  *
- * **Gotchas**: a pure function of the size: it validates nothing. Sizes that fit no slab up to
- * order 3 get `get_order(size)`, at most `MAX_PAGE_ORDER`.
+ * **Gotchas**: a pure function of the size. A size that is not an integer in 1..4 MiB (the largest
+ * object `kmemCacheCreate` takes, one `MAX_PAGE_ORDER` block) is `INVALID_ARGUMENT`. Sizes that fit
+ * no slab up to order 3 get `get_order(size)`.
  *
  * @example
  * ```ts
@@ -171,6 +173,9 @@ export function getOrder(size: number): number {
  * ```
  */
 export function calculateOrder(size: number): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > PAGE_SIZE << MAX_PAGE_ORDER) {
+    invalidArgument('calculateOrder', `size must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER} (the largest slab object)`, size);
+  }
   const calc = (minObjects: number, maxOrder: number, fract: number): number => {
     let order = Math.max(0, getOrder(minObjects * size));
     for (; order <= maxOrder; order++) {
@@ -418,7 +423,8 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * works too).
  *
  * **Gotchas**: an object of another cache is a compile error and `WRONG_CACHE`; freeing it twice
- * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`.
+ * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`;
+ * a cache and an object of two different machines are `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -438,7 +444,13 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
   const c = liveCache(cache, fn);
   const mem = c.mem;
   if (typeof obj !== 'number' || !Number.isSafeInteger(obj)) invalidArgument(fn, 'obj must be an object address', obj);
-  const inMem = MemoryImpl.forLinearAddress(obj) === mem;
+  const objMem = MemoryImpl.forLinearAddress(obj);
+  if (objMem !== undefined && objMem !== mem) {
+    const msg = `BUG: ${fn}(): 0x${obj.toString(16)} is memory of ${objMem.describe()}, but kmem_cache "${c.name}" belongs to ${mem.describe()}`;
+    mem.logOnly(msg);
+    throw new MmError('FOREIGN_HANDLE', msg);
+  }
+  const inMem = objMem === mem;
   const head = inMem ? slabHeadOf(mem, obj) : -1;
   if (head < 0 && inMem) {
     // The slab was discarded when its last object was freed: the memory is free now.
