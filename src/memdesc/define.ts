@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { MmError, describeValue, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { MmError, describeValue, hexPfn, invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import { MAX_PAGE_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
 import { __GFP_COMP } from '../page-alloc/gfp.js';
@@ -260,6 +260,9 @@ class DescImpl {
   }
 }
 
+/** Every field of {@link MemdescSpec} (the compiler checks the list is complete). */
+const SPEC_KEYS = optionKeys<MemdescSpec>()(['name', 'ownable', 'refcounted', 'alwaysRefCounted', 'order']);
+
 /** Every descriptor type defined in this process; a page's memmap row (u1) holds its index + 1. */
 const descs: DescImpl[] = [];
 
@@ -275,7 +278,8 @@ const descs: DescImpl[] = [];
  *
  * **Gotchas**: `ownable` with `alwaysRefCounted` is a compile error (and `INVALID_ARGUMENT` from
  * plain JS), as is a type with no lifecycle at all. A bad name, a non-boolean flag, or an order
- * outside 0..10 is `INVALID_ARGUMENT`. The optional `release` hook runs when an instance's lifetime
+ * outside 0..10 is `INVALID_ARGUMENT`, as is a spec that is an array or whose getter (or Proxy trap)
+ * throws: each field is read once. The optional `release` hook runs when an instance's lifetime
  * ends; freeing or putting the instance again from inside it is `DOUBLE_FREE`; if it throws, the
  * instance stays allocated. Types are never unregistered (define them once,
  * at module level).
@@ -299,8 +303,8 @@ export function defineMemdesc<const S extends MemdescSpec>(
   release?: MemdescRelease,
 ): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
   const fn = 'defineMemdesc';
-  const s = spec as unknown as MemdescSpec;
-  if (typeof s !== 'object' || s === null) invalidArgument(fn, 'spec must be an object', s);
+  // Each field read once, a throwing getter or Proxy trap refused (INVALID_ARGUMENT).
+  const s = readOptions(fn, 'spec', spec, SPEC_KEYS) as MemdescSpec;
   if (typeof s.name !== 'string' || s.name.length === 0) invalidArgument(fn, 'name must be a non-empty string', s.name);
   for (const k of ['ownable', 'refcounted', 'alwaysRefCounted'] as const) {
     if (s[k] !== undefined && typeof s[k] !== 'boolean') invalidArgument(fn, `${k} must be a boolean`, s[k]);

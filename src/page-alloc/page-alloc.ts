@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { MmError, hexPfn, invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
 import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
@@ -16,7 +16,7 @@ import { GFP_VALID_MASK } from './gfp.js';
 import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
 import { MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
 import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
-import type { FailPageAllocOptions } from './fault-inject.js';
+import { plainFailOptions, type FailPageAllocOptions } from './fault-inject.js';
 
 declare const memoryBrand: unique symbol;
 
@@ -68,7 +68,8 @@ export interface Memory extends ProcessContextMark {
  *
  * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
  * `INVALID_ARGUMENT`, as is giving more than one of `pages`, `bytes` and `zones`, or any bad
- * option; nothing is created then. Metadata costs 16 bytes per page and is touched lazily, and page
+ * option; nothing is created then. The options are read once, field by field (a getter runs once):
+ * an array, or a getter or Proxy trap that throws, is `INVALID_ARGUMENT` too. Metadata costs 16 bytes per page and is touched lazily, and page
  * contents exist only once written, so a 64 GiB machine is cheap. Allocation failures are printed
  * with `console.warn` unless `printk` says otherwise.
  *
@@ -84,7 +85,63 @@ export interface Memory extends ProcessContextMark {
  * @see {@link MemoryOptions}
  */
 export function createMemory(options: MemoryOptions = {}): Memory {
-  return new MemoryImpl(options) as unknown as Memory;
+  return new MemoryImpl(plainMemoryOptions(options)) as unknown as Memory;
+}
+
+/** Every field of {@link MemoryOptions} (the compiler checks the list is complete). */
+const MEMORY_OPTION_KEYS = optionKeys<MemoryOptions>()([
+  'pages',
+  'bytes',
+  'zones',
+  'minFreeKbytes',
+  'watermarkScaleFactor',
+  'pcpBatch',
+  'pcpHigh',
+  'debug',
+  'initOnAlloc',
+  'failPageAlloc',
+  'comm',
+  'printk',
+]);
+
+/**
+ * createMemory's options read once, field by field, into plain objects (zones and fault injection
+ * included) before anything validates them: a getter or Proxy trap that throws is
+ * INVALID_ARGUMENT, and none can answer differently to validation and to use.
+ */
+function plainMemoryOptions(options: unknown): MemoryOptions {
+  const fn = 'createMemory';
+  const o = readOptions(fn, 'options', options, MEMORY_OPTION_KEYS);
+  let zonesArray = false;
+  try {
+    zonesArray = Array.isArray(o.zones);
+  } catch {
+    invalidArgument(fn, 'zones must be an array of 1..4 zones', o.zones);
+  }
+  if (zonesArray) {
+    const zones = o.zones as readonly unknown[];
+    let length: unknown;
+    try {
+      length = zones.length;
+    } catch {
+      invalidArgument(fn, 'zones must be an array of 1..4 zones', zones);
+    }
+    if (typeof length === 'number' && length >= 0 && length <= 4) {
+      const copy: unknown[] = [];
+      for (let i = 0; i < length; i++) {
+        let z: unknown;
+        try {
+          z = zones[i];
+        } catch {
+          invalidArgument(fn, `reading zones[${i}] threw (a getter or a Proxy trap)`, zones);
+        }
+        copy.push(typeof z === 'object' && z !== null ? readOptions(fn, `zones[${i}]`, z, ['name', 'pages'] as const) : z);
+      }
+      o.zones = copy;
+    }
+  }
+  if (typeof o.failPageAlloc === 'object' && o.failPageAlloc !== null) o.failPageAlloc = plainFailOptions(o.failPageAlloc, fn);
+  return o as MemoryOptions;
 }
 
 /** Validates a GFP argument that arrives from plain JS. */
@@ -589,7 +646,8 @@ export function drainAllPages<Ctx extends AllocContext = Memory>(mem: MaySleepCt
  * **When to use**: to test a caller's error path (every allocation can return `null`), as
  * `/sys/kernel/debug/fail_page_alloc` does for kernel code.
  *
- * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing. `__GFP_NOFAIL` is never
+ * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing, as is an array or an object
+ * whose getter (or Proxy trap) throws; each field is read once. `__GFP_NOFAIL` is never
  * failed, as in the kernel. An injected failure is reported like a real one
  * (`FAULT_INJECTION: forcing a failure.` then `page allocation failure`) unless `__GFP_NOWARN`.
  * Slab, kmalloc and vmalloc allocations fail with it whenever they need new pages.
@@ -605,7 +663,8 @@ export function drainAllPages<Ctx extends AllocContext = Memory>(mem: MaySleepCt
  * @see {@link failPageAllocInjected}
  */
 export function failPageAlloc(mem: Memory, options: FailPageAllocOptions): void {
-  asMemory(mem, 'failPageAlloc').fail.configure(options, 'failPageAlloc');
+  const m = asMemory(mem, 'failPageAlloc');
+  m.fail.configure(plainFailOptions(options, 'failPageAlloc'), 'failPageAlloc');
 }
 
 /**

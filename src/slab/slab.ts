@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
+import { MmError, hexPfn, invalidArgument, describeValue, optionKeys, readOptions } from '../debug/mm-error.js';
 import { captureSite, formatSite } from '../debug/page-owner.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import { MAX_PAGE_ORDER, PAGE_ALLOC_COSTLY_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
@@ -218,7 +218,8 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * `kmemCacheAlloc`, free with `kmemCacheFree`, and destroy it when the last object is gone.
  *
  * **Gotchas**: a name that is not a string of 1..64 characters, a size ≤ 0 or above 4 MiB, or an
- * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`. Alignment is at
+ * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`, as are options that
+ * are an array or whose getter throws (they are read once). Alignment is at
  * least 8 (`ARCH_SLAB_MINALIGN`). Caches are never merged (as with `SLAB_NO_MERGE`): two caches of
  * one size stay apart, so a wrong-cache free is always caught. It may sleep (`slab_mutex`): passing
  * the atomic context of `withSpinLock` is a compile error, and the outer `Memory` used under a
@@ -248,10 +249,10 @@ export function kmemCacheCreate<const Name extends string, Ctx extends AllocCont
   if (typeof objectSize !== 'number' || !Number.isSafeInteger(objectSize) || objectSize <= 0 || objectSize > PAGE_SIZE << MAX_PAGE_ORDER) {
     invalidArgument(fn, `objectSize must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER}`, objectSize);
   }
-  if (typeof options !== 'object' || options === null) invalidArgument(fn, 'options must be an object', options);
-  const align = options.align ?? 8;
-  if (!Number.isSafeInteger(align) || align < 1 || align > PAGE_SIZE || (align & (align - 1)) !== 0) {
-    invalidArgument(fn, 'align must be a power of two up to PAGE_SIZE', options.align);
+  const o = readOptions(fn, 'options', options, optionKeys<KmemCacheOptions>()(['align']));
+  const align = o.align ?? 8;
+  if (typeof align !== 'number' || !Number.isSafeInteger(align) || align < 1 || align > PAGE_SIZE || (align & (align - 1)) !== 0) {
+    invalidArgument(fn, 'align must be a power of two up to PAGE_SIZE', o.align);
   }
   return createCache(m, name, objectSize, Math.max(8, align), false) as unknown as KmemCache<Name>;
 }

@@ -163,8 +163,9 @@ function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
  *
  * **Gotchas**: may sleep, so atomic context is a compile error and `SLEEP_IN_ATOMIC`; `null` when
  * pages run out (the pages taken so far are given back) or vmalloc space does; a size that is not a
- * positive integer is `INVALID_ARGUMENT`. Addresses are never reused within a process. Accesses
- * are bounded by `size`, not by the whole pages behind it (`OUT_OF_BOUNDS`).
+ * positive integer is `INVALID_ARGUMENT`, and so is a `gfp` of `null` (leave it out for
+ * `GFP_KERNEL`). Addresses are never reused within a process. Accesses are bounded by `size`, not
+ * by the whole pages behind it (`OUT_OF_BOUNDS`).
  *
  * @example
  * ```ts
@@ -185,7 +186,7 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
   gfp?: GfpArg<Ctx, G>,
 ): VmallocArea | null {
   const fn = 'vmalloc';
-  const g = checkGfp(gfp ?? GFP_KERNEL, fn);
+  const g = checkGfp(gfp === undefined ? GFP_KERNEL : gfp, fn);
   const mem = contextMemory(ctx, g, fn);
   if (mem.atomicDepth > 0) {
     const msg = `BUG: sleeping function called from invalid context: vmalloc() under a spinlock`;
@@ -313,7 +314,8 @@ function borrowOf(a: Area, index: number): PageHandle {
  * **When to use**: to build a scatter list or copy an area page by page.
  *
  * **Gotchas**: the borrows take no reference; freeing the area while iterating makes the next step
- * `USE_AFTER_FREE`. A freed area is a compile error and `USE_AFTER_FREE`.
+ * `USE_AFTER_FREE`. A freed area is a compile error and `USE_AFTER_FREE` — at the call, not at the
+ * first step of the iterator, as is anything that is not an area.
  *
  * @example
  * ```ts
@@ -323,8 +325,12 @@ function borrowOf(a: Area, index: number): PageHandle {
  * vfree(area);
  * ```
  */
-export function* vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
-  const a = liveArea(area, 'vmallocPageIter', false);
+export function vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
+  // Checked now, not at the first next(): a bad argument fails at the call, like every other one.
+  return pagesOf(liveArea(area, 'vmallocPageIter', false), area);
+}
+
+function* pagesOf(a: Area, area: unknown): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
   for (let i = 0; i < a.pages.length; i++) {
     if (a.freed) throw liveArea(area, 'vmallocPageIter', false); // freed while iterating
     yield borrowOf(a, i) as unknown as Borrowed<Page<0, 'vmalloc'>>;
