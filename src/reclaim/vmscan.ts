@@ -8,9 +8,7 @@
 import { MmError } from '../debug/mm-error.js';
 import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../page-alloc/gfp.js';
 import { asMemory, reclaimHook, type MemoryImpl } from '../page-alloc/memory.js';
-import type { AllocContext, Memory } from '../page-alloc/page-alloc.js';
-import type { MaySleepCtx } from '../types/gfp.js';
-import { mightSleep } from '../sync/spinlock.js';
+import type { Memory } from '../page-alloc/page-alloc.js';
 import { DEF_PRIORITY, shrinkSlab, shrinkersOf, type ShrinkerStats } from './shrinker.js';
 
 /**
@@ -93,9 +91,11 @@ function belowHigh(mem: MemoryImpl): boolean {
  *
  * **Gotchas**: memdesc has no page-cache LRUs: kswapd frees only what the registered shrinkers give
  * back, and returns 0 without shrinkers or above the high watermark. It clears `kswapdWoken`. A
- * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw. kswapd sleeps:
- * under a spinlock it is `SLEEP_IN_ATOMIC` (passing the atomic context is a compile error), and
- * from inside reclaim (a shrinker's callback) `INVALID_ARGUMENT`.
+ * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw. kswapd is its
+ * own thread: called under a spinlock it runs as kswapd does on another CPU while this task holds
+ * the lock — its shrinkers find the lock taken (`spinIsLocked`) but run in kswapd's context, where
+ * they may sleep (not `SLEEP_IN_ATOMIC`). Called from inside reclaim (a shrinker's callback) it is
+ * `INVALID_ARGUMENT`: memdesc's single task cannot run two reclaims at once.
  *
  * @example
  * ```ts
@@ -105,11 +105,9 @@ function belowHigh(mem: MemoryImpl): boolean {
  * @see {@link reclaimStats}
  * @see {@link Shrinker}
  */
-export function kswapd<Ctx extends AllocContext = Memory>(mem: MaySleepCtx<Ctx, 'kswapd'>): number {
+export function kswapd(mem: Memory): number {
   const fn = 'kswapd';
   const m = asMemory(mem, fn);
-  // kswapd is a thread that sleeps: it cannot run inside a spinlock or inside reclaim.
-  mightSleep(m, fn, 'mm/vmscan.c');
   if (m.inReclaim) {
     throw new MmError('INVALID_ARGUMENT', `${fn}(): called from inside reclaim (a shrinker callback); reclaim does not nest (PF_MEMALLOC)`);
   }
@@ -118,12 +116,17 @@ export function kswapd<Ctx extends AllocContext = Memory>(mem: MaySleepCtx<Ctx, 
   const c = countersOf(m);
   c.kswapdRuns++;
   const before = freeAndCached(m);
+  // kswapd's own context: not atomic, whatever locks the task that let it run holds (they stay
+  // held: a shrinker's trylock of one fails, as it would against another CPU).
+  const callerAtomicDepth = m.atomicDepth;
+  m.atomicDepth = 0;
   m.inReclaim = true;
   try {
     // balance_pgdat(): lower the priority (scan more) until every zone is balanced.
     for (let priority = DEF_PRIORITY; priority >= 0 && belowHigh(m); priority--) shrinkSlab(m, GFP_KERNEL, priority);
   } finally {
     m.inReclaim = false;
+    m.atomicDepth = callerAtomicDepth;
   }
   const gained = Math.max(0, freeAndCached(m) - before);
   c.kswapdReclaimed += gained;

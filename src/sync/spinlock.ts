@@ -179,8 +179,8 @@ export function spinIsLocked(lock: SpinLock): boolean {
 
 /**
  * `might_sleep()`: `SLEEP_IN_ATOMIC` if a spinlock of `mem` is held. For the calls that may sleep
- * whatever their arguments (`vfree`, `kmem_cache_create`, `kmem_cache_destroy`, `drain_all_pages`,
- * kswapd); `file` is where the kernel's `might_sleep()` sits.
+ * whatever their arguments (`vfree`, `kmem_cache_create`, `kmem_cache_destroy`,
+ * `drain_all_pages`); `file` is where the kernel's `might_sleep()` sits.
  */
 export function mightSleep(mem: MemoryImpl, fn: string, file = 'mm/page_alloc.c'): void {
   if (mem.atomicDepth > 0) {

@@ -109,7 +109,7 @@ export interface ProcessContextMark {
 
 /**
  * `might_sleep()` at the type level — the context argument of a call that may sleep whatever its
- * arguments (`kmemCacheCreate`, `drainAllPages`, `kswapd`): a `Memory` (process context), or for
+ * arguments (`kmemCacheCreate`, `drainAllPages`): a `Memory` (process context), or for
  * the atomic context of `withSpinLock` (or a context that may be atomic) the sentence
  * {@link MsgMaySleep} naming the call.
  */

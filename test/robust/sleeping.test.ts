@@ -19,6 +19,12 @@ import {
   vmalloc,
   withSpinLock,
   verifyMemory,
+  shrinkerAlloc,
+  shrinkerFree,
+  shrinkerRegister,
+  spinIsLocked,
+  MmError,
+  SHRINK_STOP,
   GFP_ATOMIC,
   GFP_KERNEL,
   GFP_NOWAIT,
@@ -32,7 +38,7 @@ import { expectMmError, quiet } from '../helpers.js';
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('calls that may sleep are refused under a spinlock', () => {
-  it('vfree, kmemCacheCreate, kmemCacheDestroy, drainAllPages and kswapd: SLEEP_IN_ATOMIC, nothing changed', () => {
+  it('vfree, kmemCacheCreate, kmemCacheDestroy and drainAllPages: SLEEP_IN_ATOMIC, nothing changed', () => {
     const mem = createMemory({ pages: 4096, ...quiet });
     const lock = spinLockInit(mem);
     const area = vmalloc(mem, 3 * 4096)!;
@@ -44,7 +50,6 @@ describe('calls that may sleep are refused under a spinlock', () => {
         ['kmemCacheCreate', () => kmemCacheCreate(mem, 'other', 32)],
         ['kmemCacheDestroy', () => kmemCacheDestroy(cache)],
         ['drainAllPages', () => drainAllPages(mem)],
-        ['kswapd', () => kswapd(mem)],
       ] as const) {
         const e = expectMmError(mem, 'SLEEP_IN_ATOMIC', call);
         expect(e.message).toContain('sleeping function called from invalid context');
@@ -55,6 +60,48 @@ describe('calls that may sleep are refused under a spinlock', () => {
     vfree(area);
     kmemCacheDestroy(cache);
     drainAllPages(mem);
+    verifyMemory(mem);
+  });
+});
+
+describe('kswapd is its own thread', () => {
+  it('under a spinlock it runs as on another CPU: its shrinkers find the lock held, and may sleep', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    const lock = spinLockInit(mem, 'range');
+    const pool: Owned<Page<0>>[] = [];
+    for (;;) {
+      const p = allocPage(mem, GFP_NOWAIT | __GFP_NOWARN);
+      if (p === null) break;
+      pool.push(p);
+    }
+    const seen: { locked: boolean; sleepingAlloc: string }[] = [];
+    const s = shrinkerAlloc(mem, 0, 'trylock');
+    s.countObjects = () => pool.length;
+    s.scanObjects = (_s, sc) => {
+      let sleepingAlloc = 'ok';
+      try {
+        const q = allocPage(mem, GFP_KERNEL); // kswapd's context may sleep
+        if (q) freePage(q);
+      } catch (e) {
+        sleepingAlloc = (e as MmError).code;
+      }
+      seen.push({ locked: spinIsLocked(lock), sleepingAlloc });
+      if (spinIsLocked(lock)) return SHRINK_STOP; // spin_trylock() failed: the lock is held elsewhere
+      let n = 0;
+      while (n < sc.nrToScan && pool.length > 0) {
+        freePage(pool.pop()!);
+        n++;
+      }
+      return n;
+    };
+    shrinkerRegister(s);
+    const freedUnderLock = withSpinLock(lock, () => kswapd(mem));
+    expect(freedUnderLock).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((x) => x.locked && x.sleepingAlloc === 'ok')).toBe(true);
+    expect(kswapd(mem)).toBeGreaterThan(0); // the lock released: now it frees
+    shrinkerFree(s);
+    for (const p of pool.splice(0)) freePage(p);
     verifyMemory(mem);
   });
 });

@@ -338,6 +338,10 @@ const SPECS: Record<string, Spec> = {
   pageAddress: { params: [P.page] },
   pageOffset: { params: [P.mem] },
   virtToPage: { params: [{ kind: 'addr', valid: (w) => w.addr }] },
+  pfnToPage: {
+    params: [P.mem, P.num(1)],
+    documented: [{ pos: 1, labels: ['0', '-0'], why: 'pfn 0 is a page frame of the machine', check: returnsPage }],
+  },
   drainAllPages: { params: [P.mem] },
   failPageAlloc: {
     params: [P.mem, P.opts(() => ({ failNth: 3 }))],
@@ -470,6 +474,7 @@ const SPECS: Record<string, Spec> = {
   pagetableFree: { params: [P.ptdesc] },
   ptdescPage: { params: [P.ptdesc] },
   ptdescAddress: { params: [P.ptdesc] },
+  pagePtdesc: { params: [P.page] },
   // memdescs
   defineMemdesc: {
     params: [P.opts(() => ({ name: 'sweep_defined', ownable: true })), P.fn(() => undefined)],
