@@ -4,9 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import {
-  allocPage,
   createMemory,
-  freePage,
   kmemCacheAlloc,
   kmemCacheCreate,
   kmemCacheDestroy,
@@ -17,22 +15,14 @@ import {
   shrinkerRegister,
   verifyMemory,
   GFP_KERNEL,
-  GFP_NOWAIT,
-  __GFP_NOWARN,
-  type Owned,
-  type Page,
 } from '../../src/index.js';
 import { quiet } from '../helpers.js';
+import { drainToMin, emptyPool, freeFromPool } from './pool.js';
 
 it('a shrinker that destroys the cache being allocated from is refused (CACHE_NOT_EMPTY); the object is of a live cache', () => {
   const mem = createMemory({ pages: 1024, ...quiet });
   const cache = kmemCacheCreate(mem, 'victim', 256);
-  const pool: Owned<Page<0>>[] = [];
-  for (;;) {
-    const p = allocPage(mem, GFP_NOWAIT | __GFP_NOWARN);
-    if (p === null) break;
-    pool.push(p);
-  }
+  const pool = drainToMin(mem);
   const seen: string[] = [];
   const s = shrinkerAlloc(mem, 0, 'destroyer');
   s.countObjects = () => pool.length;
@@ -43,12 +33,7 @@ it('a shrinker that destroys the cache being allocated from is refused (CACHE_NO
     } catch (e) {
       seen.push(e instanceof MmError ? e.code : String(e));
     }
-    let n = 0;
-    while (n < sc.nrToScan && pool.length > 0) {
-      freePage(pool.pop()!);
-      n++;
-    }
-    return n;
+    return freeFromPool(pool, sc);
   };
   shrinkerRegister(s);
   const obj = kmemCacheAlloc(mem, cache, GFP_KERNEL); // the cache has no slab yet: a new one needs reclaim
@@ -58,6 +43,6 @@ it('a shrinker that destroys the cache being allocated from is refused (CACHE_NO
   kmemCacheFree(cache, obj!); // the cache is alive: its object goes back
   kmemCacheDestroy(cache);
   shrinkerFree(s);
-  for (const p of pool.splice(0)) freePage(p);
+  emptyPool(pool);
   verifyMemory(mem);
 });

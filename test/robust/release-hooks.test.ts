@@ -25,12 +25,11 @@ import {
   shrinkerRegister,
   verifyMemory,
   GFP_KERNEL,
-  __GFP_NOWARN,
-  GFP_NOWAIT,
   type Owned,
   type Page,
 } from '../../src/index.js';
 import { impl, quiet } from '../helpers.js';
+import { drainToMin, emptyPool, freeFromPool } from './pool.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -167,13 +166,7 @@ describe('a release hook runs on a handle that is already being released', () =>
 describe('shrinker callbacks that reach back into reclaim', () => {
   function underPressure() {
     const mem = createMemory({ pages: 1024, ...quiet });
-    const pool: Owned<Page<0>>[] = [];
-    for (;;) {
-      const p = allocPage(mem, GFP_NOWAIT | __GFP_NOWARN);
-      if (p === null) break;
-      pool.push(p);
-    }
-    return { mem, pool };
+    return { mem, pool: drainToMin(mem) };
   }
 
   it('a shrinker that frees itself from its own callback is refused (shrinker_free() would wait for itself), and keeps working', () => {
@@ -183,12 +176,7 @@ describe('shrinker callbacks that reach back into reclaim', () => {
     s.countObjects = () => pool.length;
     s.scanObjects = (_s, sc) => {
       inner.push(codeOf(() => shrinkerFree(s)));
-      let n = 0;
-      while (n < sc.nrToScan && pool.length > 0) {
-        freePage(pool.pop()!);
-        n++;
-      }
-      return n;
+      return freeFromPool(pool, sc);
     };
     shrinkerRegister(s);
     const p = allocPage(mem, GFP_KERNEL)!;
@@ -198,7 +186,7 @@ describe('shrinker callbacks that reach back into reclaim', () => {
     expect(reclaimStats(mem).shrinkers.map((x) => x.name)).toEqual(['self-freeing']);
     shrinkerFree(s); // outside its callbacks it may go
     freePage(p);
-    for (const q of pool.splice(0)) freePage(q);
+    emptyPool(pool);
     expectSoundAllocator(mem);
   });
 
@@ -211,12 +199,7 @@ describe('shrinker callbacks that reach back into reclaim', () => {
     s.scanObjects = (_s, sc) => {
       inner.push(codeOf(() => kswapd(mem)));
       inReclaim.push(impl(mem).inReclaim);
-      let n = 0;
-      while (n < sc.nrToScan && pool.length > 0) {
-        freePage(pool.pop()!);
-        n++;
-      }
-      return n;
+      return freeFromPool(pool, sc);
     };
     shrinkerRegister(s);
     const p = allocPage(mem, GFP_KERNEL)!;
@@ -226,7 +209,7 @@ describe('shrinker callbacks that reach back into reclaim', () => {
     expect(impl(mem).inReclaim).toBe(false);
     shrinkerFree(s);
     freePage(p);
-    for (const q of pool.splice(0)) freePage(q);
+    emptyPool(pool);
     expectSoundAllocator(mem);
   });
 });

@@ -25,7 +25,6 @@ import {
   spinIsLocked,
   MmError,
   SHRINK_STOP,
-  GFP_ATOMIC,
   GFP_KERNEL,
   GFP_NOWAIT,
   __GFP_NOFAIL,
@@ -34,6 +33,7 @@ import {
   type Page,
 } from '../../src/index.js';
 import { expectMmError, quiet } from '../helpers.js';
+import { drainToMin, emptyPool, freeFromPool } from './pool.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -68,12 +68,7 @@ describe('kswapd is its own thread', () => {
   it('under a spinlock it runs as on another CPU: its shrinkers find the lock held, and may sleep', () => {
     const mem = createMemory({ pages: 1024, ...quiet });
     const lock = spinLockInit(mem, 'range');
-    const pool: Owned<Page<0>>[] = [];
-    for (;;) {
-      const p = allocPage(mem, GFP_NOWAIT | __GFP_NOWARN);
-      if (p === null) break;
-      pool.push(p);
-    }
+    const pool = drainToMin(mem);
     const seen: { locked: boolean; sleepingAlloc: string }[] = [];
     const s = shrinkerAlloc(mem, 0, 'trylock');
     s.countObjects = () => pool.length;
@@ -87,12 +82,7 @@ describe('kswapd is its own thread', () => {
       }
       seen.push({ locked: spinIsLocked(lock), sleepingAlloc });
       if (spinIsLocked(lock)) return SHRINK_STOP; // spin_trylock() failed: the lock is held elsewhere
-      let n = 0;
-      while (n < sc.nrToScan && pool.length > 0) {
-        freePage(pool.pop()!);
-        n++;
-      }
-      return n;
+      return freeFromPool(pool, sc);
     };
     shrinkerRegister(s);
     const freedUnderLock = withSpinLock(lock, () => kswapd(mem));
@@ -101,7 +91,7 @@ describe('kswapd is its own thread', () => {
     expect(seen.every((x) => x.locked && x.sleepingAlloc === 'ok')).toBe(true);
     expect(kswapd(mem)).toBeGreaterThan(0); // the lock released: now it frees
     shrinkerFree(s);
-    for (const p of pool.splice(0)) freePage(p);
+    emptyPool(pool);
     verifyMemory(mem);
   });
 });
