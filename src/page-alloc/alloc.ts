@@ -9,7 +9,7 @@
 import { ORDER_UNIT, REC, REC_ALLOC_TS, REC_FREE_TS, REC_GFP_ORDER, captureSite } from '../debug/page-owner.js';
 import { NR_PAGE_ORDERS } from './constants.js';
 import { freeOneBlock, rmqueueSmallest } from './free-area.js';
-import { __GFP_COMP, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOMEMALLOC, __GFP_ZERO } from './gfp.js';
+import { __GFP_COMP, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOFAIL, __GFP_NOMEMALLOC, __GFP_ZERO, gfpToString } from './gfp.js';
 import { PageFlag, PageKind } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
 import { reclaimHook } from './hooks.js';
@@ -39,6 +39,7 @@ const GFP_DIRECT_RECLAIM_ = __GFP_DIRECT_RECLAIM;
 const GFP_HIGH_ = __GFP_HIGH;
 const GFP_KSWAPD_RECLAIM_ = __GFP_KSWAPD_RECLAIM;
 const GFP_NOMEMALLOC_ = __GFP_NOMEMALLOC;
+const GFP_NOFAIL_ = __GFP_NOFAIL;
 const GFP_ZERO_ = __GFP_ZERO;
 const WMARK_MIN_ = ALLOC_WMARK_MIN;
 const WMARK_LOW_ = ALLOC_WMARK_LOW;
@@ -141,6 +142,7 @@ export function allocBlock(mem: MemoryImpl, gfp: number, order: number): number 
     // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
     mem.vm[SLOWPATH_]!++;
     if (gfp & GFP_KSWAPD_RECLAIM_) mem.kswapdWoken = true;
+    if (gfp & GFP_NOFAIL_) warnNofail(mem, gfp, order);
     // Inside reclaim (PF_MEMALLOC), the shrinkers' own allocations may use every reserve.
     const flags = mem.inReclaim && (gfp & GFP_NOMEMALLOC_) === 0 ? NO_WATERMARKS_ : gfpToAllocFlags(gfp);
     pfn = getPageFromFreelist(mem, gfp, order, flags);
@@ -162,12 +164,52 @@ export function allocBlock(mem: MemoryImpl, gfp: number, order: number): number 
         if (progress === 0) break;
       }
     }
+    if (pfn < 0 && gfp & GFP_NOFAIL_) pfn = nofailFallback(mem, gfp, order);
     if (pfn < 0) {
       warnAlloc(mem, gfp, order, false);
       return -1;
     }
   }
   return pfn;
+}
+
+/** The `WARN_ON_ONCE()`s at the top of `__alloc_pages_slowpath()` for a `__GFP_NOFAIL` request. */
+function warnNofail(mem: MemoryImpl, gfp: number, order: number): void {
+  const mode = `mode:0x${gfp.toString(16)}(${gfpToString(gfp)})`;
+  if (order > 1) warnOnce(mem, 'nofail-order', `__GFP_NOFAIL allocation of order ${order}: callers may not ask for more than order-1 units (${mode})`);
+  if ((gfp & GFP_DIRECT_RECLAIM_) === 0) {
+    warnOnce(mem, 'nofail-noreclaim', `__GFP_NOFAIL without __GFP_DIRECT_RECLAIM: it cannot reclaim, so it can still fail (${mode})`);
+  }
+  if (mem.inReclaim) warnOnce(mem, 'nofail-memalloc', `__GFP_NOFAIL from inside reclaim (PF_MEMALLOC): nothing can be reclaimed for it (${mode})`);
+}
+
+/**
+ * The `__GFP_NOFAIL` end of `__alloc_pages_slowpath()`. The kernel never returns NULL here while it
+ * may reclaim: it retries forever, with part of the reserve on every retry (`ALLOC_MIN_RESERVE`)
+ * and, once the OOM killer has had its turn, every reserve (`ALLOC_NO_WATERMARKS`). memdesc runs
+ * one task and has no OOM killer, so nothing can free memory while it waits: it tries both once,
+ * and if even the last reserve is gone it fails (null) after warning once that the kernel would
+ * retry forever here. Without `__GFP_DIRECT_RECLAIM` it fails like the kernel.
+ */
+function nofailFallback(mem: MemoryImpl, gfp: number, order: number): number {
+  if ((gfp & GFP_DIRECT_RECLAIM_) === 0) return -1;
+  let pfn = getPageFromFreelist(mem, gfp, order, WMARK_MIN_ | MIN_RESERVE_);
+  if (pfn < 0) pfn = getPageFromFreelist(mem, gfp, order, NO_WATERMARKS_);
+  if (pfn < 0) {
+    warnOnce(
+      mem,
+      'nofail-forever',
+      `__GFP_NOFAIL allocation of order ${order} cannot be satisfied: every reserve is used up; the kernel would retry forever here (a hang), memdesc has no OOM killer and returns NULL`,
+    );
+  }
+  return pfn;
+}
+
+/** `WARN_ON_ONCE()`: each warning once per machine. */
+function warnOnce(mem: MemoryImpl, key: string, what: string): void {
+  if (mem.warnedOnce.has(key)) return;
+  mem.warnedOnce.add(key);
+  mem.printkLine(`WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: ${what}`);
 }
 
 /** Marks a just-taken block as allocated: its memdesc kind, compound tails, zeroing, owner. */

@@ -156,7 +156,13 @@ const POPULATED = -2;
  * handle, is `INVALID_ARGUMENT`.
  */
 function bulkSlots(pageArray: unknown, nrPages: number, fn: string): Int32Array {
-  if (!Array.isArray(pageArray)) invalidArgument(fn, 'pageArray must be an array of pages and nulls', pageArray);
+  let array = false;
+  try {
+    array = Array.isArray(pageArray);
+  } catch {
+    // a revoked Proxy
+  }
+  if (!array) invalidArgument(fn, 'pageArray must be an array of pages and nulls', pageArray);
   // A scratch array, unless a call is already using it (a getter on a slot, or a shrinker the
   // single-page path runs, may call allocPagesBulk again).
   let slots: Int32Array;

@@ -321,6 +321,8 @@ export class MemoryImpl {
   readonly foliosByOrder = new Float64Array(NR_PAGE_ORDERS);
   /** The kernel log ring. */
   readonly log: string[] = [];
+  /** Which `WARN_ON_ONCE()`s have fired. */
+  readonly warnedOnce = new Set<string>();
   /** Spinlocks currently held (atomic context depth). */
   atomicDepth = 0;
   /** Inside reclaim (`PF_MEMALLOC`): allocations made by shrinkers do not reclaim again. */
@@ -350,9 +352,10 @@ export class MemoryImpl {
     return base >= 0 && addr >= base && addr < base + this.nrPages * PAGE_SIZE;
   }
 
-  constructor(options: MemoryOptions) {
+  /** `opts` is a plain copy, read once by createMemory (plainMemoryOptions). */
+  constructor(opts: MemoryOptions) {
     const fn = 'createMemory';
-    const opts = readOptions(options, fn);
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) invalidArgument(fn, 'options must be an object', opts);
     const specs = resolveZones(opts, fn);
     const debug = opts.debug ?? 'standard';
     if (debug !== 'fast' && debug !== 'standard' && debug !== 'paranoid') {
@@ -645,56 +648,6 @@ export {
 /** `enum zone_type`, in the kernel's order: a node's zones must come in this order, each once. */
 const ZONE_ORDER: readonly string[] = ['DMA', 'DMA32', 'Normal', 'HighMem', 'Movable', 'Device'];
 
-/** The option names createMemory reads. */
-const OPTION_KEYS = [
-  'pages',
-  'bytes',
-  'zones',
-  'minFreeKbytes',
-  'watermarkScaleFactor',
-  'pcpBatch',
-  'pcpHigh',
-  'debug',
-  'pageOwnerStacks',
-  'initOnAlloc',
-  'failPageAlloc',
-  'comm',
-  'printk',
-] as const satisfies readonly (keyof MemoryOptions)[];
-
-type MutableOptions = { -readonly [K in keyof MemoryOptions]: MemoryOptions[K] };
-
-/**
- * A plain copy of the options, read once: a getter or a Proxy that throws becomes
- * `INVALID_ARGUMENT`, and nothing is read twice (a getter cannot answer differently later).
- */
-function readOptions(options: unknown, fn: string): MemoryOptions {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalidArgument(fn, 'options must be an object', options);
-  const copy: MutableOptions = {};
-  for (const k of OPTION_KEYS) {
-    let v: unknown;
-    try {
-      v = (options as Record<string, unknown>)[k];
-    } catch {
-      invalidArgument(fn, `reading options.${k} threw`, k);
-    }
-    if (v !== undefined) (copy as Record<string, unknown>)[k] = v;
-  }
-  if (copy.zones !== undefined) {
-    const zones = copy.zones as unknown;
-    if (!Array.isArray(zones) || zones.length === 0 || zones.length > 4) invalidArgument(fn, 'zones must be an array of 1..4 zones', zones);
-    try {
-      copy.zones = zones.map((z: unknown) => {
-        const zs = z as Partial<ZoneSpec> | null;
-        return typeof zs === 'object' && zs !== null ? { name: zs.name, pages: zs.pages } : z;
-      }) as ZoneSpec[];
-    } catch {
-      invalidArgument(fn, 'reading options.zones threw', 'zones');
-    }
-  }
-  return copy;
-}
-
 function resolveZones(opts: MemoryOptions, fn: string): ZoneSpec[] {
   const has = (k: keyof MemoryOptions) => opts[k] !== undefined;
   if ([has('pages'), has('bytes'), has('zones')].filter(Boolean).length > 1) {
@@ -702,6 +655,9 @@ function resolveZones(opts: MemoryOptions, fn: string): ZoneSpec[] {
   }
   let specs: ZoneSpec[];
   if (opts.zones !== undefined) {
+    if (!Array.isArray(opts.zones) || opts.zones.length === 0 || opts.zones.length > 4) {
+      invalidArgument(fn, 'zones must be an array of 1..4 zones', opts.zones);
+    }
     let last = -1;
     specs = opts.zones.map((z: unknown) => {
       const zs = z as Partial<ZoneSpec> | null;

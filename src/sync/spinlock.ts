@@ -187,5 +187,5 @@ atomicContextHook.fn = (ctx: unknown, fn: string): MemoryImpl | undefined => {
   return AtomicContextImpl.mem(ctx);
 };
 
-/** See `src/page-alloc/context.ts` (re-exported here for the layers that import it from `src/sync`). */
-export { contextMemory } from '../page-alloc/context.js';
+/** See `src/page-alloc/context.ts` (re-exported here for the layers that import them from `src/sync`). */
+export { contextMemory, mightSleep } from '../page-alloc/context.js';
