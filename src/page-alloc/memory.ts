@@ -114,8 +114,8 @@ export interface MemoryOptions {
    * with `page_owner=on`, because stacks cost.
    *
    * **Cost**: V8 needs 1.5–10 µs to capture a stack, so an order-0 allocation and free go from
-   * about 0.05 µs a pair to about 18 µs — some 300× (`npm run bench`, row `page-owner-stacks`: 17.8
-   * µs against 53 ns on a 2-core AMD EPYC, Node 20). `allocPagesBulk` and `vfree` take one stack per
+   * about 0.05 µs a pair to about 17 µs — some 330× (`npm run bench`, row `page-owner-stacks`: 17.2
+   * µs against 53 ns, median of 5 processes on a 2-core AMD EPYC, Node 20). `allocPagesBulk` and `vfree` take one stack per
    * call. Turn it on in the test that hunts a leak or a double free, not in a workload.
    *
    * **Gotchas**: needs page_owner: with `debug: 'fast'` it is `INVALID_ARGUMENT`. A boolean, or

@@ -68,7 +68,7 @@ export interface Memory extends ProcessContextMark {
  * **When to use**: once per test or program; machines are independent (every handle and address
  * belongs to the machine that made it). The default is fast (an order-0 allocation and free in
  * about 50 ns, page_owner records included); give `debug: 'paranoid'` in tests of allocator-heavy
- * code, `pageOwnerStacks: true` in the test that hunts a leak (stacks cost some 300×),
+ * code, `pageOwnerStacks: true` in the test that hunts a leak (stacks cost some 330×),
  * `printk: null` to keep the kernel log off the console.
  *
  * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
