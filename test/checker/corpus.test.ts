@@ -107,10 +107,10 @@ async function load(program: Program): Promise<RunFn> {
 }
 
 /** Runs a program on a fresh machine; returns what it threw (undefined if nothing) and the machine. */
-async function runProgram(program: Program): Promise<{ mem: Memory; thrown: unknown }> {
+async function runProgram(program: Program, stacks = false): Promise<{ mem: Memory; thrown: unknown }> {
   const run = await load(program);
-  // Stacks: a leak is traced back to the program's marked line by page_owner's allocation stack.
-  const mem = createMemory({ printk: null, pageOwnerStacks: true });
+  // With stacks, a leak is traced back to the program's marked line by page_owner's allocation stack.
+  const mem = createMemory({ printk: null, pageOwnerStacks: stacks });
   try {
     await run(mem);
     return { mem, thrown: undefined };
@@ -127,7 +127,7 @@ function sites(program: Program, m: Misuse): string[] {
 /** Asserts the program's misuse is caught by the runtime, from the marked line. */
 async function expectCaught(program: Program): Promise<void> {
   const m = program.misuses[0]!;
-  const { mem, thrown } = await runProgram(program);
+  const { mem, thrown } = await runProgram(program, m.kind === 'leak');
   if (m.kind === 'leak') {
     expect(thrown, `${program.name} threw instead of leaking`).toBeUndefined();
     let leak: unknown;
