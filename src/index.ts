@@ -68,8 +68,14 @@ export {
   type FolioOrderOf,
   type FolioIndexArg,
   type GetPageArg,
+  type FolioPage,
+  type FolioPageOrderOf,
+  type FolioArg,
+  type FolioPutArg,
+  type FolioUnlockArg,
+  type FolioOrderField,
 } from './folio/folio.js';
-export type { FolioIndex } from './folio/folio-index.js';
+export type { FolioIndex, FolioIndexTable } from './folio/folio-index.js';
 export {
   kmemCacheCreate,
   kmemCacheAlloc,
@@ -79,6 +85,10 @@ export {
   type KmemCache,
   type KmemCacheOptions,
   type SlabObject,
+  type KmemCacheArg,
+  type SlabObjectMark,
+  type KmemCacheFreeArg,
+  type CacheNameOf,
 } from './slab/slab.js';
 export {
   kmalloc,
@@ -90,6 +100,8 @@ export {
   type KmallocOwner,
   type IsSmall,
   type FourDigitsSmall,
+  type KfreeArg,
+  type KmallocMark,
 } from './slab/kmalloc.js';
 export {
   vmalloc,
@@ -100,6 +112,8 @@ export {
   type VmallocArea,
   type VmallocCtx,
   type VmallocToPageArg,
+  type VmallocAreaArg,
+  type VmallocAreaMark,
   type MsgVmallocAtomic,
 } from './vmalloc/vmalloc.js';
 export {
@@ -133,7 +147,15 @@ export {
   type ShrinkerStats,
 } from './reclaim/shrinker.js';
 export { kswapd, reclaimStats, SWAP_CLUSTER_MAX, type ReclaimStats } from './reclaim/vmscan.js';
-export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
+export {
+  pagetableAlloc,
+  pagetableFree,
+  ptdescPage,
+  ptdescAddress,
+  type PtDesc,
+  type PtdescArg,
+  type PagetableFreeArg,
+} from './pgtable/ptdesc.js';
 export {
   defineMemdesc,
   memdescAlloc,
@@ -158,6 +180,18 @@ export {
   type InstanceOf,
   type AllocatedHandle,
   type MemdescGetArg,
+  type MemdescFreeArg,
+  type MemdescPutArg,
+  type IntoSharedArg,
+  type TryFromSharedArg,
+  type MemdescArg,
+  type OwnableCap,
+  type RefcountedCap,
+  type OwnableRefCountedCaps,
+  type NotOwnableCap,
+  type MemdescNameOf,
+  type OrcRefusal,
+  type NotRefcountedCap,
   type TryFromShared,
   type MsgNoLifecycle,
   type Flag,
@@ -191,15 +225,45 @@ export type {
   Live,
   MaybeConsumed,
   AnyConsumed,
+  HandleRefusal,
+  MemdescKindMark,
   Ownable,
   RefCounted,
   AlwaysRefCounted,
   OwnableRefCounted,
   CheckCapabilities,
 } from './types/ownership.js';
-export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, FreeOrderArg, Pfn } from './types/page.js';
-export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
-export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark } from './types/gfp.js';
+export type {
+  Page,
+  PageOrder,
+  PageOwner,
+  PageVar,
+  OrderOf,
+  OwnerOf,
+  OrderArg,
+  FreeOrderArg,
+  OrderField,
+  FreeOrderRow,
+  FreeOrderTable,
+  FreeRefusal,
+  FreePagesArg,
+  FreePageArg,
+  PageArg,
+  Expected,
+  IsPlainNumber,
+  Pfn,
+} from './types/page.js';
+export {
+  PAGE_OFFSET,
+  VMALLOC_START,
+  VMALLOC_END,
+  type VirtAddr,
+  type VmallocAddr,
+  type AddrOwner,
+  type AddressMark,
+  type LinearAddressMark,
+} from './types/address.js';
+export type { Gfp, GfpArg, CtxArg, AnyMaySleep, ProcessContextMark } from './types/gfp.js';
 export type * from './types/messages.js';
 export {
   parseTrace,

@@ -40,7 +40,7 @@ const fresh = allocPage(mem, GFP_KERNEL);
 if (fresh) installPage(slot, fresh);
 listLruAdd(lru, slot);
 listLruDel(lru, slot);
-expectError(listLruAdd(lru, { index: 1 })); // not a PageInfo
+expectError(listLruAdd(lru, { index: 1 })); // not a PageInfo [TypeScript's own message: the test's own PageInfo type]
 
 // The shrinker's isolate callback: take the page out of the slot, free it (consumed).
 export function freePageCb(info: PageInfo): LruStatus {
@@ -48,6 +48,7 @@ export function freePageCb(info: PageInfo): LruStatus {
   if (page === null) return LRU_SKIP;
   info.page = null;
   freePage(page);
+  // [sentence below the first line: installPage is this file's own helper, and TypeScript prints its `… & Live` parameter first]
   expectError(installPage(info, page)); // a freed page cannot go back into a slot
   expectError(freePage(page)); // nor be freed twice
   expectError(writeRaw(page, new Uint8Array(1), 0)); // nor be written
@@ -55,12 +56,13 @@ export function freePageCb(info: PageInfo): LruStatus {
 }
 
 listLruWalk(lru, freePageCb, 10);
-expectError(listLruWalk(lru, () => 42, 10)); // the callback returns an LRU status
+expectError(listLruWalk(lru, () => 42, 10)); // the callback returns an LRU status [TypeScript's own message: LruStatus is a plain union]
 
 // Freed on some paths only: the page may not go back.
 export function maybeFreed(info: PageInfo, cond: boolean): void {
   const page: MaybeConsumed<Owned<Page<0>>> | null = info.page;
   if (page === null) return;
   if (cond) freePage(page);
+  // [sentence below the first line: installPage is this file's own helper, and TypeScript prints its `… & Live` parameter first]
   expectError(installPage(info, page));
 }

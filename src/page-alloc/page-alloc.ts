@@ -5,11 +5,11 @@
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
-import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
-import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
+import type { Owned, Borrowed, Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Page, PageArg, Pfn, OrderArg, FreeOrderArg, FreePageArg, FreePagesArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
-import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
-import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
+import type { AtomicContext, CtxArg, GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { MsgAddressNotPage, MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
 import { contextMemory } from '../sync/spinlock.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { GFP_VALID_MASK } from './gfp.js';
@@ -152,13 +152,8 @@ function paranoid(mem: MemoryImpl): void {
  * @see {@link freePages}
  * @see {@link allocPage}
  */
-export function allocPages<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
-  ctx: Ctx,
-  gfp: GfpArg<Ctx, G>,
-  order: Order,
-): Owned<Page<Order>> | null;
-export function allocPages<Ctx extends AllocContext, G extends number, Order extends number>(
-  ctx: Ctx,
+export function allocPages<Ctx, G extends number, Order extends number>(
+  ctx: CtxArg<Ctx>,
   gfp: GfpArg<Ctx, G>,
   order: OrderArg<Order>,
 ): Owned<Page<Order>> | null;
@@ -189,7 +184,7 @@ export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned
  * @see {@link allocPages}
  * @see {@link freePage}
  */
-export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
+export function allocPage<Ctx, G extends number>(ctx: CtxArg<Ctx>, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
   const g = checkGfp(gfp, 'allocPage');
   const mem = contextMemory(ctx, g, 'allocPage');
   return allocOwned(mem, g, 0, PageKind.Bare) as unknown as Owned<Page<0>> | null;
@@ -251,11 +246,7 @@ export function badFreeReason(mem: MemoryImpl, head: number): string | null {
  * ```
  * @see {@link allocPages}
  */
-export function freePages<P extends Owned<Page> & Live>(page: P, order: OrderOf<P>): asserts page is P & Consumed;
-export function freePages<P extends Owned<Page> & Live, O extends number>(
-  page: P,
-  order: FreeOrderArg<P, O>,
-): asserts page is P & Consumed;
+export function freePages<P, O extends number>(page: FreePagesArg<P>, order: FreeOrderArg<P, O>): asserts page is FreePagesArg<P> & Consumed;
 export function freePages(page: Owned<Page>, order: number): void {
   freeOwned(page, order, 'freePages');
 }
@@ -277,7 +268,7 @@ export function freePages(page: Owned<Page>, order: number): void {
  * ```
  * @see {@link freePages}
  */
-export function freePage<P extends Owned<Page<0>> & Live>(page: P): asserts page is P & Consumed {
+export function freePage<P>(page: FreePageArg<P>): asserts page is FreePageArg<P> & Consumed {
   freeOwned(page, 0, 'freePage');
 }
 
@@ -357,7 +348,7 @@ setDisposer(PageKind.Bare, (h) => {
  * freePage(p);
  * ```
  */
-export function pageToPfn(page: Page & Live): Pfn {
+export function pageToPfn<P>(page: PageArg<P, 'page_to_pfn()'>): Pfn {
   return H.pfn(checkHandle(page, 'pageToPfn', false)) as Pfn;
 }
 
@@ -383,7 +374,7 @@ export function pageToPfn(page: Page & Live): Pfn {
  * ```
  * @see {@link virtToPage}
  */
-export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>> {
+export function pageAddress<P>(page: PageArg<P, 'page_address()'>): VirtAddr<OwnerOf<P>> {
   const h = checkHandle(page, 'pageAddress', false);
   return (H.mem(h).linearBase + H.pfn(h) * 4096) as VirtAddr<OwnerOf<P>>;
 }
@@ -393,13 +384,9 @@ export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>
  * consumed address ({@link MsgConsumed}), a vmalloc address ({@link MsgVirtToPageVmalloc}) or a
  * plain number ({@link MsgNotAnAddress}).
  */
-export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
-  ? MsgConsumed
-  : [A] extends [VmallocAddr]
-    ? MsgVirtToPageVmalloc
-    : [A] extends [VirtAddr]
-      ? A
-      : MsgNotAnAddress;
+export type VirtToPageArg<A> = [A] extends [VirtAddr & Live]
+  ? A
+  : HandleRefusal<'virt_to_page()', A, [A] extends [VmallocAddr] ? MsgVirtToPageVmalloc : [A] extends [Page] ? MsgAddressNotPage<'virt_to_page()'> : MsgNotAnAddress>;
 
 /**
  * `virt_to_page(addr)` — the page behind a linear-map address, as a borrow: it can be read, never
@@ -425,7 +412,7 @@ export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
  * ```
  * @see {@link vmallocToPage}
  */
-export function virtToPage<A extends number>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
+export function virtToPage<A>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
   return borrowAddress(addr, 'virtToPage') as unknown as Borrowed<Page<0, AddrOwner<A>>>;
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MsgSleepInAtomic } from './messages.js';
+import type { MsgBadContext, MsgSleepInAtomic } from './messages.js';
 
 declare const gfpSleeps: unique symbol;
 
@@ -106,3 +106,10 @@ export interface ProcessContextMark {
   /** Phantom: marks process context (no spinlock held, may sleep). */
   readonly [processContext]: true;
 }
+
+/**
+ * `in_atomic()` or not, checked — the context argument of an allocation: a `Memory` (process
+ * context) or the `AtomicContext` `withSpinLock` hands its callback; anything else is refused with
+ * {@link MsgBadContext}.
+ */
+export type CtxArg<Ctx> = [Ctx] extends [ProcessContextMark | AtomicContext] ? Ctx : MsgBadContext;

@@ -18,10 +18,26 @@
  *
  * @module
  */
-import type { MsgConsumed, MsgOwnableAlwaysRefCounted } from './messages.js';
+import type { MsgConsumed, MsgMaybeNull, MsgOwnableAlwaysRefCounted } from './messages.js';
 
 declare const roleKey: unique symbol;
 declare const consumedKey: unique symbol;
+declare const memdescKind: unique symbol;
+
+/**
+ * `page->memdesc`'s type field, as a phantom discriminant — which descriptor a handle is: `struct
+ * page`, `struct folio`, `struct ptdesc` or a driver's own memdesc. {@link Page}, `Folio`, `PtDesc`
+ * and `Memdesc` extend it with their own `Kind`.
+ *
+ * You never name it yourself. Because the kinds differ, a handle of one kind intersected with the
+ * type another function expects reduces to `never`, which is how a refused call shows only the
+ * sentence of its rule (`freePages(folio, …)` reads "__free_pages(): a folio is put, never freed
+ * …", not a list of missing properties).
+ */
+export interface MemdescKindMark<Kind extends string> {
+  /** Phantom: the kind of descriptor (`'struct page'`, `'struct folio'`, …). */
+  readonly [memdescKind]: Kind;
+}
 
 /**
  * `Owned<T>` (Rust-for-Linux) — the role mark of the unique owner: only a handle carrying it can be
@@ -31,7 +47,7 @@ declare const consumedKey: unique symbol;
  * borrow or a reference to a free reads as "… is not assignable to type '"Owned: the unique owner;
  * only it may free"'".
  */
-export interface OwnedMark {
+export interface OwnedMark extends Disposable {
   /** Phantom: the handle's role (`Owned`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Owned: the unique owner; only it may free';
 }
@@ -42,7 +58,7 @@ export interface OwnedMark {
  *
  * Part of {@link ARef}.
  */
-export interface ARefMark {
+export interface ARefMark extends Disposable {
   /** Phantom: the handle's role (`ARef`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'ARef: a counted reference; give it back with a put, never a free';
 }
@@ -51,7 +67,7 @@ export interface ARefMark {
  * `PG_locked` held — the role mark of a lock guard (`LockedFolio`): writes go through it, and
  * `folioUnlock` consumes it.
  */
-export interface LockedMark {
+export interface LockedMark extends Disposable {
   /** Phantom: the handle's role (lock guard), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Locked: a lock guard; it may write, and folioUnlock() gives it up';
 }
@@ -92,7 +108,7 @@ export interface BorrowedMark {
  * @see {@link ARef}
  * @see {@link Borrowed}
  */
-export type Owned<T> = T & OwnedMark & Disposable;
+export type Owned<T> = T & OwnedMark;
 
 /**
  * `ARef<T>` (Rust-for-Linux `ARef<T: AlwaysRefCounted>`) — one counted reference to `T`, what
@@ -119,7 +135,7 @@ export type Owned<T> = T & OwnedMark & Disposable;
  * ```
  * @see {@link Owned}
  */
-export type ARef<T> = T & ARefMark & Disposable;
+export type ARef<T> = T & ARefMark;
 
 /**
  * `&T` (Rust) — a view of `T` that can be read but never freed or put; what `virt_to_page()`,
@@ -155,7 +171,8 @@ export type Borrowed<T> = T & BorrowedMark;
  *
  * It is one type for every consumer on purpose: a variable declared {@link MaybeConsumed} lists it
  * as a member, and TypeScript keeps a declared union through a join of paths only when each path's
- * type is one of its members.
+ * type is one of its members. (That is also why it cannot carry its sentence as a type argument:
+ * an instantiated generic mark stops being one type, and the join forgets the consumed path.)
  */
 export interface Consumed {
   /** Phantom: set on a consumed handle; its type is the sentence a later use shows. */
@@ -168,6 +185,19 @@ export interface Consumed {
  * refuse a consumed handle with {@link MsgConsumed}.
  */
 export type AnyConsumed<T> = true extends (T extends Consumed ? true : false) ? true : false;
+
+/**
+ * (no kernel counterpart) — the refusals every handle argument shares, as the sentence for kernel
+ * function `Fn`: a handle that may be `null` ({@link MsgMaybeNull}), a consumed one
+ * ({@link MsgConsumed}); `Otherwise` for anything else.
+ */
+export type HandleRefusal<Fn extends string, P, Otherwise> = null extends P
+  ? MsgMaybeNull<Fn>
+  : undefined extends P
+    ? MsgMaybeNull<Fn>
+    : AnyConsumed<P> extends true
+      ? MsgConsumed
+      : Otherwise;
 
 /**
  * (no kernel counterpart) — "not consumed": every API that accepts a handle requires this, so a
