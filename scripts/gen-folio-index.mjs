@@ -12,6 +12,7 @@ const out = [
   ' * @module',
   ' */',
   "import type { MsgFolioIndex } from '../types/messages.js';",
+  "import type { Checked } from '../types/ownership.js';",
   '',
 ];
 for (let o = 0; o <= 10; o++) {
@@ -53,7 +54,7 @@ out.push(
   'export type FolioIndexTable<N> = {',
   '  readonly [order: number]: N;',
   '} & {',
-  ...Array.from({ length: 11 }, (_, o) => `  /** A folio of order ${o}: indexes 0..${(1 << o) - 1}. */\n  readonly ${o}: [N] extends [R${o}] ? N : MsgFolioIndex<${o}>;`),
+  ...Array.from({ length: 11 }, (_, o) => `  /** A folio of order ${o}: indexes 0..${(1 << o) - 1}. */\n  readonly ${o}: Checked<N> extends Checked<R${o}> ? N : MsgFolioIndex<${o}>;`),
   '};',
   '',
 );

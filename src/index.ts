@@ -227,6 +227,7 @@ export type {
   AnyConsumed,
   HandleRefusal,
   MemdescKindMark,
+  Checked,
   Ownable,
   RefCounted,
   AlwaysRefCounted,

@@ -48,7 +48,6 @@ export function freePageCb(info: PageInfo): LruStatus {
   if (page === null) return LRU_SKIP;
   info.page = null;
   freePage(page);
-  // [sentence below the first line: installPage is this file's own helper, and TypeScript prints its `… & Live` parameter first]
   expectError(installPage(info, page)); // a freed page cannot go back into a slot
   expectError(freePage(page)); // nor be freed twice
   expectError(writeRaw(page, new Uint8Array(1), 0)); // nor be written
@@ -63,6 +62,5 @@ export function maybeFreed(info: PageInfo, cond: boolean): void {
   const page: MaybeConsumed<Owned<Page<0>>> | null = info.page;
   if (page === null) return;
   if (cond) freePage(page);
-  // [sentence below the first line: installPage is this file's own helper, and TypeScript prints its `… & Live` parameter first]
   expectError(installPage(info, page));
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { MsgFolioIndex } from '../types/messages.js';
+import type { Checked } from '../types/ownership.js';
 
 /** `FolioIndex<0>` — the page indexes `0..0` (generated; not exported: see typedoc.json). */
 type R0 =
@@ -199,25 +200,25 @@ export type FolioIndexTable<N> = {
   readonly [order: number]: N;
 } & {
   /** A folio of order 0: indexes 0..0. */
-  readonly 0: [N] extends [R0] ? N : MsgFolioIndex<0>;
+  readonly 0: Checked<N> extends Checked<R0> ? N : MsgFolioIndex<0>;
   /** A folio of order 1: indexes 0..1. */
-  readonly 1: [N] extends [R1] ? N : MsgFolioIndex<1>;
+  readonly 1: Checked<N> extends Checked<R1> ? N : MsgFolioIndex<1>;
   /** A folio of order 2: indexes 0..3. */
-  readonly 2: [N] extends [R2] ? N : MsgFolioIndex<2>;
+  readonly 2: Checked<N> extends Checked<R2> ? N : MsgFolioIndex<2>;
   /** A folio of order 3: indexes 0..7. */
-  readonly 3: [N] extends [R3] ? N : MsgFolioIndex<3>;
+  readonly 3: Checked<N> extends Checked<R3> ? N : MsgFolioIndex<3>;
   /** A folio of order 4: indexes 0..15. */
-  readonly 4: [N] extends [R4] ? N : MsgFolioIndex<4>;
+  readonly 4: Checked<N> extends Checked<R4> ? N : MsgFolioIndex<4>;
   /** A folio of order 5: indexes 0..31. */
-  readonly 5: [N] extends [R5] ? N : MsgFolioIndex<5>;
+  readonly 5: Checked<N> extends Checked<R5> ? N : MsgFolioIndex<5>;
   /** A folio of order 6: indexes 0..63. */
-  readonly 6: [N] extends [R6] ? N : MsgFolioIndex<6>;
+  readonly 6: Checked<N> extends Checked<R6> ? N : MsgFolioIndex<6>;
   /** A folio of order 7: indexes 0..127. */
-  readonly 7: [N] extends [R7] ? N : MsgFolioIndex<7>;
+  readonly 7: Checked<N> extends Checked<R7> ? N : MsgFolioIndex<7>;
   /** A folio of order 8: indexes 0..255. */
-  readonly 8: [N] extends [R8] ? N : MsgFolioIndex<8>;
+  readonly 8: Checked<N> extends Checked<R8> ? N : MsgFolioIndex<8>;
   /** A folio of order 9: indexes 0..511. */
-  readonly 9: [N] extends [R9] ? N : MsgFolioIndex<9>;
+  readonly 9: Checked<N> extends Checked<R9> ? N : MsgFolioIndex<9>;
   /** A folio of order 10: indexes 0..1023. */
-  readonly 10: [N] extends [R10] ? N : MsgFolioIndex<10>;
+  readonly 10: Checked<N> extends Checked<R10> ? N : MsgFolioIndex<10>;
 };

@@ -21,6 +21,7 @@ import type {
   ARef,
   AlwaysRefCounted,
   BorrowedMark,
+  Checked,
   HandleRefusal,
   Live,
   LockedMark,
@@ -118,30 +119,31 @@ export type FolioIndexArg<F, N> = IsPlainNumber<N> extends true ? N : FolioIndex
  * lock guard), or the sentence that refuses the argument: a page ({@link MsgFolioNotPage}),
  * anything else ({@link MsgNotFolio}), a handle that may be `null` or is consumed.
  */
-export type FolioArg<F, Fn extends string> = [F] extends [Folio & Live]
+export type FolioArg<F, Fn extends string> = Checked<F> extends Checked<Folio & Live>
   ? F
-  : Expected<Folio & Live, F> | HandleRefusal<Fn, F, [F] extends [Page] ? MsgFolioNotPage<Fn> : MsgNotFolio<Fn>>;
+  : NoInfer<Expected<Folio & Live, F> | HandleRefusal<Fn, F, Checked<F> extends Checked<Page> ? MsgFolioNotPage<Fn> : MsgNotFolio<Fn>>>;
 
 /**
  * `folio_put()` / `put_page()`'s argument — a live counted reference to a folio (`ARef`), or the
  * sentence that refuses it: a borrow or the lock guard holds no reference, an `alloc_pages()` block
  * is freed instead, and so on.
  */
-export type FolioPutArg<R, Fn extends string> = [R] extends [ARef<Folio> & Live]
+export type FolioPutArg<R, Fn extends string> = Checked<R> extends Checked<ARef<Folio> & Live>
   ? R
-  :
+  : NoInfer<
       | Expected<ARef<Folio> & Live, R>
       | HandleRefusal<
           Fn,
           R,
-          [R] extends [LockedMark]
+          Checked<R> extends Checked<LockedMark>
             ? MsgPutLocked<Fn>
-            : [R] extends [BorrowedMark]
+            : Checked<R> extends Checked<BorrowedMark>
               ? MsgPutBorrowed<Fn>
-              : [R] extends [Page & OwnedMark]
+              : Checked<R> extends Checked<Page & OwnedMark>
                 ? MsgPutOwnedPage<Fn>
                 : MsgPutNotFolio<Fn>
-        >;
+        >
+    >;
 
 /**
  * `get_page(page)`'s argument — a live page known to belong to a folio, or the sentence that names
@@ -150,12 +152,12 @@ export type FolioPutArg<R, Fn extends string> = [R] extends [ARef<Folio> & Live]
  */
 export type GetPageArg<P> = [P] extends [Page<number, 'folio'> & Live]
   ? P
-  : Expected<Page<number, 'folio'> & Live, P> | HandleRefusal<'get_page()', P, [P] extends [Page] ? MsgGetPage<OwnerOf<P>> : MsgGetPageNotPage>;
+  : NoInfer<Expected<Page<number, 'folio'> & Live, P> | HandleRefusal<'get_page()', P, Checked<P> extends Checked<Page> ? MsgGetPage<OwnerOf<P>> : MsgGetPageNotPage>>;
 
 /**
  * `folio_unlock()`'s argument — the live lock guard `folioLock()` returned, or the sentence that
  * refuses anything else ({@link MsgUnlockNotGuard}).
  */
-export type FolioUnlockArg<L> = [L] extends [LockedFolio & Live]
+export type FolioUnlockArg<L> = Checked<L> extends Checked<LockedFolio & Live>
   ? L
-  : Expected<LockedFolio & Live, L> | HandleRefusal<'folio_unlock()', L, MsgUnlockNotGuard>;
+  : NoInfer<Expected<LockedFolio & Live, L> | HandleRefusal<'folio_unlock()', L, MsgUnlockNotGuard>>;

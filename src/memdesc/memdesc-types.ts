@@ -18,7 +18,7 @@ import type {
   MsgOwnableAlwaysRefCounted,
   MsgTryFromSharedHandle,
 } from '../types/messages.js';
-import type { ARef, ARefMark, AlwaysRefCounted, HandleRefusal, Live, MemdescKindMark, Ownable, Owned, RefCounted } from '../types/ownership.js';
+import type { ARef, ARefMark, AlwaysRefCounted, Checked, HandleRefusal, Live, MemdescKindMark, Ownable, Owned, RefCounted } from '../types/ownership.js';
 import type { Expected } from '../types/page.js';
 
 /**
@@ -232,7 +232,7 @@ export type MemdescGetArg<H> = HandleRefusal<
       ? `memdescGet(): "${N}" is not refcounted: its owner decides its lifetime`
       : C['alwaysRefCounted'] extends true
         ? H
-        : [H] extends [ARefMark]
+        : Checked<H> extends Checked<ARefMark>
           ? H
           : `memdescGet(): "${N}" can be counted only from an ARef, not from a borrow or its Owned handle (it is not AlwaysRefCounted)`
     : MsgNotMemdesc<'memdescGet()'>
@@ -247,19 +247,20 @@ export type MemdescNameOf<H> = [H] extends [Memdesc<infer N, number, MemdescCaps
  * ({@link MsgMemdescFreeNotOwnable}), a reference to an OwnableRefCounted one
  * ({@link MsgMemdescFreeARef}), a borrow or a page ({@link MsgMemdescFreeHandle}).
  */
-export type MemdescFreeArg<H> = [H] extends [Owned<WithCaps<OwnableCap>> & Live]
+export type MemdescFreeArg<H> = Checked<H> extends Checked<Owned<WithCaps<OwnableCap>> & Live>
   ? H
-  :
+  : NoInfer<
       | Expected<Owned<WithCaps<OwnableCap>> & Live, H>
       | HandleRefusal<
           'memdescFree()',
           H,
-          [H] extends [WithCaps<NotOwnableCap>]
+          Checked<H> extends Checked<WithCaps<NotOwnableCap>>
             ? MsgMemdescFreeNotOwnable<MemdescNameOf<H>>
-            : [H] extends [Memdesc & ARefMark]
+            : Checked<H> extends Checked<Memdesc & ARefMark>
               ? MsgMemdescFreeARef<MemdescNameOf<H>>
               : MsgMemdescFreeHandle
-        >;
+        >
+    >;
 
 /**
  * `AlwaysRefCounted::dec_ref`'s receiver, checked on `memdescPut`'s argument — a live reference
@@ -267,26 +268,27 @@ export type MemdescFreeArg<H> = [H] extends [Owned<WithCaps<OwnableCap>> & Live]
  * ({@link MsgMemdescPutNotRefcounted}), an `Owned` handle, a borrow or a page
  * ({@link MsgMemdescPutHandle}).
  */
-export type MemdescPutArg<R> = [R] extends [ARef<WithCaps<RefcountedCap>> & Live]
+export type MemdescPutArg<R> = Checked<R> extends Checked<ARef<WithCaps<RefcountedCap>> & Live>
   ? R
-  :
+  : NoInfer<
       | Expected<ARef<WithCaps<RefcountedCap>> & Live, R>
       | HandleRefusal<
           'memdescPut()',
           R,
-          [R] extends [WithCaps<NotRefcountedCap>]
+          Checked<R> extends Checked<WithCaps<NotRefcountedCap>>
             ? MsgMemdescPutNotRefcounted<MemdescNameOf<R>>
             : MsgMemdescPutHandle
-        >;
+        >
+    >;
 
 /**
  * Why an OwnableRefCounted conversion (`intoShared`, `tryFromShared`) refuses `H`: the type is not
  * OwnableRefCounted ({@link MsgNotOwnableRefCounted}), or the handle has the wrong role
  * (`RoleMsg`).
  */
-export type OrcRefusal<Fn extends string, H, RoleMsg> = [H] extends [WithCaps<OwnableRefCountedCaps>]
+export type OrcRefusal<Fn extends string, H, RoleMsg> = Checked<H> extends Checked<WithCaps<OwnableRefCountedCaps>>
   ? RoleMsg
-  : [H] extends [Memdesc]
+  : Checked<H> extends Checked<Memdesc>
     ? MsgNotOwnableRefCounted<Fn, MemdescNameOf<H>>
     : RoleMsg;
 
@@ -294,29 +296,30 @@ export type OrcRefusal<Fn extends string, H, RoleMsg> = [H] extends [WithCaps<Ow
  * `OwnableRefCounted::into_shared`'s receiver — the live `Owned` handle of an OwnableRefCounted
  * type, or the sentence that refuses it ({@link MsgNotOwnableRefCounted}, {@link MsgIntoSharedHandle}).
  */
-export type IntoSharedArg<H> = [H] extends [Owned<WithCaps<OwnableRefCountedCaps>> & Live]
+export type IntoSharedArg<H> = Checked<H> extends Checked<Owned<WithCaps<OwnableRefCountedCaps>> & Live>
   ? H
-  : Expected<Owned<WithCaps<OwnableRefCountedCaps>> & Live, H> | HandleRefusal<'intoShared()', H, OrcRefusal<'intoShared()', H, MsgIntoSharedHandle>>;
+  : NoInfer<Expected<Owned<WithCaps<OwnableRefCountedCaps>> & Live, H> | HandleRefusal<'intoShared()', H, OrcRefusal<'intoShared()', H, MsgIntoSharedHandle>>>;
 
 /**
  * `OwnableRefCounted::try_from_shared`'s receiver — a live reference (`ARef`) to an
  * OwnableRefCounted type, or the sentence that refuses it ({@link MsgNotOwnableRefCounted},
  * {@link MsgTryFromSharedHandle}).
  */
-export type TryFromSharedArg<R> = [R] extends [ARef<WithCaps<OwnableRefCountedCaps>> & Live]
+export type TryFromSharedArg<R> = Checked<R> extends Checked<ARef<WithCaps<OwnableRefCountedCaps>> & Live>
   ? R
-  :
+  : NoInfer<
       | Expected<ARef<WithCaps<OwnableRefCountedCaps>> & Live, R>
-      | HandleRefusal<'tryFromShared()', R, OrcRefusal<'tryFromShared()', R, MsgTryFromSharedHandle>>;
+      | HandleRefusal<'tryFromShared()', R, OrcRefusal<'tryFromShared()', R, MsgTryFromSharedHandle>>
+    >;
 
 /**
  * A memdesc parameter of `Fn` (`memdescRefCount()`, `memdescPage()`, `memdescAddress()`) — any live
  * handle of a user-defined memdesc, or the sentence that refuses the argument
  * ({@link MsgNotMemdesc}; a handle that may be `null` or is consumed).
  */
-export type MemdescArg<H, Fn extends string> = [H] extends [Memdesc & Live]
+export type MemdescArg<H, Fn extends string> = Checked<H> extends Checked<Memdesc & Live>
   ? H
-  : Expected<Memdesc & Live, H> | HandleRefusal<Fn, H, MsgNotMemdesc<Fn>>;
+  : NoInfer<Expected<Memdesc & Live, H> | HandleRefusal<Fn, H, MsgNotMemdesc<Fn>>>;
 
 /** The `ownable` capability, as `memdescFree` requires it ({@link WithCaps}). */
 export interface OwnableCap {

@@ -14,7 +14,7 @@
  * @module
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
-import type { HandleRefusal, Live, LockedMark } from '../types/ownership.js';
+import type { Checked, HandleRefusal, Live, LockedMark } from '../types/ownership.js';
 import type { Folio } from '../folio/folio.js';
 import type { Expected, OwnerOf, Page, PageArg } from '../types/page.js';
 import type { VirtAddr, VmallocAddr } from '../types/address.js';
@@ -37,28 +37,28 @@ export type RawTarget = Page | Folio | VirtAddr | VmallocAddr;
  * that refuses it: {@link MsgConsumed} for a consumed handle or address, a handle that may be
  * `null`, or something that is not a page, folio or address ({@link MsgRawTarget}).
  */
-export type RawReadArg<T> = [T] extends [RawTarget & Live]
+export type RawReadArg<T> = Checked<T> extends Checked<RawTarget & Live>
   ? T
-  : Expected<Live, T> | HandleRefusal<'readRaw()', T, MsgRawTarget<'readRaw()'>>;
+  : NoInfer<Expected<Live, T> | HandleRefusal<'readRaw()', T, MsgRawTarget<'readRaw()'>>>;
 
 /**
  * `Page::write_raw`'s receiver — the target argument of `writeRaw`/`fillZeroRaw`: anything live,
  * but a folio only through its lock guard (else {@link MsgFolioWrite}); refused as
  * {@link RawReadArg} otherwise.
  */
-export type RawWriteArg<T> = [T] extends [RawTarget & Live]
-  ? [T] extends [LockedMark]
+export type RawWriteArg<T> = Checked<T> extends Checked<RawTarget & Live>
+  ? Checked<T> extends Checked<LockedMark>
     ? T
-    : [T] extends [Folio]
+    : Checked<T> extends Checked<Folio>
       ? MsgFolioWrite
-      : [T] extends [Page]
-        ? [OwnerOf<T>] extends ['folio']
+      : Checked<T> extends Checked<Page>
+        ? Checked<OwnerOf<T>> extends Checked<'folio'>
           ? MsgFolioWrite
           : T
-        : [T] extends [VirtAddr<'folio'>]
+        : Checked<T> extends Checked<VirtAddr<'folio'>>
           ? MsgFolioWrite
           : T
-  : Expected<Live, T> | HandleRefusal<'writeRaw()', T, MsgRawTarget<'writeRaw()'>>;
+  : NoInfer<Expected<Live, T> | HandleRefusal<'writeRaw()', T, MsgRawTarget<'writeRaw()'>>>;
 
 /** A resolved target: which bytes of which machine, and how far the object reaches. */
 export interface Span {

@@ -5,7 +5,7 @@
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
-import type { Owned, Borrowed, Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Owned, Borrowed, Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
 import type { Page, PageArg, Pfn, OrderArg, FreeOrderArg, FreePageArg, FreePagesArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
 import type { AtomicContext, CtxArg, GfpArg, ProcessContextMark } from '../types/gfp.js';
@@ -384,9 +384,9 @@ export function pageAddress<P>(page: PageArg<P, 'page_address()'>): VirtAddr<Own
  * consumed address ({@link MsgConsumed}), a vmalloc address ({@link MsgVirtToPageVmalloc}) or a
  * plain number ({@link MsgNotAnAddress}).
  */
-export type VirtToPageArg<A> = [A] extends [VirtAddr & Live]
+export type VirtToPageArg<A> = Checked<A> extends Checked<VirtAddr & Live>
   ? A
-  : HandleRefusal<'virt_to_page()', A, [A] extends [VmallocAddr] ? MsgVirtToPageVmalloc : [A] extends [Page] ? MsgAddressNotPage<'virt_to_page()'> : MsgNotAnAddress>;
+  : NoInfer<HandleRefusal<'virt_to_page()', A, Checked<A> extends Checked<VmallocAddr> ? MsgVirtToPageVmalloc : Checked<A> extends Checked<Page> ? MsgAddressNotPage<'virt_to_page()'> : MsgNotAnAddress>>;
 
 /**
  * `virt_to_page(addr)` — the page behind a linear-map address, as a borrow: it can be read, never

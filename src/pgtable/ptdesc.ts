@@ -15,7 +15,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { MsgNotPtdesc, MsgPagetableFree } from '../types/messages.js';
-import type { Borrowed, Consumed, HandleRefusal, Live, MemdescKindMark, Ownable, Owned } from '../types/ownership.js';
+import type { Borrowed, Checked, Consumed, HandleRefusal, Live, MemdescKindMark, Ownable, Owned } from '../types/ownership.js';
 import type { Expected, OrderArg, Page } from '../types/page.js';
 
 declare const ptdescOrder: unique symbol;
@@ -50,15 +50,15 @@ export interface PtDesc<Order extends number = number> extends Ownable, MemdescK
  * ptdesc handle, or the sentence that refuses the argument ({@link MsgNotPtdesc}; a handle that may
  * be `null` or is consumed).
  */
-export type PtdescArg<P, Fn extends string> = [P] extends [PtDesc & Live] ? P : Expected<PtDesc & Live, P> | HandleRefusal<Fn, P, MsgNotPtdesc<Fn>>;
+export type PtdescArg<P, Fn extends string> = Checked<P> extends Checked<PtDesc & Live> ? P : NoInfer<Expected<PtDesc & Live, P> | HandleRefusal<Fn, P, MsgNotPtdesc<Fn>>>;
 
 /**
  * `pagetable_free()`'s argument — the live `Owned` ptdesc `pagetableAlloc()` returned, or the
  * sentence that refuses anything else ({@link MsgPagetableFree}).
  */
-export type PagetableFreeArg<P> = [P] extends [Owned<PtDesc> & Live]
+export type PagetableFreeArg<P> = Checked<P> extends Checked<Owned<PtDesc> & Live>
   ? P
-  : Expected<Owned<PtDesc> & Live, P> | HandleRefusal<'pagetable_free()', P, MsgPagetableFree>;
+  : NoInfer<Expected<Owned<PtDesc> & Live, P> | HandleRefusal<'pagetable_free()', P, MsgPagetableFree>>;
 
 /**
  * `pagetable_alloc(gfp, order)` — a page-table page, owned by the caller.

@@ -16,7 +16,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { MsgKfree } from '../types/messages.js';
-import type { Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
 import type { Expected } from '../types/page.js';
 import { cacheAlloc, cacheFree, createCache, getOrder, slabHeadOf, slabObjectAt, slabRoot, type SlabObject } from './slab.js';
 
@@ -54,9 +54,9 @@ export interface KmallocMark {
  * returned, or the sentence that refuses anything else ({@link MsgKfree}; a consumed address is a
  * double free).
  */
-export type KfreeArg<P, Fn extends string> = [P] extends [(KmallocPtr | SlabObject) & Live]
+export type KfreeArg<P, Fn extends string> = Checked<P> extends Checked<(KmallocPtr | SlabObject) & Live>
   ? P
-  : Expected<(KmallocPtr | SlabObject) & Live, P> | HandleRefusal<Fn, P, MsgKfree<Fn>>;
+  : NoInfer<Expected<(KmallocPtr | SlabObject) & Live, P> | HandleRefusal<Fn, P, MsgKfree<Fn>>>;
 
 /**
  * `kmalloc()`'s choice at `KMALLOC_MAX_CACHE_SIZE` — the owner of a kmalloc of `Size` bytes: a slab

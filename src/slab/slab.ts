@@ -22,7 +22,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { MsgNotCache, MsgNotSlabObject, MsgWrongCache } from '../types/messages.js';
-import type { Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
 import type { Expected } from '../types/page.js';
 
 declare const cacheBrand: unique symbol;
@@ -83,20 +83,21 @@ export type CacheNameOf<C> = C[typeof cacheBrand & keyof C] & string;
  * `kmem_cache_destroy()`) — a live cache, or the sentence that refuses the argument
  * ({@link MsgNotCache}; a destroyed cache is refused as consumed).
  */
-export type KmemCacheArg<C, Fn extends string> = [C] extends [KmemCache & Live]
+export type KmemCacheArg<C, Fn extends string> = Checked<C> extends Checked<KmemCache & Live>
   ? C
-  : Expected<KmemCache & Live, C> | HandleRefusal<Fn, C, MsgNotCache<Fn>>;
+  : NoInfer<Expected<KmemCache & Live, C> | HandleRefusal<Fn, C, MsgNotCache<Fn>>>;
 
 /**
  * `kmem_cache_free(cache, obj)`'s `obj` — a live object of that very cache, or the sentence that
  * refuses it: an object of another cache ({@link MsgWrongCache}), something that is not a slab
  * object ({@link MsgNotSlabObject}), a consumed object (a double free).
  */
-export type KmemCacheFreeArg<C, O> = [O] extends [SlabObject<CacheNameOf<C>> & Live]
+export type KmemCacheFreeArg<C, O> = Checked<O> extends Checked<SlabObject<CacheNameOf<C>> & Live>
   ? O
-  :
+  : NoInfer<
       | Expected<SlabObject<CacheNameOf<C>> & Live, O>
-      | HandleRefusal<'kmem_cache_free()', O, [O] extends [SlabObject<infer N>] ? MsgWrongCache<N, CacheNameOf<C>> : MsgNotSlabObject>;
+      | HandleRefusal<'kmem_cache_free()', O, Checked<O> extends Checked<SlabObject<infer N>> ? MsgWrongCache<N, CacheNameOf<C>> : MsgNotSlabObject>
+    >;
 
 /**
  * `kmem_cache_create()`'s `align` argument (`struct kmem_cache_args` in recent kernels) — the

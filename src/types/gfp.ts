@@ -5,6 +5,7 @@
  * @module
  */
 import type { MsgBadContext, MsgSleepInAtomic } from './messages.js';
+import type { Checked } from './ownership.js';
 
 declare const gfpSleeps: unique symbol;
 
@@ -95,7 +96,7 @@ export type GfpArg<Ctx, G extends number> = [Ctx] extends [
   },
 ]
   ? G
-  : [G] extends [Gfp<false>]
+  : Checked<G> extends Checked<Gfp<false>>
     ? G
     : MsgSleepInAtomic;
 
@@ -112,4 +113,4 @@ export interface ProcessContextMark {
  * context) or the `AtomicContext` `withSpinLock` hands its callback; anything else is refused with
  * {@link MsgBadContext}.
  */
-export type CtxArg<Ctx> = [Ctx] extends [ProcessContextMark | AtomicContext] ? Ctx : MsgBadContext;
+export type CtxArg<Ctx> = Checked<Ctx> extends Checked<ProcessContextMark | AtomicContext> ? Ctx : MsgBadContext;

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Checked } from './ownership.js';
+
 /**
  * `alloc_pages()` with an order outside 0..`MAX_PAGE_ORDER` — the compile-time refusal of a literal
  * order such as 11, -1 or 1.5 ({@link OrderArg}); at run time the same call is `INVALID_ARGUMENT`.
@@ -29,19 +31,19 @@ export type MsgSleepInAtomic =
  * `get_page()` on a page that is not known to belong to a folio — one sentence per owner
  * ({@link GetPageArg}); at run time `NOT_REFCOUNTED`.
  */
-export type MsgGetPage<Owner extends string> = [Owner] extends ['slab']
+export type MsgGetPage<Owner extends string> = Checked<Owner> extends Checked<'slab'>
   ? "get_page(): a slab page has no refcount; take a reference on the object's owner instead"
-  : [Owner] extends ['misc']
+  : Checked<Owner> extends Checked<'misc'>
     ? 'get_page(): a large kmalloc or driver page has no refcount (frozen); only folio pages can be counted'
-    : [Owner] extends ['slab' | 'misc']
+    : Checked<Owner> extends Checked<'slab' | 'misc'>
     ? 'get_page(): kmalloc memory (a slab or a large-kmalloc block) has no refcount; take a reference on its owner instead'
-    : [Owner] extends ['vmalloc']
+    : Checked<Owner> extends Checked<'vmalloc'>
       ? 'get_page(): a vmalloc page belongs to its vmalloc area, which has no per-page refcount; keep the area alive instead'
-      : [Owner] extends ['bare']
+      : Checked<Owner> extends Checked<'bare'>
         ? 'get_page(): an alloc_pages() block is owned, not counted; it has no refcount to take'
-        : [Owner] extends ['pgtable']
+        : Checked<Owner> extends Checked<'pgtable'>
           ? 'get_page(): a page-table page (ptdesc) is not a folio and cannot be counted from a borrow'
-          : [Owner] extends ['custom']
+          : Checked<Owner> extends Checked<'custom'>
               ? "get_page(): this page belongs to a driver's own memdesc; count the memdesc (memdescGet), not the page"
               : "get_page(): this page's owner is unknown; only a page known to belong to a folio can be counted";
 /**
@@ -75,6 +77,12 @@ export type MsgFolioIndex<Order extends number> = `folio_page(): index out of ra
  * at run time `BAD_PAGE_STATE`.
  */
 export type MsgFolioWrite = 'writing to a folio needs the folio lock: folioLock() it and write through the LockedFolio';
+/**
+ * (no kernel counterpart) — what {@link Live} means, printed as its label in every refusal of a
+ * consumed handle by a `… & Live` parameter: the handle must not have been freed, put, unlocked or
+ * moved.
+ */
+export type MsgLive = 'a live handle: not freed, put, unlocked or moved (using one that was is a use after free)';
 /**
  * `Ownable` + `AlwaysRefCounted` (Rust-for-Linux: the two exclude each other) — a type that is both
  * is refused where it is defined ({@link CheckCapabilities}, `defineMemdesc`); at run time

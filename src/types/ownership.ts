@@ -18,7 +18,18 @@
  *
  * @module
  */
-import type { MsgConsumed, MsgMaybeNull, MsgOwnableAlwaysRefCounted } from './messages.js';
+import type { MsgConsumed, MsgLive, MsgMaybeNull, MsgOwnableAlwaysRefCounted } from './messages.js';
+
+/**
+ * (no kernel counterpart) — a one-field wrapper for checks that must not distribute over a union:
+ * `Checked<A> extends Checked<B>` asks whether all of `A` is assignable to `B`, as the usual
+ * `[A] extends [B]` does, without making TypeScript create a tuple type (and the `Array<A>` behind
+ * it) for every `A` it checks. It has no value; it exists only in conditional types.
+ */
+export interface Checked<T> {
+  /** Phantom: the type being checked. */
+  readonly checked: T;
+}
 
 declare const roleKey: unique symbol;
 declare const consumedKey: unique symbol;
@@ -202,8 +213,15 @@ export type HandleRefusal<Fn extends string, P, Otherwise> = null extends P
 /**
  * (no kernel counterpart) — "not consumed": every API that accepts a handle requires this, so a
  * handle that was freed, put, unlocked or moved is refused at compile time.
+ *
+ * Its type parameter is only a label: it defaults to the rule {@link MsgLive}, and the compiler
+ * prints it, so a consumed handle passed to a parameter of your own typed `Owned<Page<0>> & Live`
+ * is refused with the rule in the first line: `… is not assignable to parameter of type
+ * 'Page<0, PageOwner> & OwnedMark & Live<"a live handle: …">'`.
+ *
+ * @typeParam Why - the rule, as the sentence the compiler prints (only {@link MsgLive}).
  */
-export interface Live {
+export interface Live<Why extends MsgLive = MsgLive> {
   /** Phantom: absent on a live handle (a consumed one has it, see {@link Consumed}). */
   readonly [consumedKey]?: never;
 }

@@ -19,7 +19,7 @@ import type {
   MsgNotPage,
   MsgWrongFreeOrder,
 } from './messages.js';
-import type { ARefMark, BorrowedMark, HandleRefusal, Live, LockedMark, MaybeConsumed, MemdescKindMark, Owned } from './ownership.js';
+import type { ARefMark, BorrowedMark, Checked, HandleRefusal, Live, LockedMark, MaybeConsumed, MemdescKindMark, Owned } from './ownership.js';
 
 declare const pageOrder: unique symbol;
 declare const pageOwner: unique symbol;
@@ -93,7 +93,7 @@ export type OwnerOf<P> = P extends Page<number, infer W> ? W : PageOwner;
  * `number extends N` test would take `Order.Ring` for a plain number and skip every check. The test
  * here asks whether `-1.5` fits `N`: it fits `number`, and no order, index or sensible enum member.
  */
-export type IsPlainNumber<N> = [-1.5] extends [N] ? true : false;
+export type IsPlainNumber<N> = Checked<-1.5> extends Checked<N> ? true : false;
 
 /**
  * (no kernel counterpart) — the type a refused argument was expected to have, shown beside the
@@ -111,9 +111,9 @@ export type Expected<Shape, Arg> = Shape & NoInfer<Arg>;
  * {@link MsgBadOrder}; a non-literal `number` passes and is checked at run time
  * (`INVALID_ARGUMENT`). A generic `O extends PageOrder` passes too.
  */
-export type OrderArg<O> = [O] extends [PageOrder]
+export type OrderArg<O> = Checked<O> extends Checked<PageOrder>
   ? O
-  : Expected<PageOrder, O> | (IsPlainNumber<O> extends true ? O : MsgBadOrder);
+  : NoInfer<Expected<PageOrder, O> | (IsPlainNumber<O> extends true ? O : MsgBadOrder)>;
 
 /**
  * `compound_order()` of a page-type argument, read through its phantom field (`never` when it is
@@ -126,7 +126,7 @@ export type OrderField<P> = P[typeof pageOrder & keyof P];
  * One row of {@link FreeOrderTable}: the `order` that frees a block allocated with order `K` —
  * `K` itself (or a plain `number`, checked at run time), else the sentence {@link MsgWrongFreeOrder}.
  */
-export type FreeOrderRow<O, K extends number> = [O] extends [K] ? O : IsPlainNumber<O> extends true ? O : MsgWrongFreeOrder<K>;
+export type FreeOrderRow<O, K extends number> = Checked<O> extends Checked<K> ? O : IsPlainNumber<O> extends true ? O : MsgWrongFreeOrder<K>;
 
 /**
  * (no kernel counterpart) — {@link FreeOrderArg}'s lookup table: for each allocation order 0..10,
@@ -167,7 +167,7 @@ export type FreeOrderTable<O> = {
  * checked at run time (`BAD_ORDER`). In a generic helper the page's order comes from its
  * constraint: `freePages(b, 2)` with `b: P extends Owned<Page<2>> & Live` compiles.
  */
-export type FreeOrderArg<P, O> = [O] extends [OrderField<P>] ? O : FreeOrderTable<O>[OrderField<P> & number];
+export type FreeOrderArg<P, O> = Checked<O> extends Checked<OrderField<P>> ? O : FreeOrderTable<O>[OrderField<P> & number];
 
 /**
  * (no kernel counterpart) — why a free of `P` is refused, as the sentence for kernel function
@@ -178,17 +178,17 @@ export type FreeOrderArg<P, O> = [O] extends [OrderField<P>] ? O : FreeOrderTabl
 export type FreeRefusal<Fn extends string, P> = HandleRefusal<
   Fn,
   P,
-  [P] extends [LockedMark | MemdescKindMark<'struct folio'>]
+  Checked<P> extends Checked<LockedMark | MemdescKindMark<'struct folio'>>
     ? MsgFreeFolio<Fn>
-    : [P] extends [MemdescKindMark<'struct ptdesc'>]
+    : Checked<P> extends Checked<MemdescKindMark<'struct ptdesc'>>
       ? MsgFreePtdesc<Fn>
-      : [P] extends [MemdescKindMark<'memdesc'>]
+      : Checked<P> extends Checked<MemdescKindMark<'memdesc'>>
         ? MsgFreeMemdesc<Fn>
-        : [P] extends [ARefMark]
+        : Checked<P> extends Checked<ARefMark>
           ? MsgFreeARef<Fn>
-          : [P] extends [BorrowedMark]
+          : Checked<P> extends Checked<BorrowedMark>
             ? MsgFreeBorrowed<Fn, 'alloc_pages()'>
-            : [P] extends [number]
+            : Checked<P> extends Checked<number>
               ? MsgFreeAddress<Fn>
               : MsgFreeNotPage<Fn>
 >;
@@ -197,23 +197,24 @@ export type FreeRefusal<Fn extends string, P> = HandleRefusal<
  * `__free_pages(page, order)`'s `page` — the live `Owned` handle of an `alloc_pages()` block, or
  * the sentence ({@link FreeRefusal}) that refuses anything else.
  */
-export type FreePagesArg<P> = [P] extends [Owned<Page> & Live]
+export type FreePagesArg<P> = Checked<P> extends Checked<Owned<Page> & Live>
   ? P
-  : Expected<Owned<Page> & Live, P> | FreeRefusal<'__free_pages()', P>;
+  : NoInfer<Expected<Owned<Page> & Live, P> | FreeRefusal<'__free_pages()', P>>;
 
 /**
  * `__free_page(page)`'s `page` — the live `Owned` handle of an order-0 block; a block of another
  * order is refused with {@link MsgFreePageOrder}, anything else as {@link FreePagesArg}.
  */
-export type FreePageArg<P> = [P] extends [Owned<Page<0>> & Live]
+export type FreePageArg<P> = Checked<P> extends Checked<Owned<Page<0>> & Live>
   ? P
-  :
+  : NoInfer<
       | Expected<Owned<Page<0>> & Live, P>
-      | ([P] extends [Owned<Page> & Live]
+      | (Checked<P> extends Checked<Owned<Page> & Live>
           ? IsPlainNumber<OrderOf<P>> extends true
             ? MsgFreePageOrderUnknown
             : MsgFreePageOrder<OrderOf<P>>
-          : FreeRefusal<'__free_page()', P>);
+          : FreeRefusal<'__free_page()', P>)
+    >;
 
 /**
  * A page parameter of kernel function `Fn` (`page_to_pfn()`, `page_address()`, `page_folio()`, …) —
@@ -221,7 +222,7 @@ export type FreePageArg<P> = [P] extends [Owned<Page<0>> & Live]
  * one, or anything that is not a page is refused with a sentence ({@link HandleRefusal},
  * {@link MsgNotPage}).
  */
-export type PageArg<P, Fn extends string> = [P] extends [Page & Live] ? P : Expected<Page & Live, P> | HandleRefusal<Fn, P, MsgNotPage<Fn>>;
+export type PageArg<P, Fn extends string> = Checked<P> extends Checked<Page & Live> ? P : NoInfer<Expected<Page & Live, P> | HandleRefusal<Fn, P, MsgNotPage<Fn>>>;
 
 /**
  * (no kernel counterpart) — the declared type of an `alloc_pages()` block variable that may be

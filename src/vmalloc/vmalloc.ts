@@ -21,7 +21,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
 import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
 import type { MsgAddressNotPage, MsgBadContext, MsgConsumed, MsgNotAnAddress, MsgVfree, MsgVmallocToPageLinear } from '../types/messages.js';
-import type { Borrowed, Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Borrowed, Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
 import type { Expected, Page } from '../types/page.js';
 
 declare const areaKey: unique symbol;
@@ -70,9 +70,9 @@ export type MsgVmallocAtomic = 'vmalloc() may sleep (it allocates page tables an
  * `vmalloc()`'s context — process context only: a `Memory` passes, an atomic context becomes
  * {@link MsgVmallocAtomic}.
  */
-export type VmallocCtx<Ctx> = [Ctx] extends [ProcessContextMark]
+export type VmallocCtx<Ctx> = Checked<Ctx> extends Checked<ProcessContextMark>
   ? Ctx
-  : [Ctx] extends [ProcessContextMark | AtomicContext]
+  : Checked<Ctx> extends Checked<ProcessContextMark | AtomicContext>
     ? MsgVmallocAtomic
     : MsgBadContext;
 
@@ -81,18 +81,18 @@ export type VmallocCtx<Ctx> = [Ctx] extends [ProcessContextMark]
  * consumed address ({@link MsgConsumed}), a linear-map address ({@link MsgVmallocToPageLinear}) or
  * a plain number ({@link MsgNotAnAddress}).
  */
-export type VmallocToPageArg<A> = [A] extends [VmallocAddr & Live]
+export type VmallocToPageArg<A> = [A] extends [VmallocAddr & Live] // a tuple, not Checked: vmallocToPage's body needs the constraint it gives A
   ? A
-  : HandleRefusal<'vmalloc_to_page()', A, [A] extends [VirtAddr] ? MsgVmallocToPageLinear : [A] extends [Page] ? MsgAddressNotPage<'vmalloc_to_page()'> : MsgNotAnAddress>;
+  : NoInfer<HandleRefusal<'vmalloc_to_page()', A, Checked<A> extends Checked<VirtAddr> ? MsgVmallocToPageLinear : Checked<A> extends Checked<Page> ? MsgAddressNotPage<'vmalloc_to_page()'> : MsgNotAnAddress>>;
 
 /**
  * A vmalloc-area parameter of kernel function `Fn` (`vfree()`, `vmalloc_size()`, the page iterator)
  * — the live start address `vmalloc()` returned, or the sentence that refuses anything else
  * ({@link MsgVfree}; a consumed area is a double free or a use after free).
  */
-export type VmallocAreaArg<A, Fn extends string> = [A] extends [VmallocArea & Live]
+export type VmallocAreaArg<A, Fn extends string> = Checked<A> extends Checked<VmallocArea & Live>
   ? A
-  : Expected<VmallocArea & Live, A> | HandleRefusal<Fn, A, MsgVfree<Fn>>;
+  : NoInfer<Expected<VmallocArea & Live, A> | HandleRefusal<Fn, A, MsgVfree<Fn>>>;
 
 /** One vmalloc area (`struct vm_struct`). */
 interface Area {
