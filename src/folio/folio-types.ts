@@ -27,6 +27,7 @@ import type {
   LockedMark,
   MemdescKindMark,
   OwnedMark,
+  Unconsumed,
 } from '../types/ownership.js';
 import type { Expected, IsPlainNumber, OwnerOf, Page } from '../types/page.js';
 import type { FolioIndexTable } from './folio-index.js';
@@ -121,7 +122,7 @@ export type FolioIndexArg<F, N> = IsPlainNumber<N> extends true ? N : FolioIndex
  */
 export type FolioArg<F, Fn extends string> = Checked<F> extends Checked<Folio & Live>
   ? F
-  : NoInfer<Expected<Folio & Live, F> | HandleRefusal<Fn, F, Checked<F> extends Checked<Page> ? MsgFolioNotPage<Fn> : MsgNotFolio<Fn>>>;
+  : NoInfer<HandleRefusal<Fn, F, Checked<F> extends Checked<Page> ? MsgFolioNotPage<Fn> : MsgNotFolio<Fn>> | Expected<Folio & Unconsumed, F>>;
 
 /**
  * `folio_put()` / `put_page()`'s argument — a live counted reference to a folio (`ARef`), or the
@@ -131,7 +132,6 @@ export type FolioArg<F, Fn extends string> = Checked<F> extends Checked<Folio & 
 export type FolioPutArg<R, Fn extends string> = Checked<R> extends Checked<ARef<Folio> & Live>
   ? R
   : NoInfer<
-      | Expected<ARef<Folio> & Live, R>
       | HandleRefusal<
           Fn,
           R,
@@ -143,6 +143,7 @@ export type FolioPutArg<R, Fn extends string> = Checked<R> extends Checked<ARef<
                 ? MsgPutOwnedPage<Fn>
                 : MsgPutNotFolio<Fn>
         >
+      | Expected<ARef<Folio> & Unconsumed, R>
     >;
 
 /**
@@ -152,7 +153,7 @@ export type FolioPutArg<R, Fn extends string> = Checked<R> extends Checked<ARef<
  */
 export type GetPageArg<P> = [P] extends [Page<number, 'folio'> & Live]
   ? P
-  : NoInfer<Expected<Page<number, 'folio'> & Live, P> | HandleRefusal<'get_page()', P, Checked<P> extends Checked<Page> ? MsgGetPage<OwnerOf<P>> : MsgGetPageNotPage>>;
+  : NoInfer<HandleRefusal<'get_page()', P, Checked<P> extends Checked<Page> ? MsgGetPage<OwnerOf<P>> : MsgGetPageNotPage> | Expected<Page<number, 'folio'> & Unconsumed, P>>;
 
 /**
  * `folio_unlock()`'s argument — the live lock guard `folioLock()` returned, or the sentence that
@@ -160,4 +161,4 @@ export type GetPageArg<P> = [P] extends [Page<number, 'folio'> & Live]
  */
 export type FolioUnlockArg<L> = Checked<L> extends Checked<LockedFolio & Live>
   ? L
-  : NoInfer<Expected<LockedFolio & Live, L> | HandleRefusal<'folio_unlock()', L, MsgUnlockNotGuard>>;
+  : NoInfer<HandleRefusal<'folio_unlock()', L, MsgUnlockNotGuard> | Expected<LockedFolio & Unconsumed, L>>;

@@ -18,7 +18,7 @@ import type {
   MsgOwnableAlwaysRefCounted,
   MsgTryFromSharedHandle,
 } from '../types/messages.js';
-import type { ARef, ARefMark, AlwaysRefCounted, Checked, HandleRefusal, Live, MemdescKindMark, Ownable, Owned, RefCounted } from '../types/ownership.js';
+import type { ARef, ARefMark, AlwaysRefCounted, Checked, HandleRefusal, Live, Unconsumed, MemdescKindMark, Ownable, Owned, RefCounted } from '../types/ownership.js';
 import type { Expected } from '../types/page.js';
 
 /**
@@ -140,8 +140,10 @@ export interface MemdescSpec {
  * `Ownable::release` / the last `AlwaysRefCounted::dec_ref` (Rust-for-Linux) — called when an
  * instance's lifetime ends, before its pages go back to the page allocator. (A separate argument of
  * `defineMemdesc`, not a spec field: a callback inside the spec would stop TypeScript from
- * inferring the spec's literal types.) If it throws, the instance stays allocated and its handle
- * live.
+ * inferring the spec's literal types.) While it runs the instance is already dying, as in Rust's
+ * `drop`: it may read the instance's memory, but the handle being freed is consumed and the count
+ * is 0, so freeing or putting the instance again is `DOUBLE_FREE` and taking a new reference from
+ * a borrow is `USE_AFTER_FREE`. If it throws, the instance stays allocated and its handle live.
  */
 export type MemdescRelease = (info: MemdescReleaseInfo) => void;
 
@@ -250,7 +252,6 @@ export type MemdescNameOf<H> = [H] extends [Memdesc<infer N, number, MemdescCaps
 export type MemdescFreeArg<H> = Checked<H> extends Checked<Owned<WithCaps<OwnableCap>> & Live>
   ? H
   : NoInfer<
-      | Expected<Owned<WithCaps<OwnableCap>> & Live, H>
       | HandleRefusal<
           'memdescFree()',
           H,
@@ -260,6 +261,7 @@ export type MemdescFreeArg<H> = Checked<H> extends Checked<Owned<WithCaps<Ownabl
               ? MsgMemdescFreeARef<MemdescNameOf<H>>
               : MsgMemdescFreeHandle
         >
+      | Expected<Owned<WithCaps<OwnableCap>> & Unconsumed, H>
     >;
 
 /**
@@ -271,7 +273,6 @@ export type MemdescFreeArg<H> = Checked<H> extends Checked<Owned<WithCaps<Ownabl
 export type MemdescPutArg<R> = Checked<R> extends Checked<ARef<WithCaps<RefcountedCap>> & Live>
   ? R
   : NoInfer<
-      | Expected<ARef<WithCaps<RefcountedCap>> & Live, R>
       | HandleRefusal<
           'memdescPut()',
           R,
@@ -279,6 +280,7 @@ export type MemdescPutArg<R> = Checked<R> extends Checked<ARef<WithCaps<Refcount
             ? MsgMemdescPutNotRefcounted<MemdescNameOf<R>>
             : MsgMemdescPutHandle
         >
+      | Expected<ARef<WithCaps<RefcountedCap>> & Unconsumed, R>
     >;
 
 /**
@@ -298,7 +300,7 @@ export type OrcRefusal<Fn extends string, H, RoleMsg> = Checked<H> extends Check
  */
 export type IntoSharedArg<H> = Checked<H> extends Checked<Owned<WithCaps<OwnableRefCountedCaps>> & Live>
   ? H
-  : NoInfer<Expected<Owned<WithCaps<OwnableRefCountedCaps>> & Live, H> | HandleRefusal<'intoShared()', H, OrcRefusal<'intoShared()', H, MsgIntoSharedHandle>>>;
+  : NoInfer<HandleRefusal<'intoShared()', H, OrcRefusal<'intoShared()', H, MsgIntoSharedHandle>> | Expected<Owned<WithCaps<OwnableRefCountedCaps>> & Unconsumed, H>>;
 
 /**
  * `OwnableRefCounted::try_from_shared`'s receiver — a live reference (`ARef`) to an
@@ -308,8 +310,8 @@ export type IntoSharedArg<H> = Checked<H> extends Checked<Owned<WithCaps<Ownable
 export type TryFromSharedArg<R> = Checked<R> extends Checked<ARef<WithCaps<OwnableRefCountedCaps>> & Live>
   ? R
   : NoInfer<
-      | Expected<ARef<WithCaps<OwnableRefCountedCaps>> & Live, R>
       | HandleRefusal<'tryFromShared()', R, OrcRefusal<'tryFromShared()', R, MsgTryFromSharedHandle>>
+      | Expected<ARef<WithCaps<OwnableRefCountedCaps>> & Unconsumed, R>
     >;
 
 /**
@@ -319,7 +321,7 @@ export type TryFromSharedArg<R> = Checked<R> extends Checked<ARef<WithCaps<Ownab
  */
 export type MemdescArg<H, Fn extends string> = Checked<H> extends Checked<Memdesc & Live>
   ? H
-  : NoInfer<Expected<Memdesc & Live, H> | HandleRefusal<Fn, H, MsgNotMemdesc<Fn>>>;
+  : NoInfer<HandleRefusal<Fn, H, MsgNotMemdesc<Fn>> | Expected<Memdesc & Unconsumed, H>>;
 
 /** The `ownable` capability, as `memdescFree` requires it ({@link WithCaps}). */
 export interface OwnableCap {

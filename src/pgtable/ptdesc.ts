@@ -15,7 +15,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { MsgNotPtdesc, MsgPagetableFree } from '../types/messages.js';
-import type { Borrowed, Checked, Consumed, HandleRefusal, Live, MemdescKindMark, Ownable, Owned } from '../types/ownership.js';
+import type { Borrowed, Checked, Consumed, HandleRefusal, Live, Unconsumed, MemdescKindMark, Ownable, Owned } from '../types/ownership.js';
 import type { Expected, OrderArg, Page } from '../types/page.js';
 
 declare const ptdescOrder: unique symbol;
@@ -50,7 +50,7 @@ export interface PtDesc<Order extends number = number> extends Ownable, MemdescK
  * ptdesc handle, or the sentence that refuses the argument ({@link MsgNotPtdesc}; a handle that may
  * be `null` or is consumed).
  */
-export type PtdescArg<P, Fn extends string> = Checked<P> extends Checked<PtDesc & Live> ? P : NoInfer<Expected<PtDesc & Live, P> | HandleRefusal<Fn, P, MsgNotPtdesc<Fn>>>;
+export type PtdescArg<P, Fn extends string> = Checked<P> extends Checked<PtDesc & Live> ? P : NoInfer<HandleRefusal<Fn, P, MsgNotPtdesc<Fn>> | Expected<PtDesc & Unconsumed, P>>;
 
 /**
  * `pagetable_free()`'s argument — the live `Owned` ptdesc `pagetableAlloc()` returned, or the
@@ -58,7 +58,7 @@ export type PtdescArg<P, Fn extends string> = Checked<P> extends Checked<PtDesc 
  */
 export type PagetableFreeArg<P> = Checked<P> extends Checked<Owned<PtDesc> & Live>
   ? P
-  : NoInfer<Expected<Owned<PtDesc> & Live, P> | HandleRefusal<'pagetable_free()', P, MsgPagetableFree>>;
+  : NoInfer<HandleRefusal<'pagetable_free()', P, MsgPagetableFree> | Expected<Owned<PtDesc> & Unconsumed, P>>;
 
 /**
  * `pagetable_alloc(gfp, order)` — a page-table page, owned by the caller.
@@ -184,6 +184,46 @@ export function ptdescPage<P>(ptdesc: PtdescArg<P, 'ptdesc_page()'>): Borrowed<P
 export function ptdescAddress<P>(ptdesc: PtdescArg<P, 'ptdesc_address()'>): VirtAddr<'pgtable'> {
   const h = ptdescHandle(ptdesc, 'ptdescAddress', false);
   return (H.mem(h).linearBase + H.head(h) * PAGE_SIZE) as VirtAddr<'pgtable'>;
+}
+
+/**
+ * `page_ptdesc(page)` — the page-table descriptor a page belongs to, as a borrow, or `null` when
+ * the page is not part of a page table. In the memdesc world the answer comes from the page's
+ * memdesc, so it is `null` for a folio page, a slab page or a bare page, never a bogus cast.
+ *
+ * **When to use**: to walk page tables: read an entry from a table page (`readRaw` on
+ * `ptdescAddress`), take its pfn, and `pagePtdesc(pfnToPage(mem, pfn))` is the next-level table —
+ * or `null` at a leaf, where the entry names a data page.
+ *
+ * **Gotchas**: the result is a borrow: `pagetableFree` of it is a compile error and
+ * `FREE_BORROWED` (only the page table that owns the ptdesc frees it). It goes stale when the owner
+ * frees the table; a consumed page is a compile error, a stale one `USE_AFTER_FREE` — including the
+ * borrow `pfnToPage` gives for a free pfn, so an entry that still points at a freed table is
+ * reported, not followed. Any page of the table will do, the head or not.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, pagePtdesc, pfnToPage, pageToPfn, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const pte = pagetableAlloc(mem, GFP_KERNEL, 0)!;
+ * const pfn = pageToPfn(ptdescPage(pte)); // what a PMD entry would hold
+ * const table = pagePtdesc(pfnToPage(mem, pfn)); // Borrowed<PtDesc> | null
+ * console.log(table !== null && ptdescAddress(table) === ptdescAddress(pte)); // true
+ * export function refused() {
+ *   // @ts-expect-error — a borrow of a ptdesc cannot free it
+ *   if (table) pagetableFree(table);
+ * }
+ * pagetableFree(pte);
+ * ```
+ * @see {@link ptdescPage}
+ * @see {@link pagetableFree}
+ */
+export function pagePtdesc(page: Page & Live): Borrowed<PtDesc> | null {
+  const h = checkHandle(page, 'pagePtdesc', false);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  if (mem.map.kind[head] !== PageKind.PageTable) return null;
+  return new PageHandle(mem, head, head, mem.map.gen[head]!, mem.map.order[head]!, Role.Borrowed) as unknown as Borrowed<PtDesc>;
 }
 
 setDisposer(PageKind.PageTable, (h) => {

@@ -16,7 +16,7 @@ import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
 import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { MsgKfree } from '../types/messages.js';
-import type { Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Checked, Consumed, HandleRefusal, Live, Unconsumed } from '../types/ownership.js';
 import type { Expected } from '../types/page.js';
 import { cacheAlloc, cacheFree, createCache, getOrder, slabHeadOf, slabObjectAt, slabRoot, type SlabObject } from './slab.js';
 
@@ -56,7 +56,7 @@ export interface KmallocMark {
  */
 export type KfreeArg<P, Fn extends string> = Checked<P> extends Checked<(KmallocPtr | SlabObject) & Live>
   ? P
-  : NoInfer<Expected<(KmallocPtr | SlabObject) & Live, P> | HandleRefusal<Fn, P, MsgKfree<Fn>>>;
+  : NoInfer<HandleRefusal<Fn, P, MsgKfree<Fn>> | Expected<(KmallocPtr | SlabObject) & Unconsumed, P>>;
 
 /**
  * `kmalloc()`'s choice at `KMALLOC_MAX_CACHE_SIZE` — the owner of a kmalloc of `Size` bytes: a slab

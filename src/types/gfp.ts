@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MsgBadContext, MsgSleepInAtomic } from './messages.js';
+import type { MsgBadContext, MsgMaySleep, MsgSleepInAtomic } from './messages.js';
 import type { Checked } from './ownership.js';
 
 declare const gfpSleeps: unique symbol;
@@ -114,3 +114,11 @@ export interface ProcessContextMark {
  * {@link MsgBadContext}.
  */
 export type CtxArg<Ctx> = Checked<Ctx> extends Checked<ProcessContextMark | AtomicContext> ? Ctx : MsgBadContext;
+
+/**
+ * `might_sleep()` at the type level — the context argument of a call that may sleep whatever its
+ * arguments (`kmemCacheCreate`, `drainAllPages`): a `Memory` (process context), or for
+ * the atomic context of `withSpinLock` (or a context that may be atomic) the sentence
+ * {@link MsgMaySleep} naming the call.
+ */
+export type MaySleepCtx<Ctx, Fn extends string> = [Ctx] extends [ProcessContextMark] ? Ctx : MsgMaySleep<Fn>;

@@ -28,6 +28,12 @@ export type MsgWrongFreeOrder<Allocated extends number> =
 export type MsgSleepInAtomic =
   'sleeping GFP in atomic context: under a spinlock use GFP_ATOMIC or GFP_NOWAIT (combine flags with gfp(...) so the type keeps the may-sleep bit)';
 /**
+ * `might_sleep()` of a call that sleeps whatever its flags (`kmem_cache_create()` takes
+ * `slab_mutex`, `drain_all_pages()` `pcp_batch_high_lock`) — the compile-time refusal
+ * of the atomic context given to one ({@link MaySleepCtx}); at run time `SLEEP_IN_ATOMIC`.
+ */
+export type MsgMaySleep<Fn extends string> = `${Fn}() may sleep: not under a spinlock (call it with the Memory, outside withSpinLock)`;
+/**
  * `get_page()` on a page that is not known to belong to a folio — one sentence per owner
  * ({@link GetPageArg}); at run time `NOT_REFCOUNTED`.
  */
@@ -166,7 +172,7 @@ export type MsgUnlockNotGuard = 'folio_unlock(): takes the lock guard folioLock(
  * `pagetable_free()` of anything but the `Owned` ptdesc `pagetableAlloc()` returned — a borrow of
  * its page (`ptdescPage`) included; at run time `FREE_BORROWED` or `INVALID_ARGUMENT`.
  */
-export type MsgPagetableFree = 'pagetable_free(): takes the Owned ptdesc pagetableAlloc() returned, not a borrow of its page';
+export type MsgPagetableFree = 'pagetable_free(): takes the Owned ptdesc pagetableAlloc() returned, not a borrow (of the ptdesc or of its page)';
 /**
  * `memdescFree()` of anything but an ownable memdesc's `Owned` handle — a borrow of one of its
  * pages (`memdescPage`) included; at run time `FREE_BORROWED` or `INVALID_ARGUMENT`.

@@ -211,6 +211,16 @@ export type HandleRefusal<Fn extends string, P, Otherwise> = null extends P
       : Otherwise;
 
 /**
+ * (no kernel counterpart) — {@link Live} without its printed label: "no consumed mark". It is the
+ * liveness part of the shape an argument check shows beside its sentence (`Expected<…>`), where
+ * the label would only repeat what the sentence says. Write `Live` in your own code.
+ */
+export interface Unconsumed {
+  /** Phantom: absent on a live handle (a consumed one has it, see {@link Consumed}). */
+  readonly [consumedKey]?: never;
+}
+
+/**
  * (no kernel counterpart) — "not consumed": every API that accepts a handle requires this, so a
  * handle that was freed, put, unlocked or moved is refused at compile time.
  *

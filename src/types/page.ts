@@ -19,7 +19,7 @@ import type {
   MsgNotPage,
   MsgWrongFreeOrder,
 } from './messages.js';
-import type { ARefMark, BorrowedMark, Checked, HandleRefusal, Live, LockedMark, MaybeConsumed, MemdescKindMark, Owned } from './ownership.js';
+import type { ARefMark, BorrowedMark, Checked, HandleRefusal, Live, LockedMark, Unconsumed, MaybeConsumed, MemdescKindMark, Owned } from './ownership.js';
 
 declare const pageOrder: unique symbol;
 declare const pageOwner: unique symbol;
@@ -113,7 +113,7 @@ export type Expected<Shape, Arg> = Shape & NoInfer<Arg>;
  */
 export type OrderArg<O> = Checked<O> extends Checked<PageOrder>
   ? O
-  : NoInfer<Expected<PageOrder, O> | (IsPlainNumber<O> extends true ? O : MsgBadOrder)>;
+  : NoInfer<(IsPlainNumber<O> extends true ? O : MsgBadOrder) | Expected<PageOrder, O>>;
 
 /**
  * `compound_order()` of a page-type argument, read through its phantom field (`never` when it is
@@ -199,7 +199,7 @@ export type FreeRefusal<Fn extends string, P> = HandleRefusal<
  */
 export type FreePagesArg<P> = Checked<P> extends Checked<Owned<Page> & Live>
   ? P
-  : NoInfer<Expected<Owned<Page> & Live, P> | FreeRefusal<'__free_pages()', P>>;
+  : NoInfer<FreeRefusal<'__free_pages()', P> | Expected<Owned<Page> & Unconsumed, P>>;
 
 /**
  * `__free_page(page)`'s `page` — the live `Owned` handle of an order-0 block; a block of another
@@ -208,12 +208,12 @@ export type FreePagesArg<P> = Checked<P> extends Checked<Owned<Page> & Live>
 export type FreePageArg<P> = Checked<P> extends Checked<Owned<Page<0>> & Live>
   ? P
   : NoInfer<
-      | Expected<Owned<Page<0>> & Live, P>
       | (Checked<P> extends Checked<Owned<Page> & Live>
           ? IsPlainNumber<OrderOf<P>> extends true
             ? MsgFreePageOrderUnknown
             : MsgFreePageOrder<OrderOf<P>>
           : FreeRefusal<'__free_page()', P>)
+      | Expected<Owned<Page<0>> & Unconsumed, P>
     >;
 
 /**
@@ -222,7 +222,7 @@ export type FreePageArg<P> = Checked<P> extends Checked<Owned<Page<0>> & Live>
  * one, or anything that is not a page is refused with a sentence ({@link HandleRefusal},
  * {@link MsgNotPage}).
  */
-export type PageArg<P, Fn extends string> = Checked<P> extends Checked<Page & Live> ? P : NoInfer<Expected<Page & Live, P> | HandleRefusal<Fn, P, MsgNotPage<Fn>>>;
+export type PageArg<P, Fn extends string> = Checked<P> extends Checked<Page & Live> ? P : NoInfer<HandleRefusal<Fn, P, MsgNotPage<Fn>> | Expected<Page & Unconsumed, P>>;
 
 /**
  * (no kernel counterpart) — the declared type of an `alloc_pages()` block variable that may be
