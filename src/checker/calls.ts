@@ -192,6 +192,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
       const mapped = eff.callback.maps !== undefined ? args[eff.callback.maps] : undefined;
       const setup = (): void => {
         const f = an.top();
+        f.callback = true;
         if (eff.callback!.atomic) f.atomic = { line: an.line(call), depth: an.frames.length - 2 };
         if (mapped) for (const a of mapped) if (a > UNKNOWN) f.mapped.push({ base: s.atom(a).base ?? a, line: an.line(call), depth: an.frames.length - 2 });
       };
@@ -400,7 +401,7 @@ export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val,
     // Other library objects (Promise, Error, typed arrays): callbacks run now, arguments are read.
     for (const a of args) {
       const fns = a.filter((x) => x > UNKNOWN && an.info(x).kind === 'func');
-      if (fns.length === 1 && name === 'Promise') st = invoke(an, an.info(fns[0]!).fn!, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, e)[1];
+      if (fns.length === 1 && name === 'Promise') st = invoke(an, an.info(fns[0]!).fn!, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, e, () => (an.top().callback = true))[1];
       else if (fns.length) st = an.escape(a, st);
       else if (name !== 'Uint8Array' && name !== 'Error' && name !== 'RangeError' && name !== 'TypeError') st = an.escape(a, st);
     }
@@ -588,13 +589,19 @@ function callbackMany(an: Analyzer, fnAtom: number, elems: Val, s: State, call: 
       [e, st2] = an.elemAlias(call, elems, st2);
       el = [e];
     }
-    const [ret, st3] = invoke(an, fn, [el, V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st2, call);
+    const [ret, st3] = invoke(an, fn, [el, V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st2, call, () => (an.top().callback = true));
     return an.escape(ret, st3);
   });
 }
 
+function markCallback(this: void): void {
+  current!.top().callback = true;
+}
+let current: Analyzer | null = null;
+
 /** A standard-library call: callbacks are run (now, or at the next `await` for timers and `.then`). */
 function libCall(an: Analyzer, call: ts.CallExpression, name: string, recv: Val | null, args: Val[], s: State): [Val, State] {
+  current = an;
   const deferred = DEFERRED_FNS.has(name) || (recv !== null && DEFERRED_METHODS.has(name));
   let st = s;
   let anyRef = false;
@@ -608,7 +615,7 @@ function libCall(an: Analyzer, call: ts.CallExpression, name: string, recv: Val 
           const saved = an.frames;
           an.frames = frames;
           try {
-            return invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call)[1];
+            return invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call, markCallback)[1];
           } finally {
             an.frames = saved;
           }
@@ -617,7 +624,7 @@ function libCall(an: Analyzer, call: ts.CallExpression, name: string, recv: Val 
         else an.deferred.push({ run });
       } else {
         st = many(an, st, (x) => {
-          const [ret, y] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call);
+          const [ret, y] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call, markCallback);
           return an.escape(ret, y);
         });
       }

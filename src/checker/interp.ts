@@ -13,7 +13,7 @@
  */
 import { NF, SF, SK, TF, ts } from './ts.js';
 import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, resolveAlias, roleOf, type ApiEffect, type ConsumeKind } from './api.js';
-import { join, NULL, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
+import { join, NULL, sameState, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_LEAK, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
 import { callExpr, constructNew } from './calls.js';
 
@@ -34,6 +34,8 @@ export interface Frame {
   readonly returns: { state: State; val: Val; line: number }[];
   readonly thisVal: Val;
   readonly isAsync: boolean;
+  /** Entered as a callback of memdesc or the library (its call is not where a misuse is written). */
+  callback?: boolean;
   /** withSpinLock: this frame and its callees run in atomic context; the lock call, and the depth of its frame. */
   atomic: { line: number; depth: number } | null;
   /** withPageMapped: bases mapped while this frame runs. */
@@ -82,6 +84,7 @@ export class Analyzer {
     private readonly emit: (f: Finding) => void = () => {},
   ) {
     this.checker = program.getTypeChecker();
+    setSymbolicTest((id) => !!this.atoms[id]?.symbolic);
     this.atoms.push({ id: NULL, kind: 'ref', name: 'null', fresh: false, depth: 0 });
     this.atoms.push({ id: UNKNOWN, kind: 'ref', name: '?', fresh: false, depth: 0 });
   }
@@ -110,6 +113,7 @@ export class Analyzer {
   private analyzeUnit(unit: ts.Node): void {
     this.unitNode = unit;
     this.frames = [];
+    this.leaked.clear();
     let s = State.empty();
     const isFn = isFunctionLike(unit);
     const frame = this.pushFrame(unit, isFn ? fnName(unit) : '(module)', null, isFn && !ts.isArrowFunction(unit) ? [this.symbolic(unit, 'this')] : V_UNKNOWN, isFn && isAsync(unit));
@@ -315,17 +319,24 @@ export class Analyzer {
    * Reports at the node in the root function that led here (the call into a helper), and also at
    * the node itself when it lies inside the root function (a closure defined there).
    */
-  reportAt(node: ts.Node, rule: RuleId, message: string): void {
+  reportAt(node: ts.Node, rule: RuleId, message: string, alsoLine?: number): void {
     if (this.mute > 0 || !this.report) return;
+    if (alsoLine !== undefined) this.reportLine(alsoLine, rule, message);
+    const inUnit = (n: ts.Node) => !!this.unitNode && n.getSourceFile() === this.unitFile && n.pos >= this.unitNode.pos && n.end <= this.unitNode.end;
+    // The deepest call (or the node itself) written in the analysed function; and the call the
+    // analysed function made, when it called a closure or helper directly.
+    const calls = this.frames.slice(1).filter((f) => f.call && !f.callback).map((f) => f.call!);
+    const cands = [node, ...calls.reverse()];
     const spots: ts.Node[] = [];
-    const root = this.frames[1]?.call ?? node;
-    spots.push(root);
-    if (root !== node && this.unitNode && node.getSourceFile() === this.unitFile && node.pos >= this.unitNode.pos && node.end <= this.unitNode.end && this.line(node) !== this.line(root)) spots.push(node);
+    const primary = cands.find(inUnit) ?? this.frames[1]?.call ?? node;
+    spots.push(primary);
+    const outer = this.frames[1];
+    if (outer?.call && !outer.callback && outer.call !== primary && this.line(outer.call) !== this.line(primary)) spots.push(outer.call);
     for (const n of spots) {
       const sf = n.getSourceFile();
       const lc = sf.getLineAndCharacterOfPosition(n.getStart(sf));
       const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: `memdesc/${rule}`, message };
-      const key = `${f.file}:${f.line}:${f.column}:${f.rule}`;
+      const key = `${f.file}:${f.line}:${f.rule}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
       this.findings.push(f);
@@ -370,25 +381,36 @@ export class Analyzer {
 
   /** A use of a value that must be a live handle (an argument to memdesc, a store, a return). */
   use(v: Val, s: State, node: ts.Node, what: string): void {
-    const d = this.deadVal(v, s);
-    if (!d) return;
     if (this.deferring(s)) {
       this.defer(s, node, (st) => {
-        this.use(v, st, node, what);
+        this.use(v, st, node, `${what}, after an await`);
         return st;
       });
       return;
     }
-    const name = shortText(node);
+    const d = this.deadVal(v, s);
+    if (!d) return;
+    const name = this.nameOf(d.id, node);
     const rule: RuleId = d.cons.kind === 'move' ? 'use-after-move' : 'use-after-free';
     const head = rule === 'use-after-move' ? 'use after move' : 'use after free';
-    this.reportAt(node, rule, `${head}: '${name}' was ${this.consText(d.cons)}, and ${what}${this.through()}; ${SENTENCE_CONSUMED}`);
+    this.reportAt(node, rule, `${head}: '${name}' was ${this.consText(d.cons)}, and ${what}${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined);
   }
+
+  /** How a message names a handle: the text at the use when the use is in the analysed function, else the variable it was bound to. */
+  nameOf(id: number, node: ts.Node): string {
+    const inUnit = !!this.unitNode && node.getSourceFile() === this.unitFile && node.pos >= this.unitNode.pos && node.end <= this.unitNode.end;
+    const n = this.info(id).name;
+    return inUnit || !n ? shortText(node) : n;
+  }
+
+  /** Set while a continuation started before an `await` runs. */
+  resumed = false;
 
   // ----------------------------------------------------------------------- async deferral
 
   /** Inside a callee that has awaited: its effects happen when the root function next awaits. */
   deferring(s: State): boolean {
+    if (process.env.MEMDESC_CHECK_TRACE) console.log('deferring?', s.susp, this.frames.map((f) => `${f.name}${f.isAsync ? '*' : ''}`));
     return s.susp === 2 && this.frames.length > 1 && this.frames.slice(1).some((f) => f.isAsync);
   }
 
@@ -400,8 +422,10 @@ export class Analyzer {
         const saved = this.frames;
         this.frames = frames;
         try {
+          this.resumed = true;
           return run(st.withSusp(0));
         } finally {
+          this.resumed = false;
           this.frames = saved;
         }
       },
@@ -429,7 +453,7 @@ export class Analyzer {
     }
     const d = this.deadVal(v, s);
     if (d) {
-      const name = shortText(argNode);
+      const name = this.nameOf(d.id, argNode);
       if (d.cons.kind === 'move') {
         this.reportAt(node, 'use-after-move', `use after move: '${name}' was ${this.consText(d.cons)}, and ${by}() ${verbOf(kind) === 'moved' ? 'moves' : 'consumes'} it again${this.through()}; ${SENTENCE_CONSUMED}`);
       } else if (s.atom(d.id).cons?.must) {
@@ -556,11 +580,12 @@ export class Analyzer {
   }
 
   /** Whether an atom is an owned resource that is live on every path (a leak if dropped). */
-  leakable(id: number, s: State): boolean {
+  leakable(id: number, s: State, held = false): boolean {
     const inf = this.info(id);
     if (!inf.fresh || inf.kind !== 'ref' || this.internal(id)) return false;
     const st = s.atoms.get(id);
-    if (!st || st.esc || st.stored || st.cons || st.nul === 2 || st.ex !== 2) return false;
+    // `held`: a variable held it, so it exists on the paths that matter.
+    if (!st || st.esc || st.stored || st.cons || st.nul === 2 || (st.ex !== 2 && !held)) return false;
     const b = st.base;
     if (b !== undefined && b !== id && s.atom(b).esc) return false;
     return true;
@@ -575,48 +600,52 @@ export class Analyzer {
     }
     const reach = this.reachable(s, ret);
     for (const id of cands) {
-      if (reach.has(id)) continue;
+      if (reach.has(id) || this.leaked.has(id) || (this.info(id).old !== undefined && this.leaked.has(this.info(id).old!))) continue;
       const inf = this.info(id);
       const at = line ?? inf.line ?? 0;
       this.leakAt(id, at, line === null ? 'the function ends without releasing it' : 'this return leaves it unreleased', s);
     }
   }
 
-  leakAt(id: number, atLine: number, why: string, _s: State, node?: ts.Node): void {
-    const inf = this.info(id);
-    const what = inf.what ?? 'handle';
-    const made = inf.madeBy ? ` allocated by ${inf.madeBy}() at line ${inf.line}` : '';
-    const msg = `leak: the ${what}${inf.name ? ` '${inf.name}'` : ''}${made} is never freed, put, returned or stored: ${why}; ${SENTENCE_LEAK}`;
-    if (node) {
-      this.reportAt(node, 'leak', msg);
-      return;
-    }
-    // A line without a node: report at the first token of that line inside the unit.
-    const sf = this.unitFile!;
-    const pos = sf.getPositionOfLineAndCharacter(Math.max(0, atLine - 1), 0);
-    const text = sf.text;
+  /** Reports at the first token of a line of the analysed file. */
+  reportLine(line: number, rule: RuleId, message: string): void {
+    if (this.mute > 0 || !this.report || !this.unitFile) return;
+    const sf = this.unitFile;
+    const pos = sf.getPositionOfLineAndCharacter(Math.max(0, line - 1), 0);
     let p = pos;
-    while (p < text.length && (text[p] === ' ' || text[p] === '\t')) p++;
-    if (this.mute > 0 || !this.report) return;
+    while (p < sf.text.length && (sf.text[p] === ' ' || sf.text[p] === '\t')) p++;
     const lc = sf.getLineAndCharacterOfPosition(p);
-    const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: 'memdesc/leak', message: msg };
-    const key = `${f.file}:${f.line}:${f.column}:${f.rule}`;
+    const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: `memdesc/${rule}`, message };
+    const key = `${f.file}:${f.line}:${f.rule}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.findings.push(f);
     this.emit(f);
   }
 
+  /** Atoms reported as leaked in this function (not reported again at its exit). */
+  private readonly leaked = new Set<number>();
+
+  leakAt(id: number, atLine: number, why: string, _s: State, node?: ts.Node): void {
+    if (this.mute > 0 || !this.report) return;
+    this.leaked.add(id);
+    const inf = this.info(id);
+    const what = inf.what ?? 'handle';
+    const made = inf.madeBy ? ` allocated by ${inf.madeBy}() at line ${inf.line}` : '';
+    const msg = `leak: the ${what}${inf.name ? ` '${inf.name}'` : ''}${made} is never freed, put, returned or stored: ${why}; ${SENTENCE_LEAK}`;
+    if (node) this.reportAt(node, 'leak', msg);
+    else this.reportLine(atLine, 'leak', msg);
+  }
+
   /** A reference was dropped (a variable overwritten, an entry deleted): report what it was the last of. */
   dropped(old: Val, s: State, node: ts.Node, why: string, exclude?: ts.Symbol): State {
     if (this.frames.length > 1 || ts.isSourceFile(this.top().fn)) return s;
-    const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s));
+    const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);
     for (const a of cands) {
       if (reach.has(a)) continue;
       this.leakAt(a, this.line(node), why, s, node);
-      s = s.update(a, { esc: true });
     }
     return s;
   }
@@ -866,9 +895,12 @@ export class Analyzer {
     if (!this.keySyms.has(sym)) return s;
     const k = `[V:${symId(sym)}]`;
     for (const [id, st] of s.atoms) {
-      if (st.fields?.has(k)) {
+      const v = st.fields?.get(k);
+      if (v) {
+        // The key now names another entry: what it held stays in the container, somewhere.
         const f = new Map(st.fields);
         f.delete(k);
+        if (!this.info(id).symbolic) f.set('[*]', union(f.get('[*]') ?? V_NONE, v));
         s = s.setAtom(id, { ...st, fields: f });
       }
     }
@@ -1367,6 +1399,18 @@ export class Analyzer {
         continue;
       }
       if (key) {
+        // Another variable key may name the same entry: only distinct literals are known apart.
+        const st = s.atom(a);
+        if (st.fields && [...st.fields.keys()].some((k) => k.startsWith('[') && k !== '[*]' && k !== key && !(k.startsWith('[L:') && key.startsWith('[L:')))) {
+          const f = new Map<string, Val>();
+          let star: Val = st.fields.get('[*]') ?? V_NONE;
+          for (const [k, w] of st.fields) {
+            if (k.startsWith('[') && k !== '[*]' && k !== key && !(k.startsWith('[L:') && key.startsWith('[L:'))) star = union(star, w);
+            else f.set(k, w);
+          }
+          if (!inf.symbolic) f.set('[*]', star);
+          s = s.setAtom(a, { ...st, fields: f });
+        }
         const old = s.atom(a).fields?.get(key);
         s = s.setField(a, key, strong || !old ? v : union(old, v));
         if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, 'the entry holding it is overwritten here');

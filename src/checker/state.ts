@@ -213,18 +213,35 @@ function joinCons(a: Cons | undefined, b: Cons | undefined): Cons | undefined {
   return { ...(a ?? b)!, must: false };
 }
 
-/** Two paths' states of one atom, joined. */
-export function joinAtom(a: AtomState, b: AtomState): AtomState {
+const EMPTY_FIELDS: ReadonlyMap<string, Val> = new Map();
+
+/** Two paths' states of one atom, joined (`sym`: a symbolic atom, whose missing fields are not yet read). */
+export function joinAtom(a: AtomState, b: AtomState, sym = false): AtomState {
   if (a === b) return a;
+  // On a path where an allocation result is null there is no handle: the other path decides.
+  if (a.nul === 2 && b.nul !== 2) return { ...b, nul: 1 };
+  if (b.nul === 2 && a.nul !== 2) return { ...a, nul: 1 };
   const cons = joinCons(a.cons, b.cons);
   const freed = joinCons(a.freed, b.freed);
   let fields: Map<string, Val> | undefined;
   if (a.fields || b.fields) {
-    fields = new Map(a.fields ?? []);
-    for (const [k, v] of b.fields ?? []) {
-      const w = fields.get(k);
-      fields.set(k, w ? union(w, v) : v);
+    fields = new Map<string, Val>();
+    const fa = a.fields ?? EMPTY_FIELDS;
+    const fb = b.fields ?? EMPTY_FIELDS;
+    let star: Val = V_NONE;
+    for (const [k, v] of fa) {
+      const w = fb.get(k);
+      if (w) fields.set(k, union(v, w));
+      else if (k.startsWith('[')) star = union(star, v);
+      else fields.set(k, sym ? v : union(v, V_NULL));
     }
+    for (const [k, v] of fb) {
+      if (fa.has(k)) continue;
+      if (k.startsWith('[')) star = union(star, v);
+      else fields.set(k, sym ? v : union(v, V_NULL));
+    }
+    // An entry known on one path only (deleted or set on the other): the container holds it somewhere.
+    if (star.length && !sym) fields.set('[*]', union(fields.get('[*]') ?? V_NONE, star));
   }
   const nul = a.nul === b.nul ? a.nul : 1;
   const out: AtomState = {
@@ -243,9 +260,14 @@ export function joinAtom(a: AtomState, b: AtomState): AtomState {
 }
 
 function mayAtom(a: AtomState): AtomState {
-  // An atom made on one path only: on the other it does not exist.
-  const cons = a.cons ? { ...a.cons, must: false } : undefined;
-  return { ...a, ex: 1, ...(cons ? { cons } : {}) };
+  // An atom made on one path only: on the other it does not exist (and no variable holds it).
+  return a.ex === 1 ? a : { ...a, ex: 1 };
+}
+
+let isSymbolic: (id: number) => boolean = () => false;
+/** Tells joins which atoms are symbolic (their missing fields are unread, not absent). */
+export function setSymbolicTest(f: (id: number) => boolean): void {
+  isSymbolic = f;
 }
 
 /** Two paths meeting. `null` is an unreachable path. */
@@ -261,7 +283,7 @@ export function join(a: State | null, b: State | null): State | null {
   const atoms = new Map<number, AtomState>();
   for (const [id, sa] of a.atoms) {
     const sb = b.atoms.get(id);
-    atoms.set(id, sb ? joinAtom(sa, sb) : mayAtom(sa));
+    atoms.set(id, sb ? joinAtom(sa, sb, isSymbolic(id)) : mayAtom(sa));
   }
   for (const [id, sb] of b.atoms) if (!a.atoms.has(id)) atoms.set(id, mayAtom(sb));
   const pending = a.pending === b.pending ? a.pending : [...new Set([...a.pending, ...b.pending])];

@@ -38,6 +38,8 @@ export function analyse(files: Record<string, string>): { findings: Finding[]; e
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (f) => abs.has(f) || fileExists(f);
+  const dirExists = host.directoryExists?.bind(host);
+  host.directoryExists = (d) => d === VDIR || VDIR.startsWith(d) || (dirExists ? dirExists(d) : true);
   const readFile = host.readFile.bind(host);
   host.readFile = (f) => abs.get(f) ?? readFile(f);
   const program = ts.createProgram({ rootNames: [...abs.keys()], options, host, ...(old ? { oldProgram: old } : {}) });
