@@ -205,7 +205,9 @@ function consumeKindOf(checker: ts.TypeChecker, param: ts.ParameterDeclaration):
   return d.what ? 'free' : 'consume';
 }
 
-function isContextType(checker: ts.TypeChecker, type: ts.Type): boolean {
+function isContextType(checker: ts.TypeChecker, type0: ts.Type): boolean {
+  // `VmallocCtx<Ctx>`: a conditional type over the context parameter.
+  const type = type0.flags & TF.Conditional ? (type0 as ts.ConditionalType).checkType : type0;
   const keys = new Map<string, ts.Symbol>();
   phantomKeys(checker, type, keys);
   return keys.has('processContext') || keys.has('atomicBrand');
@@ -235,7 +237,9 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
         const nonNull = members.filter((m) => !(m.flags & (TF.Null | TF.Undefined)));
         const d = nonNull.length === 1 ? describeType(checker, nonNull[0]!) : { role: '', what: '', keys: new Map<string, ts.Symbol>() };
         const first = decl.parameters[0];
-        const fromCtx = first !== undefined && isContextType(checker, checker.getTypeAtLocation(first));
+        // A context first (`Memory` / `AtomicContext`, or a type over one: `VmallocCtx<Ctx>`): an allocation.
+        const fromCtx =
+          first !== undefined && (isContextType(checker, checker.getTypeAtLocation(first)) || /\b(Ctx|AllocContext|Memory|AtomicContext|VmallocCtx)\b/.test(first.type?.getText() ?? ''));
         const fresh = d.role === 'Owned' || d.role === 'ARef' || d.role === 'Locked' || d.keys.has('kmallocKey') || d.keys.has('slabCacheKey') || d.keys.has('areaKey');
         if (fresh && d.what) returns = fromCtx ? { kind: 'alloc', nullable, what: d.what } : { kind: 'ref', of: 0, nullable, what: d.what };
         else if ((d.role === 'Borrowed' || d.what === 'address') && !fromCtx && first !== undefined) returns = { kind: 'view', of: 0, nullable, what: d.what || 'view' };
