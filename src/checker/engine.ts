@@ -19,6 +19,11 @@ import type { Finding } from './rules.js';
 export interface CheckOptions {
   /** Honour `// @memdesc-expect-error` (and report one with nothing to expect). Default true. */
   readonly directives?: boolean;
+  /**
+   * Honour ESLint's `eslint-disable-next-line` / `eslint-disable-line` comments (default true;
+   * the ESLint plugin turns it off: ESLint applies them itself, and reports unused ones).
+   */
+  readonly eslintDirectives?: boolean;
   /** Lines whose calls the compiler refuses besides `// @ts-expect-error` ones (tsd's `expectError(…)` spans). */
   readonly refusedLines?: (sf: ts.SourceFile) => Iterable<number>;
 }
@@ -43,21 +48,30 @@ export function checkProgram(program: ts.Program, files?: readonly ts.SourceFile
 }
 
 const fileResults = new WeakMap<ts.SourceFile, Finding[]>();
+const fileResultsNoEslint = new WeakMap<ts.SourceFile, Finding[]>();
 
 /** Findings of one file of a Program (cached per source file object). */
 export function checkSourceFile(program: ts.Program, sf: ts.SourceFile, options: CheckOptions = {}): Finding[] {
   return checkFile(engineFor(program), sf, options);
 }
 
+const rawResults = new WeakMap<ts.SourceFile, Finding[]>();
+
 function checkFile(an: Analyzer, sf: ts.SourceFile, options: CheckOptions): Finding[] {
-  const hit = fileResults.get(sf);
+  const eslint = options.eslintDirectives !== false;
+  const cache = eslint ? fileResults : fileResultsNoEslint;
+  const hit = cache.get(sf);
   if (hit) return hit;
-  const start = an.findings.length;
-  an.analyzeFile(sf);
-  const raw = an.findings.slice(start).filter((f) => f.file === sf.fileName);
-  const res = applyDirectives(sf, raw, options.directives !== false);
+  let raw = rawResults.get(sf);
+  if (!raw) {
+    const start = an.findings.length;
+    an.analyzeFile(sf);
+    raw = an.findings.slice(start).filter((f) => f.file === sf.fileName);
+    rawResults.set(sf, raw);
+  }
+  const res = applyDirectives(sf, raw, options.directives !== false, eslint);
   res.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-  fileResults.set(sf, res);
+  cache.set(sf, res);
   return res;
 }
 
@@ -96,8 +110,8 @@ function directives(sf: ts.SourceFile): Directive[] {
   return out;
 }
 
-function applyDirectives(sf: ts.SourceFile, raw: Finding[], expect: boolean): Finding[] {
-  const ds = directives(sf);
+function applyDirectives(sf: ts.SourceFile, raw: Finding[], expect: boolean, eslint: boolean): Finding[] {
+  const ds = directives(sf).filter((d) => eslint || (d.kind !== 'disable-next' && d.kind !== 'disable-line'));
   if (ds.length === 0) return raw;
   const matches = (d: Directive, f: Finding) => f.line === d.target && (d.rules.length === 0 || d.rules.includes(f.rule));
   const kept: Finding[] = [];
