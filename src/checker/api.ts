@@ -197,7 +197,19 @@ export function consumedParam(checker: ts.TypeChecker, decl: ts.SignatureDeclara
 }
 
 function consumeKindOf(checker: ts.TypeChecker, param: ts.ParameterDeclaration): ConsumeKind {
-  const d = describeType(checker, checker.getTypeAtLocation(param));
+  const t = checker.getTypeAtLocation(param);
+  const c = t.flags & TF.TypeParameter ? checker.getBaseConstraintOfType(t) : t;
+  if (!c || c.flags & TF.Any) {
+    // Types that did not resolve: read the declared constraint.
+    const tp = param.type && ts.isTypeReferenceNode(param.type) ? param.parent.typeParameters?.find((x) => x.name.text === param.type!.getText()) : undefined;
+    const text = (tp?.constraint ?? param.type)?.getText() ?? '';
+    if (/\bOwned</.test(text)) return 'free';
+    if (/\bARef</.test(text)) return 'put';
+    if (/LockedFolio/.test(text)) return 'unlock';
+    if (/KmemCache/.test(text)) return 'destroy';
+    return 'free';
+  }
+  const d = describeType(checker, t);
   if (d.role === 'Owned') return 'free';
   if (d.role === 'ARef') return 'put';
   if (d.role === 'Locked') return 'unlock';
@@ -211,6 +223,28 @@ function isContextType(checker: ts.TypeChecker, type0: ts.Type): boolean {
   const keys = new Map<string, ts.Symbol>();
   phantomKeys(checker, type, keys);
   return keys.has('processContext') || keys.has('atomicBrand');
+}
+
+/**
+ * The same, read from the declared return type's text, for a program whose types of memdesc
+ * resolve to `any` (a tsconfig without the `ESNext.Disposable` lib that `Owned<T>` needs).
+ */
+function fromDeclaredText(decl: ts.SignatureDeclaration, fromCtx: boolean): ApiEffect['returns'] {
+  const text = decl.type?.getText() ?? '';
+  const nullable = /\|\s*null\b/.test(text);
+  const kinds: [RegExp, string][] = [
+    [/KmallocPtr/, 'kmalloc() memory'],
+    [/SlabObject/, 'slab object'],
+    [/VmallocArea/, 'vmalloc area'],
+    [/PtDesc/, 'page table'],
+    [/LockedFolio/, 'folio lock'],
+    [/Folio/, 'folio'],
+    [/Page/, 'page'],
+  ];
+  const what = kinds.find(([re]) => re.test(text))?.[1] ?? 'handle';
+  if (/^(Owned|ARef)<|KmallocPtr|SlabObject|VmallocArea|LockedFolio/.test(text)) return fromCtx ? { kind: 'alloc', nullable, what } : { kind: 'ref', of: 0, nullable, what };
+  if (/^Borrowed<|VirtAddr/.test(text) && !fromCtx) return { kind: 'view', of: 0, nullable, what };
+  return undefined;
 }
 
 const effectCache = new WeakMap<ts.Declaration, ApiEffect | null>();
@@ -243,6 +277,7 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
         const fresh = d.role === 'Owned' || d.role === 'ARef' || d.role === 'Locked' || d.keys.has('kmallocKey') || d.keys.has('slabCacheKey') || d.keys.has('areaKey');
         if (fresh && d.what) returns = fromCtx ? { kind: 'alloc', nullable, what: d.what } : { kind: 'ref', of: 0, nullable, what: d.what };
         else if ((d.role === 'Borrowed' || d.what === 'address') && !fromCtx && first !== undefined) returns = { kind: 'view', of: 0, nullable, what: d.what || 'view' };
+        else if (ret.flags & TF.Any) returns = fromDeclaredText(decl, fromCtx);
       }
     }
     const gfp = decl.parameters.findIndex((p) => p.type !== undefined && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === 'GfpArg');
