@@ -584,8 +584,9 @@ export class Analyzer {
     const inf = this.info(id);
     if (!inf.fresh || inf.kind !== 'ref' || this.internal(id)) return false;
     const st = s.atoms.get(id);
-    // `held`: a variable held it, so it exists on the paths that matter.
-    if (!st || st.esc || st.stored || st.cons || st.nul === 2 || (st.ex !== 2 && !held)) return false;
+    // `held`: a variable held it (dropped now), so it exists on the paths that matter. Else, at a
+    // function's exit, it must be known not null: whether it is may hang on another variable's test.
+    if (!st || st.esc || st.stored || st.cons || st.nul === 2 || (!held && (st.ex !== 2 || st.nul !== 0))) return false;
     const b = st.base;
     if (b !== undefined && b !== id && s.atom(b).esc) return false;
     return true;
@@ -1327,7 +1328,7 @@ export class Analyzer {
   iterElement(it: Val, s: State, node: ts.Node): [Val, State] {
     let out: Val = V_NONE;
     for (const a of it) {
-      if (a <= UNKNOWN || this.info(a).kind !== 'ref' || !this.info(a).container || s.atom(a).esc) {
+      if (a <= UNKNOWN || !this.info(a).container || s.atom(a).esc) {
         out = union(out, V_UNKNOWN);
         continue;
       }
@@ -1570,10 +1571,10 @@ export class Analyzer {
       for (const p of target.properties) {
         if (ts.isShorthandPropertyAssignment(p)) {
           const [w, st] = this.readField(v, p.name.text, s, p.name.text);
-          s = this.assignTo(p.name, w, st, node);
+          s = this.assignTo(p.name, w, st, node, true);
         } else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
           const [w, st] = this.readField(v, p.name.text, s, p.name.text);
-          s = this.assignTo(p.initializer, w, st, node);
+          s = this.assignTo(p.initializer, w, st, node, true);
         }
       }
       return s;
@@ -1581,8 +1582,9 @@ export class Analyzer {
     if (ts.isArrayLiteralExpression(target)) {
       target.elements.forEach((el, i) => {
         if (ts.isOmittedExpression(el) || ts.isSpreadElement(el)) return;
+        // A destructuring assignment (a swap): no drop checks, the old values may be on the right.
         const [w, st] = this.readElem(v, `[L:${i}]`, s, `[${i}]`);
-        s = this.assignTo(el, w, st, node);
+        s = this.assignTo(el, w, st, node, true);
       });
       return s;
     }

@@ -34,6 +34,12 @@ describe('memdesc check on correct code', () => {
     expect(r.code).toBe(0);
   });
 
+  it('finds nothing in the correct programs of test/checker/fixtures/', () => {
+    const r = runCheck(['test/checker/fixtures'], { cwd: root, tsconfig: 'test/checker/fixtures/tsconfig.json' });
+    expect(r.findings).toEqual([]);
+    expect(r.stdout).toMatch(/[4-9] files checked, no findings/);
+  });
+
   it('finds nothing in the type tests outside expectError(…)', () => {
     const cfgPath = join(root, 'type-tests/tsconfig.json');
     const cfg = ts.parseJsonConfigFileContent(JSON.parse(readFileSync(cfgPath, 'utf8')), ts.sys, join(root, 'type-tests'), undefined, cfgPath);
