@@ -44,6 +44,8 @@ try {
   // typescript-eslint not installed next to memdesc: use memdesc's own TypeScript.
 }
 
+export { RULE_IDS, RULE_DESCRIPTIONS, type RuleId } from './rules.js';
+
 /** A rule of the plugin: reports the findings of one rule id. */
 export type MemdescRule = TSESLint.RuleModule<'finding', []>;
 
@@ -89,14 +91,32 @@ export const rules: Record<RuleId, MemdescRule> = Object.fromEntries(RULE_IDS.ma
 
 /** The plugin object ESLint's flat config takes under `plugins`. */
 export interface MemdescPlugin {
-  readonly meta: { readonly name: string; readonly version: string };
+  /** The plugin's name (`memdesc`) and version, as ESLint's plugin metadata. */
+  readonly meta: {
+    /** `memdesc`. */
+    readonly name: string;
+    /** The package version. */
+    readonly version: string;
+  };
+  /** Every rule, by id without the `memdesc/` prefix. */
   readonly rules: Record<RuleId, MemdescRule>;
+  /** Ready-made flat configs. */
   readonly configs: {
     /** Every rule as an error, with the plugin registered as `memdesc` (a flat config object). */
     readonly recommended: TSESLint.FlatConfig.Config;
   };
 }
 
+/**
+ * The ownership checker as an ESLint plugin — `rules` (six, one per {@link RuleId}) and
+ * `configs.recommended` (every rule as an error, the plugin registered as `memdesc`). Needs
+ * typescript-eslint's parser with type information.
+ *
+ * ```js
+ * import memdesc from 'memdesc/eslint-plugin';
+ * export default [...tseslint.configs.recommended, typeInfo, memdesc.configs.recommended];
+ * ```
+ */
 const plugin: MemdescPlugin = {
   meta: { name: 'memdesc', version: '0.1.0' },
   rules,
@@ -108,5 +128,4 @@ const plugin: MemdescPlugin = {
   rules: Object.fromEntries(RULE_IDS.map((id) => [`memdesc/${id}`, 'error'])),
 };
 
-/** The ownership checker as an ESLint plugin: `rules`, and `configs.recommended`. */
 export default plugin;

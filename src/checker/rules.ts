@@ -9,7 +9,11 @@
 import type { MsgConsumed, MsgSleepInAtomic } from '../types/messages.js';
 import type { ConsumeKind } from './api.js';
 
-/** The rule ids, as the ESLint plugin names them (`memdesc/<id>`). */
+/**
+ * The checker's rule ids, as the ESLint plugin names them (`memdesc/<id>`) and `memdesc check`
+ * prints them: `use-after-free`, `double-free`, `use-after-move`, `leak`, `sleep-in-atomic`,
+ * `free-while-mapped`.
+ */
 export const RULE_IDS = ['use-after-free', 'double-free', 'use-after-move', 'leak', 'sleep-in-atomic', 'free-while-mapped'] as const;
 
 /** One of {@link RULE_IDS}. */
@@ -35,7 +39,7 @@ export const SENTENCE_MAPPED = 'a page mapped by withPageMapped() (kmap_local_pa
 /** The rule for a leak (kmemleak: "unreferenced object"). */
 export const SENTENCE_LEAK = 'an owned handle must be freed, put, returned or stored before its last reference is dropped (kmemleak: unreferenced object)';
 
-/** Short descriptions, for the plugin's rule metadata and the docs. */
+/** What each rule reports, in a sentence (the plugin's rule metadata, `docs.description`). */
 export const RULE_DESCRIPTIONS: Record<RuleId, string> = {
   'use-after-free': 'A handle used after it was freed, put or unlocked — through an alias, a helper, a field, a collection, a closure or an async continuation.',
   'double-free': 'A handle freed or put a second time — through another name, a helper, a field or a second lookup in an array or Map.',
