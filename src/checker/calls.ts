@@ -13,6 +13,12 @@ import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Atom
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
+/** Library methods that only read their arguments (console output, lookups, formatting). */
+const READ_ONLY_METHODS = new Set([
+  'log', 'info', 'warn', 'error', 'debug', 'trace', 'assert', 'dir', 'table', 'count', 'indexOf', 'lastIndexOf', 'includes', 'has', 'get',
+  'join', 'toString', 'stringify', 'is', 'isArray', 'test', 'localeCompare', 'startsWith', 'endsWith', 'isInteger', 'isSafeInteger', 'max', 'min',
+  'floor', 'ceil', 'round', 'abs', 'write',
+]);
 const DEFERRED_METHODS = new Set(['then', 'catch', 'finally', 'addEventListener', 'on', 'once']);
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -633,11 +639,13 @@ function libCall(an: Analyzer, call: ts.CallExpression, name: string, recv: Val 
     if (v.some((a) => a > UNKNOWN)) anyRef = true;
   }
   if (anyRef) {
-    // Handles given to the library: kept only if the result can hold them.
+    // Handles given to the library: kept only if the result can hold them, or the receiver (an
+    // untracked array's push, a Map's set) — a method not known to only read escapes them.
     const sig = an.checker.getResolvedSignature(call);
     const rt = sig ? an.checker.getReturnTypeOfSignature(sig) : undefined;
     const primitive = rt !== undefined && (rt.flags & (TF.Void | TF.Undefined | TF.BooleanLike | TF.NumberLike | TF.StringLike | TF.BigIntLike)) !== 0;
-    if (!primitive) for (const v of args) st = an.escape(v, st);
+    const keeps = recv !== null && !READ_ONLY_METHODS.has(name);
+    if (!primitive || keeps) for (const v of args) st = an.escape(v, st);
   }
   if (recv && !DEFERRED_METHODS.has(name)) {
     // A library method on a tracked object we do not model.

@@ -56,6 +56,8 @@ interface Target {
   readonly block?: ts.Block;
   throws?: State[];
   usings?: { sym: ts.Symbol; line: number; kind: ConsumeKind }[];
+  /** For a loop: how many locals the frame had when the body started (those after it die each iteration). */
+  localsStart?: number;
 }
 
 /** Analyses the files of a Program. */
@@ -638,6 +640,30 @@ export class Analyzer {
     else this.reportLine(atLine, 'leak', msg);
   }
 
+  /**
+   * Block-scoped variables die (a loop body's, at `continue`, `break` or the end of an iteration):
+   * what only they held is leaked — reported at the jump, or at the allocation for a fall-through.
+   */
+  scopeEnd(s: State, syms: ts.Symbol[], node: ts.Node | null): State {
+    if (syms.length === 0 || this.frames.length > 1 || ts.isSourceFile(this.top().fn)) return s;
+    const dying = syms.filter((x) => {
+      const d = x.valueDeclaration;
+      return d && (ts.isVariableDeclaration(d) || ts.isBindingElement(d)) && (ts.getCombinedNodeFlags(d) & (NF.Let | NF.Const)) !== 0;
+    });
+    let old: Val = V_NONE;
+    for (const x of dying) old = union(old, s.val(x) ?? V_NONE);
+    const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true) && s.atom(a).nul === 0);
+    if (cands.length === 0) return s;
+    const after = s.delVars(dying);
+    const reach = this.reachable(after, V_NONE);
+    for (const a of cands) {
+      if (reach.has(a)) continue;
+      if (node) this.leakAt(a, this.line(node), `its variable goes out of scope at this ${ts.isContinueStatement(node) ? 'continue' : 'break'}`, s, node);
+      else this.leakAt(a, this.info(a).line ?? 0, 'its variable goes out of scope at the end of the loop body', s);
+    }
+    return s;
+  }
+
   /** A reference was dropped (a variable overwritten, an entry deleted): report what it was the last of. */
   dropped(old: Val, s: State, node: ts.Node, why: string, exclude?: ts.Symbol): State {
     if (this.frames.length > 1 || ts.isSourceFile(this.top().fn)) return s;
@@ -708,7 +734,13 @@ export class Analyzer {
           const t = ts_[i]!;
           const match = n.label ? t.kind === 'label' && t.label === n.label.text : brk ? t.kind === 'loop' || t.kind === 'switch' : t.kind === 'loop';
           if (match) {
-            const st = this.throughFinally(s, i + 1);
+            // Leaving a loop body (continue, or break out of it): its variables die here.
+            let s0 = s;
+            for (let k = ts_.length - 1; k >= i; k--) {
+              const x = ts_[k]!;
+              if (x.kind === 'loop' && x.localsStart !== undefined && (k > i || !brk || x.kind === 'loop')) s0 = this.scopeEnd(s0, this.top().locals.slice(x.localsStart), node);
+            }
+            const st = this.throughFinally(s0, i + 1);
             if (st) {
               if (n.label && !brk) {
                 // `continue label`: the loop right inside the label.
@@ -926,6 +958,7 @@ export class Analyzer {
     const body = (head: State): { out: State | null; back: State | null } => {
       t.breaks = [];
       t.continues = [];
+      t.localsStart = frame.locals.length;
       frame.targets.push(t);
       let st: State | null = head;
       let exitState: State | null = null;
@@ -951,6 +984,8 @@ export class Analyzer {
         exitState = head;
       }
       if (st) st = this.exec(node.statement, st);
+      // The body's own variables die at the end of each iteration.
+      if (st) st = this.scopeEnd(st, frame.locals.slice(t.localsStart), null);
       let back: State | null = st;
       for (const c of t.continues) back = join(back, c);
       if (back && ts.isForStatement(node) && node.incrementor) back = this.evalExpr(node.incrementor, back)[1];
@@ -1201,12 +1236,27 @@ export class Analyzer {
   }
 
   /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */
-  keyOf(k: ts.Expression): string | null {
+  keyOf(k: ts.Expression, depth = 0): string | null {
     if (ts.isNumericLiteral(k) || ts.isStringLiteral(k) || ts.isNoSubstitutionTemplateLiteral(k)) return `[L:${k.text}]`;
     if (ts.isIdentifier(k)) {
       const sym = this.checker.getSymbolAtLocation(k);
       if (!sym) return null;
       const decl = sym.valueDeclaration;
+      // A parameter bound to a literal argument, or a const initialised with one: that literal.
+      if (depth < 6) {
+        for (let i = this.frames.length - 1; i >= 0; i--) {
+          const b = this.frames[i]!.argNodes.get(sym);
+          if (b) {
+            const lit = ts.isNumericLiteral(b.node) || ts.isStringLiteral(b.node) ? `[L:${b.node.text}]` : null;
+            if (lit) return lit;
+            break;
+          }
+        }
+        if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & NF.Const) !== 0) {
+          const init = decl.initializer;
+          if (ts.isNumericLiteral(init) || ts.isStringLiteral(init)) return `[L:${init.text}]`;
+        }
+      }
       if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isBindingElement(decl))) {
         this.keySyms.add(sym);
         return `[V:${symId(sym)}]`;

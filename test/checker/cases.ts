@@ -508,4 +508,142 @@ export function run(): void {
 }
 `),
   },
+  {
+    bad: c('leak-continue', `
+export function run(items: number[]): number {
+  let n = 0;
+  for (const it of items) {
+    const p = allocPage(mem, GFP_KERNEL);
+    if (!p) break;
+    if (it < 0) continue; // <- leak
+    writeRaw(p, buf, 0);
+    freePage(p);
+    n++;
+  }
+  return n;
+}
+`),
+    good: c('leak-continue-ok', `
+export function run(items: number[]): number {
+  let n = 0;
+  for (const it of items) {
+    const p = allocPage(mem, GFP_KERNEL);
+    if (!p) break;
+    if (it < 0) {
+      freePage(p);
+      continue;
+    }
+    writeRaw(p, buf, 0);
+    freePage(p);
+    n++;
+  }
+  return n;
+}
+`),
+  },
+  {
+    bad: c('double-put-helper', `
+function drop(f: ARef<Folio> & Live): void {
+  folioPut(f);
+}
+export function run(): void {
+  const f = folioAlloc(mem, GFP_KERNEL, 0)!;
+  const extra = folioGet(f);
+  drop(f);
+  drop(extra);
+  drop(f); // <- double-free
+}
+`),
+    good: c('double-put-helper-ok', `
+function drop(f: ARef<Folio> & Live): void {
+  folioPut(f);
+}
+export function run(): void {
+  const f = folioAlloc(mem, GFP_KERNEL, 0)!;
+  const extra = folioGet(f);
+  drop(f);
+  drop(extra);
+}
+`),
+  },
+  {
+    bad: c('this-array-two-lookups', `
+class Table {
+  readonly pages: Owned<Page<0>>[] = [];
+  evict(i: number): void {
+    const p = this.pages[i];
+    if (p) freePage(p);
+  }
+  reset(): void {
+    const first = this.pages[0];
+    if (first) freePage(first);
+  }
+}
+export function run(t: Table): void {
+  t.evict(0);
+  t.reset(); // <- double-free
+}
+`),
+    good: c('this-array-two-lookups-ok', `
+class Table {
+  readonly pages: (Owned<Page<0>> | null)[] = [];
+  evict(i: number): void {
+    const p = this.pages[i];
+    if (p) freePage(p);
+    this.pages[i] = null;
+  }
+  reset(): void {
+    const first = this.pages[0];
+    if (first) freePage(first);
+    this.pages[0] = null;
+  }
+}
+export function run(t: Table): void {
+  t.evict(0);
+  t.reset();
+}
+`),
+  },
+  {
+    bad: c('struct-field-alias', `
+interface Job { page: Owned<Page<0>>; done: boolean }
+export function run(): void {
+  const p = allocPage(mem, GFP_KERNEL)!;
+  const job: Job = { page: p, done: false };
+  freePage(p);
+  readRaw(job.page, buf, 0); // <- use-after-free
+}
+`),
+    good: c('struct-field-alias-ok', `
+interface Job { page: Owned<Page<0>>; done: boolean }
+export function run(): void {
+  const p = allocPage(mem, GFP_KERNEL)!;
+  const job: Job = { page: p, done: false };
+  readRaw(job.page, buf, 0);
+  freePage(p);
+}
+`),
+  },
+  {
+    bad: c('sleep-direct-outer-mem', `
+const lock = spinLockInit(mem);
+export function run(): void {
+  withSpinLock(lock, () => {
+    const b = kmalloc(mem, 64, GFP_KERNEL); // <- sleep-in-atomic
+    if (b) kfree(b);
+  });
+}
+`),
+    good: c('sleep-direct-outer-mem-ok', `
+const lock = spinLockInit(mem);
+export function run(): void {
+  withSpinLock(lock, (ctx) => {
+    const b = kmalloc(ctx, 64, GFP_ATOMIC);
+    if (b) kfree(b);
+  });
+  const c2 = kmalloc(mem, 64, GFP_KERNEL);
+  if (c2) kfree(c2);
+}
+`),
+  },
 ];

@@ -6,7 +6,7 @@
  */
 import { RuleTester } from '@typescript-eslint/rule-tester';
 import { afterAll, describe, it } from 'vitest';
-import plugin from '../../src/checker/eslint-plugin.js';
+import plugin, { type RuleId } from '../../src/checker/eslint-plugin.js';
 
 RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
@@ -28,9 +28,13 @@ const buf = new Uint8Array(4);
 `;
 const L = head.split('\n').length - 1; // lines before a case's own code
 
+// rule-tester carries its own copy of @typescript-eslint/utils (8.72, the plugin is typed with
+// 8.73): the same RuleModule type twice, told apart by TypeScript only by where it lives.
+const rule = (id: RuleId) => plugin.rules[id] as unknown as Parameters<typeof tester.run>[1];
+
 const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }];
 
-tester.run('use-after-free', plugin.rules['use-after-free'], {
+tester.run('use-after-free', rule('use-after-free'), {
   valid: [
     { code: head + `export function f() {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  readRaw(p, buf, 0);\n  freePage(p);\n}` },
     { code: head + `import { release, peek } from './pages.js';\nexport function f() {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  peek(p);\n  release(p);\n}` },
@@ -43,7 +47,7 @@ tester.run('use-after-free', plugin.rules['use-after-free'], {
   ],
 });
 
-tester.run('double-free', plugin.rules['double-free'], {
+tester.run('double-free', rule('double-free'), {
   valid: [
     { code: head + `export function f() {\n  const pages = [allocPage(mem, GFP_KERNEL)!, allocPage(mem, GFP_KERNEL)!];\n  freePage(pages[0]!);\n  freePage(pages[1]!);\n}` },
     { code: head + `export function f() {\n  const a = folioAlloc(mem, GFP_KERNEL, 0)!;\n  const b = folioGet(a);\n  folioPut(a);\n  folioPut(b);\n}` },
@@ -55,12 +59,12 @@ tester.run('double-free', plugin.rules['double-free'], {
   ],
 });
 
-tester.run('use-after-move', plugin.rules['use-after-move'], {
+tester.run('use-after-move', rule('use-after-move'), {
   valid: [{ code: head + `const T = defineMemdesc({ name: 't', ownable: true, refcounted: true });\nexport function f() {\n  const o = memdescAlloc(mem, T, GFP_KERNEL)!;\n  const s = intoShared(o);\n  memdescPut(s);\n}` }],
   invalid: [{ code: head + `const T = defineMemdesc({ name: 't', ownable: true, refcounted: true });\nexport function f() {\n  const o = memdescAlloc(mem, T, GFP_KERNEL)!;\n  const s = intoShared(o);\n  memdescFree(o);\n  memdescPut(s);\n}`, errors: err(5) }],
 });
 
-tester.run('leak', plugin.rules.leak, {
+tester.run('leak', rule('leak'), {
   valid: [
     { code: head + `export function f(n: number): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return -1;\n  if (n > 1) { freePage(p); return 1; }\n  freePage(p);\n  return 0;\n}` },
     { code: head + `export function f(): Owned<Page<0>> | null {\n  return allocPage(mem, GFP_KERNEL);\n}` },
@@ -72,7 +76,7 @@ tester.run('leak', plugin.rules.leak, {
   ],
 });
 
-tester.run('sleep-in-atomic', plugin.rules['sleep-in-atomic'], {
+tester.run('sleep-in-atomic', rule('sleep-in-atomic'), {
   valid: [{ code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const p = withSpinLock(lock, (ctx) => allocPage(ctx, GFP_ATOMIC));\n  if (p) freePage(p);\n}` }],
   invalid: [
     { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const p = withSpinLock(lock, () => allocPage(mem, GFP_KERNEL));\n  if (p) freePage(p);\n}`, errors: err(3) },
@@ -80,7 +84,7 @@ tester.run('sleep-in-atomic', plugin.rules['sleep-in-atomic'], {
   ],
 });
 
-tester.run('free-while-mapped', plugin.rules['free-while-mapped'], {
+tester.run('free-while-mapped', rule('free-while-mapped'), {
   valid: [{ code: head + `import { release } from './pages.js';\nexport function f() {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  withPageMapped(p, (v) => { v[0] = 1; });\n  release(p);\n}` }],
   invalid: [{ code: head + `import { release } from './pages.js';\nexport function f() {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  withPageMapped(p, (v) => {\n    v[0] = 1;\n    release(p);\n  });\n}`, errors: err(6) }],
 });
