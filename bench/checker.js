@@ -21,6 +21,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { checkProgram } from '../dist/checker/engine.js';
 
 const root = resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -156,6 +158,18 @@ export default [
   return file;
 }
 
+/** In this process: building the Program, then the checker's own work on it (analysis + the type queries it makes). */
+function phases(tsconfig, fns) {
+  const cfg = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const t0 = performance.now();
+  const program = ts.createProgram({ rootNames: cfg.fileNames, options: cfg.options });
+  const t1 = performance.now();
+  const files = program.getSourceFiles().filter((f) => cfg.fileNames.includes(f.fileName));
+  checkProgram(program, files);
+  const t2 = performance.now();
+  return { functions: fns, programMs: Math.round(t1 - t0), analysisMs: Math.round(t2 - t1), analysisMsPerFunction: +((t2 - t1) / fns).toFixed(3) };
+}
+
 function time(cmd, args, cwd) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -188,12 +202,14 @@ function measure(label, dir, tsconfig, paths, fns, expectFindings) {
 }
 
 const rows = [];
+const inProcess = [];
 try {
   // examples/: the shipped Binder example, with its own tsconfig.
   rows.push(measure('examples/ (Binder)', root, join(root, 'tsconfig.examples.json'), ['examples/binder'], 0));
   for (const n of sizes) {
     const g = generate(n);
     rows.push(measure(`generated, ${n} functions`, g.dir, g.tsconfig, ['src'], n, g.modules));
+    inProcess.push(phases(g.tsconfig, n));
   }
 } finally {
   rmSync(genRoot, { recursive: true, force: true });
@@ -202,7 +218,7 @@ try {
 const gen = rows.filter((r) => r.functions);
 // Linearity: the marginal cost per function between sizes (program creation is a fixed cost).
 const marginal = gen.slice(1).map((r, i) => ({ from: gen[i].functions, to: r.functions, msPerFunction: +((r.checkMs - gen[i].checkMs) / (r.functions - gen[i].functions)).toFixed(2) }));
-const result = { date: new Date().toISOString(), node: process.version, runs, rows, marginal, target: 'memdesc check <= 1.5x typescript-eslint recommended-type-checked' };
+const result = { date: new Date().toISOString(), node: process.version, runs, rows, marginal, inProcess, target: 'memdesc check <= 1.5x typescript-eslint recommended-type-checked' };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/checker.json'), `${JSON.stringify(result, null, 2)}\n`);
 const md = [
@@ -217,6 +233,12 @@ const md = [
   'Marginal cost of `memdesc check` per function (linear if these agree):',
   '',
   ...marginal.map((m) => `- ${m.from} → ${m.to} functions: ${m.msPerFunction} ms per function`),
+  '',
+  'In one process: building the Program, then `checkProgram` (the analysis, with the type queries it makes):',
+  '',
+  '| functions | Program (ms) | checker (ms) | checker per function (ms) |',
+  '|---:|---:|---:|---:|',
+  ...inProcess.map((r) => `| ${r.functions} | ${r.programMs} | ${r.analysisMs} | ${r.analysisMsPerFunction} |`),
   '',
 ].join('\n');
 writeFileSync(join(root, 'bench/results/checker.md'), md);
