@@ -5,7 +5,10 @@ export default defineConfig({
   resolve: {
     // The examples import 'memdesc' as users do; in tests that is the source, the same module
     // instance the tests import relatively.
-    alias: { memdesc: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^memdesc$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^memdesc\/trace$/, replacement: fileURLToPath(new URL('./src/trace/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

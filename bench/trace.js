@@ -13,11 +13,11 @@
  * gzip (a last row, information only, replays the .gz file from disk).
  *
  * Implementations, each given the same chunks:
- * - LIMIT: node:readline over the stream, counting `'line'` events — the line splitting
- *   `replayTrace` itself sits on, with no parsing. Nothing that reads the trace through readline
- *   can be faster.
+ * - LIMIT: node:readline over the stream, counting `'line'` events — plain line splitting, with no
+ *   parsing: the reference for what reading the lines costs. (`replayTrace` splits lines itself,
+ *   src/trace/lines.ts, with a bound on the line length that readline lacks.)
  * - PARSE: readline plus `TraceParser.parseLine` on every line (records built, nothing replayed).
- * - PARSE+REPLAY: `replayTrace(stream)` — the whole library path: readline, the parser, the
+ * - PARSE+REPLAY: `replayTrace(stream)` — the whole library path: line splitting, the parser, the
  *   ownership model, findings, leak groups, the result object.
  * - FILE (information): `replayTrace(path)` on the .gz file: disk, gunzip, everything.
  *
@@ -37,7 +37,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { replayTrace, TraceParser } from '../dist/index.js';
+import { replayTrace, TraceParser } from '../dist/trace/index.js';
 
 const quick = process.argv.includes('--quick');
 const jsonOnly = process.argv.includes('--json-only');

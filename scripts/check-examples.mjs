@@ -74,9 +74,9 @@ const blocks = [
   ...fromMarkdown(join(root, 'README.md')),
   ...walk(join(root, 'examples'), (p) => p.endsWith('README.md')).flatMap(fromMarkdown),
 ];
-// Only self-contained programs: a block must import memdesc (fragments that show a signature or a
+// Only self-contained programs: a block must import memdesc or one of its entry points (fragments that show a signature or a
 // type shape are documentation of types, checked by type-tests/ instead).
-const programs = blocks.filter((b) => /from 'memdesc'/.test(b.code));
+const programs = blocks.filter((b) => /from 'memdesc(?:\/[\w-]+)?'/.test(b.code));
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

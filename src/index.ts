@@ -18,6 +18,7 @@
  * | /proc views            | `src/proc/`                 |
  * | include/linux/spinlock.h | `src/sync/`               |
  * | ownership, Page<O, Owner>, messages | `src/types/`   |
+ * | kmem ftrace replay     | `memdesc/trace` (`src/trace/`: Node only) |
  *
  * @module memdesc
  */
@@ -40,6 +41,7 @@ export {
   type AllocContext,
   type VirtToPageArg,
 } from './page-alloc/page-alloc.js';
+export { pfnToPage, type PfnArg, type MsgBadPfn } from './page-alloc/page-alloc.js';
 export { spinLockInit, withSpinLock, spinIsLocked, type SpinLock, type AtomicContext } from './sync/spinlock.js';
 export { readRaw, writeRaw, fillZeroRaw, withPageMapped, type RawTarget, type RawReadArg, type RawWriteArg } from './page-alloc/contents.js';
 export {
@@ -134,6 +136,7 @@ export {
 } from './reclaim/shrinker.js';
 export { kswapd, reclaimStats, SWAP_CLUSTER_MAX, type ReclaimStats } from './reclaim/vmscan.js';
 export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
+export { pagePtdesc } from './pgtable/ptdesc.js';
 export {
   defineMemdesc,
   memdescAlloc,
@@ -201,46 +204,3 @@ export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, F
 export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
 export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark } from './types/gfp.js';
 export type * from './types/messages.js';
-export {
-  parseTrace,
-  TraceParser,
-  MAX_TRACE_ORDER,
-  type TraceRecord,
-  type TraceSource,
-  type TracePageEvent,
-  type TracePageEventName,
-  type TracePageOp,
-  type TraceOtherEvent,
-  type TraceBuddyinfoLine,
-  type TraceMarker,
-  type TraceLost,
-  type TraceHeader,
-  type TraceUnparsed,
-  type TraceParserStats,
-} from './trace/parse.js';
-export {
-  replayTrace,
-  TRACE_FINDING_KINDS,
-  TRACE_UNCERTAINTY_TEXT,
-  TRACE_MAP_CODES,
-  type ReplayTraceOptions,
-  type TraceReplay,
-  type TraceFinding,
-  type TraceFindingKind,
-  type TraceUncertainty,
-  type TraceLiveAllocation,
-  type TraceLeakGroup,
-  type TraceBuddyinfoZone,
-  type TraceReplayView,
-  type TraceTimelinePoint,
-  type TraceFindingOther,
-  type TraceReplayCounts,
-  type TraceUnparsedExample,
-  type TraceUnparsedSummary,
-  type TraceFindingCount,
-  type TraceInfo,
-  type TraceMarkerInfo,
-  type TraceChecks,
-  type TraceMachine,
-  type TraceBuddyinfoBlocks,
-} from './trace/replay.js';

@@ -2,63 +2,27 @@
 /**
  * The `memdesc` command.
  *
- *     memdesc demo binder [--memory 32M] [--processes 8] [--transactions 20000] [--seed 1] [--json] [--html FILE]
+ *     memdesc demo binder [--design page|folio|memdesc|all] [--memory 32M] [--processes 8] [--transactions 20000] [--seed 1] [--repeat 1] [--json] [--html FILE]
  *     memdesc demo alloc
- *     memdesc replay FILE [--json] [--html OUT] [--strict] [--skew US] [--max-findings N]
+ *     memdesc replay FILE [--json] [--html OUT] [--strict] [--skew US] [--max-findings N] [--max-line-length BYTES]
+ *     memdesc --version
  *
  * `demo binder` runs the shipped Binder example (examples/binder/): several processes exchange
- * transactions on a machine small enough that reclaim takes Binder's unused pages back.
+ * transactions on a machine small enough that reclaim takes Binder's unused pages back; `--design`
+ * picks what a slot holds (bare pages, folios, Binder's own memdesc), `all` runs the three.
  * `replay` replays a kernel's kmem page-allocator trace (src/trace/) and reports what breaks the
  * ownership rules.
  *
  * @module
  */
-import { closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAllocDemo } from './alloc-demo.js';
-import { figuresTable, htmlPage, linePlotSvg, memoryMapSvg, ORDER_COLORS, escapeHtml } from './report.js';
+import { BINDER_DESIGNS, binderDesignsHtml, binderHtml, binderJson, loadBinder, printBinderSummary, printDesignsSummary, type BinderDesignName } from './binder-demo.js';
 import { MmError } from '../debug/mm-error.js';
 import { replayTrace } from '../trace/replay.js';
 import { formatReplaySummary, replayHtml, replayJson } from '../trace/report.js';
 import { runCheck } from '../checker/cli.js';
-
-/** The shape of the shipped example module (examples/binder/simulation.ts, built to dist/examples). */
-interface BinderModule {
-  runBinderDemo(options: {
-    memoryBytes: number;
-    processes: number;
-    transactions: number;
-    seed: number;
-    onProgress?: (done: number, total: number) => void;
-  }): BinderResult;
-  KIND_NAMES: readonly string[];
-}
-
-interface BinderResult {
-  machineBytes: number;
-  processes: number;
-  seed: number;
-  transactions: number;
-  failedTransactions: number;
-  failedNoSpace: number;
-  failedNoMemory: number;
-  bytesSent: number;
-  lruReuses: number;
-  pagesAllocated: number;
-  shrinkerFreed: number;
-  shrinkerSkipped: number;
-  directReclaims: number;
-  kswapdRuns: number;
-  buddyinfo: string;
-  buddyinfoAfterTeardown: string;
-  backToBoot: boolean;
-  memoryMap: Uint8Array;
-  timeline: readonly { transaction: number; freeBlocks: readonly number[]; freePages: number; lruPages: number; usedPages: number; anonPages: number }[];
-}
-
-async function loadBinder(): Promise<BinderModule> {
-  return (await import(new URL('../examples/binder/simulation.js', import.meta.url).href)) as BinderModule;
-}
 
 /** `32M`, `1G`, `65536K`, `33554432`: bytes, a positive multiple of 4096. */
 export function parseSize(text: string): number {
@@ -80,120 +44,115 @@ function intIn(name: string, min: number, max: number) {
 }
 
 /** A progress bar on stderr, only when it is a terminal. */
-function progressBar(enabled: boolean): ((done: number, total: number) => void) | undefined {
+function progressBar(enabled: boolean, unit = 'transactions'): ((done: number, total: number) => void) | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
   return (done, total) => {
     const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round((100 * done) / total)).padStart(3)}% ${done}/${total} transactions`);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round((100 * done) / total)).padStart(3)}% ${done}/${total} ${unit}`);
     if (done === total) process.stderr.write('\n');
   };
 }
 
-const MAP_COLORS = ['#e8e8e8', '#d62728', '#ff9896', '#1f77b4', '#7f7f7f'];
-
-function binderHtml(r: BinderResult, kindNames: readonly string[]): string {
-  const legend = kindNames.map((name, code) => ({ code, name, color: MAP_COLORS[code] ?? '#999' }));
-  const orders = ORDER_COLORS.map((color, o) => ({
-    name: `order ${o} (${4 << o} KiB)`,
-    color,
-    points: r.timeline.map((s) => [s.transaction, s.freeBlocks[o] ?? 0] as const),
-  }));
-  const pages = [
-    { name: 'free pages', color: '#2ca02c', points: r.timeline.map((s) => [s.transaction, s.freePages] as const) },
-    { name: 'anonymous folios', color: '#1f77b4', points: r.timeline.map((s) => [s.transaction, s.anonPages] as const) },
-    { name: 'binder Used', color: '#d62728', points: r.timeline.map((s) => [s.transaction, s.usedPages] as const) },
-    { name: 'binder Available (LRU)', color: '#ff9896', points: r.timeline.map((s) => [s.transaction, s.lruPages] as const) },
-  ];
-  return htmlPage('memdesc: Binder page ranges under memory pressure', [
-    {
-      heading: 'Summary',
-      body: figuresTable([
-        ['machine', `${r.machineBytes / 1024 / 1024} MiB (${r.machineBytes / 4096} pages)`],
-        ['processes', r.processes],
-        ['seed', r.seed],
-        ['transactions', r.transactions],
-        ['failed (ENOSPC / ENOMEM)', `${r.failedNoSpace} / ${r.failedNoMemory}`],
-        ['bytes sent', r.bytesSent],
-        ['pages reused from the LRU (fast path)', r.lruReuses],
-        ['pages allocated (slow path)', r.pagesAllocated],
-        ['pages freed by the Binder shrinker', r.shrinkerFreed],
-        ['pages skipped by the shrinker (trylock failed)', r.shrinkerSkipped],
-        ['direct reclaims', r.directReclaims],
-        ['kswapd runs', r.kswapdRuns],
-        ['back to boot state after teardown', r.backToBoot ? 'yes' : 'NO'],
-      ]),
-    },
-    { heading: 'Memory map at the end of the run', body: memoryMapSvg(r.memoryMap, legend) },
-    {
-      heading: 'Free blocks per order over time',
-      body: linePlotSvg('free blocks per order (/proc/buddyinfo)', orders, 'transaction', 'free blocks'),
-    },
-    { heading: 'Pages over time', body: linePlotSvg('pages by use', pages, 'transaction', 'pages') },
-    { heading: '/proc/buddyinfo at the end, and after teardown', body: `<pre>${escapeHtml(r.buddyinfo + r.buddyinfoAfterTeardown)}</pre>` },
-  ]);
+/** The package's version, from its package.json (dist/cli/main.js → ../../package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-function printBinderSummary(r: BinderResult): void {
-  const line = (k: string, v: string | number) => console.log(`  ${k.padEnd(46)} ${v}`);
-  console.log(`memdesc demo binder: ${r.processes} processes on a ${r.machineBytes / 1024 / 1024} MiB machine, seed ${r.seed}`);
-  line('transactions', r.transactions);
-  line('failed (ENOSPC / ENOMEM)', `${r.failedNoSpace} / ${r.failedNoMemory}`);
-  line('bytes sent', r.bytesSent);
-  line('pages reused from the LRU (fast path)', r.lruReuses);
-  line('pages allocated (slow path)', r.pagesAllocated);
-  line('pages freed by the Binder shrinker', r.shrinkerFreed);
-  line('pages skipped by the shrinker (trylock failed)', r.shrinkerSkipped);
-  line('direct reclaims / kswapd runs', `${r.directReclaims} / ${r.kswapdRuns}`);
-  console.log('\n/proc/buddyinfo at the end of the run:');
-  process.stdout.write(r.buddyinfo);
-  console.log('/proc/buddyinfo after every process exited:');
-  process.stdout.write(r.buddyinfoAfterTeardown);
-  console.log(r.backToBoot ? 'fully coalesced: identical to boot, no leaks' : 'NOT back to the boot state');
+/**
+ * A report file for `--html`: checked writable before the work (without truncating a file that
+ * exists), written after it; `drop()` removes it only if this run created it. A write that fails
+ * (ENOSPC on /dev/full, EIO) is bad input: one line, exit 2.
+ */
+function reportFile(path: string): { write(html: string): void; drop(): void } {
+  const existed = existsSync(path);
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (e) {
+    throw new InvalidArgumentError(`--html ${path}: cannot write it (${(e as Error).message})`);
+  }
+  return {
+    write(html) {
+      try {
+        writeFileSync(path, html);
+      } catch (e) {
+        throw new InvalidArgumentError(`--html ${path}: cannot write the report (${(e as Error).message})`);
+      }
+    },
+    drop() {
+      if (!existed) unlinkSync(path);
+    },
+  };
 }
 
 export function makeProgram(): Command {
   const program = new Command('memdesc')
     .description("the kernel's memory-descriptor rules over a simulated page allocator")
+    .version(packageVersion(), '--version', 'print the package version')
     .showHelpAfterError()
     .exitOverride();
   const demo = program.command('demo').description('run a built-in workload');
   demo
     .command('binder')
     .description('Binder page ranges with an LRU and a shrinker, under memory pressure')
+    .addOption(
+      new Option('--design <design>', 'what a slot holds: page (Owned<Page<0>>), folio (ARef<Folio<0>>), memdesc (Owned<BinderPage>), or all three')
+        .choices([...BINDER_DESIGNS, 'all'])
+        .default('page'),
+    )
     .addOption(new Option('--memory <size>', 'machine size, 8M..4G').argParser(parseSize).default(32 * 1024 * 1024, '32M'))
     .option('--processes <n>', 'simulated processes', intIn('--processes', 1, 64), 8)
     .option('--transactions <n>', 'transactions to send', intIn('--transactions', 1, 10_000_000), 20000)
     .option('--seed <n>', 'workload seed', intIn('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--repeat <n>', 'with --design all: measured rounds per design (times are the median)', intIn('--repeat', 1, 100), 1)
     .option('--json', 'print one JSON object instead of the summary')
     .option('--html <file>', 'write a self-contained HTML report (SVG memory map and plots)')
     .option('--no-progress', 'no progress bar')
-    .action(async (opts: { memory: number; processes: number; transactions: number; seed: number; json?: boolean; html?: string; progress: boolean }) => {
-      if (opts.memory < 8 * 1024 * 1024 || opts.memory > 4 * 1024 ** 3) {
-        throw new InvalidArgumentError(`--memory must be between 8M and 4G, got ${opts.memory} bytes`);
-      }
-      if (opts.processes * 1024 * 1024 > opts.memory / 2) {
-        throw new InvalidArgumentError(`--processes ${opts.processes}: each maps a 1 MiB Binder buffer; use at most ${Math.floor(opts.memory / 2 / 1024 / 1024)} on this machine`);
-      }
-      const { runBinderDemo, KIND_NAMES } = await loadBinder();
-      const r = runBinderDemo({
-        memoryBytes: opts.memory,
-        processes: opts.processes,
-        transactions: opts.transactions,
-        seed: opts.seed,
-        ...(progressBar(opts.progress && !opts.json) ? { onProgress: progressBar(true)! } : {}),
-      });
-      if (opts.html !== undefined) writeFileSync(opts.html, binderHtml(r, KIND_NAMES));
-      if (opts.json) {
-        const { memoryMap, timeline, ...rest } = r;
-        void memoryMap;
-        console.log(JSON.stringify({ ...rest, timelineSamples: timeline.length }));
-      } else {
-        printBinderSummary(r);
-        if (opts.html !== undefined) console.log(`HTML report written to ${opts.html}`);
-      }
-      if (!r.backToBoot) process.exitCode = 1;
-    });
+    .action(
+      async (opts: {
+        design: BinderDesignName | 'all';
+        memory: number;
+        processes: number;
+        transactions: number;
+        seed: number;
+        repeat: number;
+        json?: boolean;
+        html?: string;
+        progress: boolean;
+      }) => {
+        if (opts.memory < 8 * 1024 * 1024 || opts.memory > 4 * 1024 ** 3) {
+          throw new InvalidArgumentError(`--memory must be between 8M and 4G, got ${opts.memory} bytes`);
+        }
+        if (opts.processes * 1024 * 1024 > opts.memory / 2) {
+          throw new InvalidArgumentError(`--processes ${opts.processes}: each maps a 1 MiB Binder buffer; use at most ${Math.floor(opts.memory / 2 / 1024 / 1024)} on this machine`);
+        }
+        if (opts.repeat !== 1 && opts.design !== 'all') throw new InvalidArgumentError('--repeat goes with --design all');
+        const { runBinderDemo, runBinderDesigns, KIND_NAMES } = await loadBinder();
+        const workload = { memoryBytes: opts.memory, processes: opts.processes, transactions: opts.transactions, seed: opts.seed };
+        const show = opts.progress && !opts.json;
+        if (opts.design === 'all') {
+          const bar = progressBar(show, 'runs');
+          const rs = runBinderDesigns({ ...workload, repeat: opts.repeat, ...(bar ? { onProgress: bar } : {}) });
+          if (opts.html !== undefined) reportFile(opts.html).write(binderDesignsHtml(rs, KIND_NAMES));
+          if (opts.json) console.log(JSON.stringify({ designs: Object.fromEntries(BINDER_DESIGNS.map((n) => [n, binderJson(rs[n])])) }));
+          else {
+            printDesignsSummary(rs);
+            if (opts.html !== undefined) console.log(`HTML report written to ${opts.html}`);
+          }
+          if (BINDER_DESIGNS.some((n) => !rs[n].backToBoot)) process.exitCode = 1;
+          return;
+        }
+        const bar = progressBar(show);
+        const r = runBinderDemo({ ...workload, design: opts.design, ...(bar ? { onProgress: bar } : {}) });
+        if (opts.html !== undefined) reportFile(opts.html).write(binderHtml(r, KIND_NAMES));
+        if (opts.json) console.log(JSON.stringify(binderJson(r)));
+        else {
+          printBinderSummary(r);
+          if (opts.html !== undefined) console.log(`HTML report written to ${opts.html}`);
+        }
+        if (!r.backToBoot) process.exitCode = 1;
+      },
+    );
   demo
     .command('alloc')
     .description('the page allocator alone: a 256 MiB machine under a mixed workload')
@@ -215,21 +174,20 @@ export function makeProgram(): Command {
     .option('--strict', 'take the trace as complete (every allocation recorded, blocks freed whole): for synthetic traces')
     .option('--skew <us>', "how far two CPUs' trace clocks may disagree, in microseconds", floatIn('--skew', 0, 10_000_000), 50)
     .option('--max-findings <n>', 'findings kept per kind (all are counted)', intIn('--max-findings', 0, 10_000_000), 10_000)
-    .action(async (file: string, opts: { json?: boolean; html?: string; strict?: boolean; skew: number; maxFindings: number }) => {
-      if (opts.html !== undefined) {
-        // Refuse an unwritable report path before the work, not after it.
-        try {
-          closeSync(openSync(opts.html, 'w'));
-        } catch (e) {
-          throw new InvalidArgumentError(`--html ${opts.html}: cannot write it (${(e as Error).message})`);
-        }
-      }
-      const dropReport = () => {
-        if (opts.html !== undefined) unlinkSync(opts.html); // the empty file the check above made
-      };
+    .option('--max-line-length <bytes>', 'longer lines are counted as unreadable and skipped', intIn('--max-line-length', 1024, 2 ** 30), 1 << 20)
+    .action(async (file: string, opts: { json?: boolean; html?: string; strict?: boolean; skew: number; maxFindings: number; maxLineLength: number }) => {
+      // Refuse an unwritable report path before the work, not after it.
+      const report = opts.html === undefined ? null : reportFile(opts.html);
+      const dropReport = () => report?.drop();
       let r;
       try {
-        r = await replayTrace(file, { model: opts.strict ? 'strict' : 'kernel', cpuClockSkew: opts.skew / 1e6, maxFindings: opts.maxFindings, memoryMap: opts.html !== undefined });
+        r = await replayTrace(file, {
+          model: opts.strict ? 'strict' : 'kernel',
+          cpuClockSkew: opts.skew / 1e6,
+          maxFindings: opts.maxFindings,
+          memoryMap: report !== null,
+          maxLineLength: opts.maxLineLength,
+        });
       } catch (e) {
         dropReport();
         if (e instanceof MmError && e.code === 'INVALID_ARGUMENT') throw new InvalidArgumentError(e.message.replace(/^replayTrace\(\): /, ''));
@@ -242,7 +200,7 @@ export function makeProgram(): Command {
           `${file === '-' ? 'standard input' : file}: no kmem:mm_page_* events in ${r.lines} lines` + (why !== undefined ? ` (line ${why.line}: ${why.reason})` : ''),
         );
       }
-      if (opts.html !== undefined) writeFileSync(opts.html, replayHtml(r));
+      report?.write(replayHtml(r));
       if (opts.json) console.log(JSON.stringify(replayJson(r)));
       else {
         process.stdout.write(formatReplaySummary(r));

@@ -362,6 +362,81 @@ export function pageToPfn(page: Page & Live): Pfn {
 }
 
 /**
+ * `pfn_to_page()` with a literal pfn that is no page frame number — the compile-time refusal of a
+ * negative or fractional literal ({@link PfnArg}); at run time the same call, or a pfn beyond the
+ * machine, is `INVALID_ARGUMENT`.
+ */
+export type MsgBadPfn = 'pfn_to_page(): a pfn is a page frame number, a whole number from 0 up to the machine\'s last page frame';
+
+/**
+ * `pfn_to_page(pfn)`'s `pfn` — a literal page frame number passes, a negative or fractional literal
+ * is refused with {@link MsgBadPfn}; a non-literal `number` (a pfn read from a page-table entry,
+ * say) passes and is checked at run time.
+ */
+export type PfnArg<N extends number> = number extends N ? N : `${N}` extends `-${string}` | `${string}.${string}` | `${string}e${string}` ? MsgBadPfn : N;
+
+/**
+ * `pfn_to_page(pfn)` — the page at a page frame number, as a borrow of unknown owner
+ * (`Borrowed<Page<0>>`): it can be read and asked who owns it (`pagePtdesc`, `pageFolio`,
+ * `pageMemdesc`), never freed, put or counted.
+ *
+ * **When to use**: to follow a page frame number you read somewhere — a page-table entry, a trace,
+ * a log — back to its page: `pagePtdesc(pfnToPage(mem, pfn))` leads from an entry written into a
+ * table page to the next-level table, with no `Map<pfn, PtDesc>` of your own.
+ *
+ * **Gotchas**: the owner is unknown to the compiler, so `getPage` on the borrow is a compile error
+ * (and `NOT_REFCOUNTED` for anything but a folio page at run time: ask `pageFolio` and `folioGet`
+ * instead); freeing it is a compile error and `FREE_BORROWED`. A pfn outside the machine, or not
+ * an integer, is `INVALID_ARGUMENT` (a negative or fractional literal already fails to compile).
+ * Like the kernel's, it accepts every valid pfn, free ones too; but a free page has no owner, so
+ * there is nothing to borrow: the borrow of a free pfn is stale from the start, and every use of
+ * it — `pageToPfn`, `pagePtdesc`, `readRaw` — is `USE_AFTER_FREE`, as KASAN reports any access to
+ * a free page. It stays stale when the page is allocated later (the new owner did not lend it).
+ * The borrow of an allocated pfn goes stale when its owner frees the block.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, allocPage, pageToPfn, pfnToPage, pagePtdesc, freePage, MmError, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const p = allocPage(mem, GFP_KERNEL)!;
+ * const pfn = pageToPfn(p);
+ * const view = pfnToPage(mem, pfn); // Borrowed<Page<0>>: owner unknown
+ * console.log(pageToPfn(view) === pfn, pagePtdesc(view)); // true null
+ * freePage(p);
+ * try {
+ *   pageToPfn(view); // the owner freed the page: the borrow is stale
+ * } catch (e) {
+ *   console.log((e as MmError).code); // "USE_AFTER_FREE"
+ * }
+ * export function refused() {
+ *   // @ts-expect-error — a borrow cannot be freed
+ *   freePage(pfnToPage(mem, pfn));
+ *   // @ts-expect-error — pfn_to_page(): a pfn is a page frame number, a whole number …
+ *   return pfnToPage(mem, -1);
+ * }
+ * ```
+ * @see {@link pageToPfn}
+ * @see {@link pagePtdesc}
+ */
+export function pfnToPage<N extends number>(mem: Memory, pfn: PfnArg<N>): Borrowed<Page<0>> {
+  const fn = 'pfnToPage';
+  const m = asMemory(mem, fn);
+  const n: unknown = pfn;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n >= m.nrPages) {
+    invalidArgument(fn, `pfn must be an integer in 0..${m.nrPages - 1} (the page frames of ${m.describe()})`, n);
+  }
+  const head = m.blockHead(n);
+  const kind = head < 0 ? PageKind.None : m.map.kind[head]!;
+  if (head < 0 || kind === PageKind.Buddy || kind === PageKind.Pcp) {
+    // A free page has no owner to borrow it from: the borrow is stale from the start.
+    const dead = new PageHandle(m, n, n, m.map.gen[n]!, 0, Role.Borrowed, true);
+    H.kill(dead);
+    return dead as unknown as Borrowed<Page<0>>;
+  }
+  return new PageHandle(m, n, head, m.map.gen[head]!, 0, Role.Borrowed, true) as unknown as Borrowed<Page<0>>;
+}
+
+/**
  * `page_address(page)` — the page's address in the linear map (`PAGE_OFFSET + pfn * PAGE_SIZE` for
  * the first machine). The address remembers the page's owner, so `virtToPage` of it gives back a
  * borrow of the same provenance.

@@ -175,6 +175,46 @@ export function ptdescAddress(ptdesc: PtDesc & Live): VirtAddr<'pgtable'> {
   return (H.mem(h).linearBase + H.head(h) * PAGE_SIZE) as VirtAddr<'pgtable'>;
 }
 
+/**
+ * `page_ptdesc(page)` — the page-table descriptor a page belongs to, as a borrow, or `null` when
+ * the page is not part of a page table. In the memdesc world the answer comes from the page's
+ * memdesc, so it is `null` for a folio page, a slab page or a bare page, never a bogus cast.
+ *
+ * **When to use**: to walk page tables: read an entry from a table page (`readRaw` on
+ * `ptdescAddress`), take its pfn, and `pagePtdesc(pfnToPage(mem, pfn))` is the next-level table —
+ * or `null` at a leaf, where the entry names a data page.
+ *
+ * **Gotchas**: the result is a borrow: `pagetableFree` of it is a compile error and
+ * `FREE_BORROWED` (only the page table that owns the ptdesc frees it). It goes stale when the owner
+ * frees the table; a consumed page is a compile error, a stale one `USE_AFTER_FREE` — including the
+ * borrow `pfnToPage` gives for a free pfn, so an entry that still points at a freed table is
+ * reported, not followed. Any page of the table will do, the head or not.
+ *
+ * @example
+ * ```ts
+ * import { createMemory, pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, pagePtdesc, pfnToPage, pageToPfn, GFP_KERNEL } from 'memdesc';
+ * const mem = createMemory();
+ * const pte = pagetableAlloc(mem, GFP_KERNEL, 0)!;
+ * const pfn = pageToPfn(ptdescPage(pte)); // what a PMD entry would hold
+ * const table = pagePtdesc(pfnToPage(mem, pfn)); // Borrowed<PtDesc> | null
+ * console.log(table !== null && ptdescAddress(table) === ptdescAddress(pte)); // true
+ * export function refused() {
+ *   // @ts-expect-error — a borrow of a ptdesc cannot free it
+ *   if (table) pagetableFree(table);
+ * }
+ * pagetableFree(pte);
+ * ```
+ * @see {@link ptdescPage}
+ * @see {@link pagetableFree}
+ */
+export function pagePtdesc(page: Page & Live): Borrowed<PtDesc> | null {
+  const h = checkHandle(page, 'pagePtdesc', false);
+  const mem = H.mem(h);
+  const head = H.head(h);
+  if (mem.map.kind[head] !== PageKind.PageTable) return null;
+  return new PageHandle(mem, head, head, mem.map.gen[head]!, mem.map.order[head]!, Role.Borrowed) as unknown as Borrowed<PtDesc>;
+}
+
 setDisposer(PageKind.PageTable, (h) => {
   if (H.role(h) === Role.Owned) freePtdesc(h, 'dispose');
 });

@@ -6,7 +6,7 @@
  */
 import { escapeHtml, figuresTable, htmlPage, linePlotSvg, memoryMapSvg } from '../cli/report.js';
 import { hexPfn } from '../debug/mm-error.js';
-import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, TRACE_UNCERTAINTY_TEXT, type TraceFinding, type TraceReplay, type TraceUncertainty } from './replay.js';
+import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, TRACE_UNCERTAINTY_TEXT, type TraceFinding, type TraceLeakGroup, type TraceReplay, type TraceUncertainty } from './result.js';
 
 /** How to read the two numbers side by side: what buddyinfo and the replay each count. */
 export const BUDDYINFO_NOTE =
@@ -26,6 +26,19 @@ function pagesText(pages: number): string {
   return bytes >= 1 << 30 ? `${(bytes / 2 ** 30).toFixed(bytes % 2 ** 30 ? 1 : 0)} GiB` : `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 ? 1 : 0)} MiB`;
 }
 
+/** The pids of a leak group: `tar-134`, or `init-1 ×21, init-146 ×7 … +4 more` when several tasks of that name allocated. */
+function tasksText(g: TraceLeakGroup, max = 3): string {
+  if (g.tasks.length === 1) return g.tasks[0]!.task;
+  const shown = g.tasks.slice(0, max).map((t) => `${t.task} ×${t.count}`);
+  return shown.join(', ') + (g.tasks.length > max ? ` +${g.tasks.length - max} more` : '');
+}
+
+/** What the reason counts are: per reason, the findings that give it; a finding may give several. */
+const REASONS_OVERLAP = 'a finding can have several reasons, so these counts overlap and may add up to more than the findings';
+
+/** What a leak's age is. */
+const AGE_NOTE = 'age: the time from the allocation to the end of the trace, its last timestamp';
+
 /** Counts of `because` reasons over some findings, most frequent first. */
 function reasonCounts(fs: readonly TraceFinding[]): [TraceUncertainty, number][] {
   const m = new Map<TraceUncertainty, number>();
@@ -44,6 +57,12 @@ function buddyLines(r: TraceReplay, indent: string): string[] {
       out.push(`${indent}${(i === 0 ? label : '').padEnd(7)} Node ${z.node}, zone ${z.zone.padStart(8)} ${z.nrFree.map((n) => String(n).padStart(6)).join(' ')}   (${z.freePages} free pages)`),
     );
   };
+  const zones = [...(r.buddyinfo.before ?? []), ...(r.buddyinfo.after ?? [])];
+  if (zones.length > 0) {
+    // Which column is which order, as /proc/pagetypeinfo heads its own.
+    const orders = Math.max(...zones.map((z) => z.nrFree.length));
+    out.push(`${indent}${''.padEnd(7)} ${'free blocks of order'.padStart(21)} ${Array.from({ length: orders }, (_, o) => String(o).padStart(6)).join(' ')}`);
+  }
   block('before', r.buddyinfo.before);
   block('after', r.buddyinfo.after);
   return out;
@@ -80,6 +99,7 @@ export function formatReplaySummary(r: TraceReplay): string {
   const uncertainTotal = TRACE_FINDING_KINDS.reduce((s, k) => s + r.findingCounts[k].uncertain, 0);
   const infoCertain = r.findingCounts['pre-trace-free'].certain;
   out.push(`Uncertain findings (a gap in the trace could explain them): ${uncertainTotal}`);
+  if (uncertainTotal > 0) out.push(`  ${'kind'.padEnd(14)} ${'count'.padStart(6)}   findings per reason (${REASONS_OVERLAP})`);
   for (const k of TRACE_FINDING_KINDS) {
     const n = r.findingCounts[k].uncertain;
     if (n === 0) continue;
@@ -99,12 +119,15 @@ export function formatReplaySummary(r: TraceReplay): string {
   }
 
   out.push('');
-  out.push(`Possible leaks: ${r.liveAtEnd} allocations (${r.livePagesAtEnd} pages) made in the trace and live at its end`);
+  out.push(`Possible leaks: ${r.liveAtEnd} allocations (${r.livePagesAtEnd} pages) made in the trace and live at its end, grouped by gfp flags, task name and order`);
   if (r.leakGroups.length > 0) {
-    out.push(`  ${'pages'.padStart(6)} ${'count'.padStart(6)} ${'order'.padStart(5)} ${'oldest'.padStart(10)}  ${'task'.padEnd(16)} gfp`);
-    for (const g of r.leakGroups.slice(0, 10))
-      out.push(`  ${String(g.pages).padStart(6)} ${String(g.count).padStart(6)} ${String(g.order).padStart(5)} ${fmtAge(g.oldestAge).padStart(10)}  ${g.task.padEnd(16)} ${g.gfp}   (lines ${g.lines.join(', ')})`);
+    const shown = r.leakGroups.slice(0, 10);
+    const tw = Math.max(16, ...shown.map((g) => tasksText(g).length));
+    out.push(`  ${'pages'.padStart(6)} ${'count'.padStart(6)} ${'order'.padStart(5)} ${'age of oldest'.padStart(13)}  ${'tasks (comm-pid ×allocations)'.padEnd(tw)}  gfp`);
+    for (const g of shown)
+      out.push(`  ${String(g.pages).padStart(6)} ${String(g.count).padStart(6)} ${String(g.order).padStart(5)} ${fmtAge(g.oldestAge).padStart(13)}  ${tasksText(g).padEnd(tw)}  ${g.gfp}   (lines ${g.lines.join(', ')})`);
     if (r.leakGroups.length > 10) out.push(`  … ${r.leakGroups.length - 10} more groups`);
+    out.push(`  (${AGE_NOTE})`);
   }
 
   out.push('');
@@ -149,10 +172,25 @@ export function replayJson(r: TraceReplay): Record<string, unknown> {
   return rest;
 }
 
+/** A cell whose text breaks only where it says (`<wbr>` after each `|` of a gfp mask, `, ` of a list), never inside a number. */
+interface Cell {
+  readonly html: string;
+  /** Aligned as a number (right). */
+  readonly numeric?: boolean;
+}
+/** GFP flags that wrap after each `|`, as a cell. */
+const gfpCell = (gfp: string): Cell => ({ html: gfp.split('|').map(escapeHtml).join('|<wbr>') });
+/** A value that never wraps (`6.274 s`). */
+const nowrap = (text: string, numeric = false): Cell => ({ html: `<span style="white-space:nowrap">${escapeHtml(text)}</span>`, numeric });
+const isText = (c: string | number | Cell | undefined) => typeof c === 'string' || (typeof c === 'object' && c.numeric !== true);
+
 /** A table; with `leftText`, the text columns (not numbers) are left-aligned. */
-function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[], leftText = false): string {
-  const td = (c: string | number) => (leftText && typeof c === 'string' ? `<td style="text-align:left">` : '<td>') + `${escapeHtml(String(c))}</td>`;
-  return `<table><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>` + rows.map((row) => `<tr>${row.map(td).join('')}</tr>`).join('') + `</table>`;
+function table(headers: readonly string[], rows: readonly (readonly (string | number | Cell)[])[], leftText = false): string {
+  const td = (c: string | number | Cell) =>
+    (leftText && isText(c) ? `<td style="text-align:left">` : '<td>') + (typeof c === 'object' ? c.html : escapeHtml(String(c))) + '</td>';
+  // A text column's heading sits where its text does.
+  const th = (h: string, i: number) => (leftText && rows.length > 0 && isText(rows[0]![i]) ? '<th style="text-align:left">' : '<th>') + `${escapeHtml(h)}</th>`;
+  return `<table><tr>${headers.map(th).join('')}</tr>` + rows.map((row) => `<tr>${row.map(td).join('')}</tr>`).join('') + `</table>`;
 }
 
 const MAP_LEGEND = [
@@ -190,7 +228,7 @@ export function replayHtml(r: TraceReplay): string {
       heading: 'Memory map at the end of the trace',
       body:
         `<p>One cell per ${r.pfnsPerCell === 1 ? 'page frame' : `${r.pfnsPerCell} page frames`}, ${perRow} per row, pfn 0 top left; a cell shows the most serious state of its pages.</p>` +
-        memoryMapSvg(r.memoryMap, MAP_LEGEND, perRow, r.memoryMap.length > 65536 ? 2 : 3),
+        memoryMapSvg(r.memoryMap, MAP_LEGEND, perRow, r.memoryMap.length > 65536 ? 2 : 3, { pfnAxis: r.pfnsPerCell === 1 }), // the axis labels pfns only when a cell is one
     });
   }
   const t = r.timeline;
@@ -209,13 +247,14 @@ export function replayHtml(r: TraceReplay): string {
       ),
   });
   sections.push({
-    heading: 'Possible leaks: live at the end, grouped by gfp flags, task and order',
+    heading: 'Possible leaks: live at the end, grouped by gfp flags, task name and order',
     body:
       r.leakGroups.length === 0
         ? '<p>None.</p>'
-        : table(
-            ['pages', 'count', 'order', 'oldest', 'task', 'first lines', 'gfp'],
-            r.leakGroups.slice(0, 100).map((g) => [g.pages, g.count, g.order, fmtAge(g.oldestAge), g.task, g.lines.join(', '), g.gfp]),
+        : `<p>${r.liveAtEnd} allocations (${r.livePagesAtEnd} pages) made in the trace were still live when it ended. Tasks are as the trace prints them, <code>comm-pid</code>, with how many of the group's allocations each made; ${escapeHtml(AGE_NOTE)}.</p>` +
+          table(
+            ['pages', 'count', 'order', 'age of the oldest', 'tasks (comm-pid ×allocations)', 'first lines', 'gfp'],
+            r.leakGroups.slice(0, 100).map((g) => [g.pages, g.count, g.order, nowrap(fmtAge(g.oldestAge), true), tasksText(g, 6), g.lines.join(', '), gfpCell(g.gfp)]),
             true,
           ),
   });
@@ -236,17 +275,19 @@ export function replayHtml(r: TraceReplay): string {
   });
   const certain = r.findings.filter((f) => f.certain && f.kind !== 'pre-trace-free');
   const uncertainBugs = r.findings.filter((f) => !f.certain && f.kind !== 'pre-trace-free');
-  const row = (f: TraceFinding) => [f.kind, hexPfn(f.pfn), f.order, f.lines.join(', '), f.task, f.because.join(', '), f.message];
+  const row = (f: TraceFinding) => [nowrap(f.kind), hexPfn(f.pfn), f.order, f.lines.join(', '), nowrap(f.task), f.because.join(', '), f.message];
   const head = ['kind', 'pfn', 'order', 'lines', 'task', 'why uncertain', 'what'];
+  const sure = (f: TraceFinding) => row(f).filter((_, i) => head[i] !== 'why uncertain');
   sections.push({
     heading: `Certain bugs (${r.certainBugs})`,
-    body: certain.length === 0 ? '<p>None.</p>' : table(head, certain.slice(0, 500).map(row), true),
+    body: certain.length === 0 ? '<p>None.</p>' : table(head.filter((h) => h !== 'why uncertain'), certain.slice(0, 500).map(sure), true),
   });
   sections.push({
     heading: 'Uncertain findings: what in the trace could explain them',
     body:
+      `<p>Per kind, how many findings give each reason. ${escapeHtml(REASONS_OVERLAP.charAt(0).toUpperCase() + REASONS_OVERLAP.slice(1))}.</p>` +
       table(
-        ['kind', 'uncertain', 'because (count)'],
+        ['kind', 'uncertain', 'findings per reason (they overlap)'],
         TRACE_FINDING_KINDS.filter((k) => r.findingCounts[k].uncertain > 0).map((k) => [
           k,
           r.findingCounts[k].uncertain,
@@ -257,7 +298,11 @@ export function replayHtml(r: TraceReplay): string {
         true,
       ) +
       `<ul>${[...new Set(r.findings.flatMap((f) => f.because))].map((b) => `<li><b>${escapeHtml(b)}</b>: ${escapeHtml(TRACE_UNCERTAINTY_TEXT[b])}</li>`).join('')}</ul>` +
-      (uncertainBugs.length === 0 ? '' : table(head, uncertainBugs.slice(0, 300).map(row), true)) +
+      (uncertainBugs.length === 0
+        ? ''
+        : `<details><summary>The ${uncertainBugs.length} uncertain ${uncertainBugs.length === 1 ? 'finding' : 'findings'} of the bug kinds, each with its evidence lines</summary>` +
+          table(head, uncertainBugs.slice(0, 300).map(row), true) +
+          '</details>') +
       (uncertainBugs.length > 300 ? `<p>… ${uncertainBugs.length - 300} more in --json.</p>` : '') +
       (r.findingCounts['pre-trace-free'].uncertain + r.findingCounts['pre-trace-free'].certain > 0
         ? `<p>${r.findingCounts['pre-trace-free'].uncertain + r.findingCounts['pre-trace-free'].certain} frees of pages whose allocation is not in the trace (pre-trace-free, information), first at lines ${r.findings

@@ -28,7 +28,7 @@ describe('memdesc demo binder', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`HTML report written to ${file}`);
     const html = readFileSync(file, 'utf8');
-    expect(html.match(/<svg /g)?.length).toBe(3);
+    expect(html.match(/<svg /g)?.length).toBe(5); // memory map, pages, free pages against the watermarks, Binder's pages, free blocks
     expect(html).toContain('Memory map at the end of the run');
     expect(html).toContain('Free blocks per order over time');
     expect(html).not.toMatch(/<script|src="http|href="http/); // self-contained

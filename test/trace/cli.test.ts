@@ -62,9 +62,17 @@ describe('memdesc replay', () => {
     expect(r.stdout).toContain('mm_page_alloc 18865, mm_page_free 19090, mm_page_free_batched 17296, mm_page_pcpu_drain 17048');
     expect(r.stdout).toContain('Certain bugs: none');
     expect(r.stdout).toMatch(/double-free\s+125\s+order-0-untraced-alloc 125, returned-to-buddy 122/);
+    // The reason counts say that they overlap (125 findings, 297 reasons).
+    expect(r.stdout).toMatch(/kind +count +findings per reason \(a finding can have several reasons, so these counts overlap/);
     expect(r.stdout).toContain('Possible leaks: 65 allocations (124 pages)');
+    // The age column is an age, the tasks keep their pids.
+    expect(r.stdout).toMatch(/pages +count +order +age of oldest +tasks \(comm-pid ×allocations\) +gfp/);
+    expect(r.stdout).toMatch(/^ +40 +5 +3 +6\.274 s +init-138 ×2, init-141 ×1, init-144 ×1 \+1 more +__GFP_IO\|/m);
+    expect(r.stdout).toMatch(/^ +8 +8 +0 +6\.284 s +init-1 +GFP_HIGHUSER_MOVABLE\|__GFP_COMP/m);
+    expect(r.stdout).toContain('(age: the time from the allocation to the end of the trace, its last timestamp)');
     expect(r.stdout).toContain('/proc/buddyinfo before and after the trace');
     expect(r.stdout).toContain('free pages on the buddy lists: 96992 → 96930 (-62)');
+    expect(r.stdout).toMatch(/^ {11}free blocks of order +0 +1 +2 +3 +4 +5 +6 +7 +8 +9 +10$/m);
     expect(r.stdout).toContain('line 4: not a /proc/buddyinfo line');
   });
 
@@ -79,6 +87,11 @@ describe('memdesc replay', () => {
     expect(html).toContain('Memory map at the end of the trace');
     expect(html).toContain('Timeline');
     expect(html).toContain('uncertain finding');
+    expect(html).toContain('<th style="text-align:left">tasks (comm-pid ×allocations)</th>');
+    expect(html).toContain('<th>age of the oldest</th>');
+    expect(html).toContain('init-138 ×2, init-141 ×1, init-144 ×1, init-146 ×1');
+    expect(html).toContain('findings per reason (they overlap)');
+    expect(html).toContain('A finding can have several reasons, so these counts overlap');
     expect(html).not.toMatch(/<script|src="http|href="http/);
   });
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GFP_KERNEL, GFP_KERNEL_ACCOUNT, MmError, TraceParser, __GFP_ZERO, parseTrace, type TracePageEvent, type TraceRecord } from '../../src/index.js';
+import { GFP_KERNEL, GFP_KERNEL_ACCOUNT, MmError, __GFP_ZERO } from '../../src/index.js';
+import { TraceParser, parseTrace, type TracePageEvent, type TraceRecord } from '../../src/trace/index.js';
 
 const page = (r: TraceRecord | null): TracePageEvent => {
   if (r?.type !== 'page') throw new Error(`not a page event: ${JSON.stringify(r)}`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replayTrace, type TraceReplay } from '../../src/index.js';
+import { replayTrace, type TraceReplay } from '../../src/trace/index.js';
 
 const TRACE = join(import.meta.dirname, '../../../shared/traces/kmem-6.1-512M-2cpu.txt.gz');
 
@@ -80,6 +80,17 @@ describe('the shared real trace, kmem-6.1-512M-2cpu.txt.gz', () => {
     expect(r.view.liveByOrder).toEqual([48, 6, 6, 5]);
     expect(r.leakGroups.reduce((s, g) => s + g.count, 0)).toBe(65);
     expect(r.leakGroups[0]).toMatchObject({ task: 'init', order: 3, count: 5, pages: 40 });
+    // The pids stay: init-1 and the short-lived init-13x/14x children are told apart.
+    expect(r.leakGroups[0]!.tasks).toEqual([
+      { task: 'init-138', count: 2 },
+      { task: 'init-141', count: 1 },
+      { task: 'init-144', count: 1 },
+      { task: 'init-146', count: 1 },
+    ]);
+    for (const g of r.leakGroups) {
+      expect(g.tasks.reduce((s, t) => s + t.count, 0)).toBe(g.count);
+      for (const t of g.tasks) expect(t.task).toMatch(new RegExp(`^${g.task.replace(/[/]/g, '\\/')}-\\d+$`));
+    }
     for (const a of r.live) expect(a.age).toBeCloseTo(10.942595 - a.ts, 9);
   });
 

@@ -5,7 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MmError, TRACE_FINDING_KINDS, TRACE_MAP_CODES, replayTrace, type ReplayTraceOptions, type TraceFindingKind, type TraceReplay } from '../../src/index.js';
+import { MmError } from '../../src/index.js';
+import { TRACE_FINDING_KINDS, TRACE_MAP_CODES, replayTrace, type ReplayTraceOptions, type TraceFindingKind, type TraceReplay } from '../../src/trace/index.js';
 import { TraceBuilder, cleanTraffic } from './synth.js';
 
 const replay = (b: TraceBuilder | string, options: ReplayTraceOptions = {}) => replayTrace(Readable.from([typeof b === 'string' ? b : b.text()]), options);
@@ -289,8 +290,8 @@ describe('replayTrace: leaks, buddyinfo, limits, options', () => {
       { pfn: 0x14, order: 2, gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar-3', cpu: 0, ts: 3, age: 8, line: 3 },
     ]);
     expect(r.leakGroups).toEqual([
-      { gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar', order: 2, count: 1, pages: 4, oldestAge: 8, lines: [3] },
-      { gfp: 'GFP_KERNEL', task: 'sort', order: 0, count: 2, pages: 2, oldestAge: 10, lines: [1, 2] },
+      { gfp: 'GFP_KERNEL_ACCOUNT|__GFP_ZERO', task: 'tar', tasks: [{ task: 'tar-3', count: 1 }], order: 2, count: 1, pages: 4, oldestAge: 8, lines: [3] },
+      { gfp: 'GFP_KERNEL', task: 'sort', tasks: [{ task: 'sort-1', count: 1 }, { task: 'sort-2', count: 1 }], order: 0, count: 2, pages: 2, oldestAge: 10, lines: [1, 2] },
     ]);
     expect(r.view.liveByOrder).toEqual([2, 0, 1]);
   });

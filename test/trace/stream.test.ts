@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseTrace, replayTrace } from '../../src/index.js';
+import { parseTrace, replayTrace } from '../../src/trace/index.js';
 
 const N = 1_000_000;
 

@@ -1,0 +1,25 @@
+/** A transaction takes a page from the pool and gives it back on every path, the oversized-payload one included. */
+import { PAGE_SIZE, writeRaw, type Memory } from 'memdesc';
+import { PagePool } from '../lib/page-pool.js';
+
+function transact(pool: PagePool, payload: Uint8Array): number {
+  const page = pool.get();
+  if (page === null) return -12; // ENOMEM
+  if (payload.length > PAGE_SIZE) {
+    pool.put(page);
+    return -22;
+  }
+  writeRaw(page, payload, 0);
+  pool.put(page);
+  return 0;
+}
+
+export function run(mem: Memory): void {
+  const pool = new PagePool(mem, 'corpus-pool');
+  try {
+    transact(pool, new Uint8Array(64));
+    transact(pool, new Uint8Array(PAGE_SIZE + 1));
+  } finally {
+    pool.destroy();
+  }
+}

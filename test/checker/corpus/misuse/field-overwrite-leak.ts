@@ -1,0 +1,18 @@
+/** A refill overwrites the slot's page without freeing the one it held. */
+import { allocPage, freePage, GFP_KERNEL, type Memory } from 'memdesc';
+import { fillPage, type DataPage } from '../lib/pages.js';
+
+interface Slot {
+  page: DataPage | null;
+  generation: number;
+}
+
+export function run(mem: Memory): void {
+  const slot: Slot = { page: allocPage(mem, GFP_KERNEL), generation: 0 }; // expect: leak
+  if (slot.page !== null) fillPage(slot.page, 1, 16);
+  // refill with a clean page
+  slot.page = allocPage(mem, GFP_KERNEL); // expect-also: leak
+  slot.generation++;
+  if (slot.page !== null) freePage(slot.page);
+  slot.page = null;
+}
