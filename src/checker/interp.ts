@@ -15,7 +15,7 @@ import { NF, SF, SK, TF, ts } from './ts.js';
 import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, resolveAlias, roleOf, type ApiEffect, type ConsumeKind } from './api.js';
 import { join, NULL, sameState, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_LEAK, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
-import { callExpr, constructNew } from './calls.js';
+import { callExpr, constructNew, invoke } from './calls.js';
 
 /** How deep calls are followed into bodies. */
 const MAX_DEPTH = 6;
@@ -55,7 +55,7 @@ interface Target {
   /** For a finally: the block; for a catch: the states that threw. */
   readonly block?: ts.Block;
   throws?: State[];
-  usings?: { sym: ts.Symbol; line: number; kind: ConsumeKind }[];
+  usings?: { sym: ts.Symbol; line: number; kind: ConsumeKind; decl: ts.VariableDeclaration }[];
   /** For a loop: how many locals the frame had when the body started (those after it die each iteration). */
   localsStart?: number;
 }
@@ -596,6 +596,9 @@ export class Analyzer {
 
   /** At an exit of the root function: every owned, live handle nothing reaches is a leak. */
   checkLeaks(s: State, ret: Val, line: number | null, keepVars: boolean): void {
+    // An exit taken because an allocation failed: simulation code does not unwind on ENOMEM, and
+    // the leak would need the failure to happen.
+    if (s.oom) return;
     const cands = [...s.atoms.keys()].filter((id) => this.leakable(id, s));
     if (cands.length === 0) return;
     if (!keepVars) {
@@ -821,10 +824,16 @@ export class Analyzer {
   }
 
   /** The end of a `using` scope: what is still live is freed, put or unlocked; what was consumed by hand is left alone. */
-  private disposeUsings(us: { sym: ts.Symbol; line: number; kind: ConsumeKind }[], s: State, node: ts.Node): State {
+  private disposeUsings(us: { sym: ts.Symbol; line: number; kind: ConsumeKind; decl: ts.VariableDeclaration }[], s: State, node: ts.Node): State {
     for (let i = us.length - 1; i >= 0; i--) {
       const v = s.val(us[i]!.sym);
       if (!v) continue;
+      // Your own Disposable (a class with [Symbol.dispose]()): its dispose method runs.
+      const objs = v.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj');
+      if (objs.length) {
+        const m = this.disposeMethod(us[i]!.decl);
+        s = m ? invoke(this, m, [], [], objs, s, node)[1] : this.escape(objs, s);
+      }
       const live = v.filter((a) => a > UNKNOWN && this.info(a).kind === 'ref' && !s.atom(a).cons?.must && !s.atom(a).esc);
       if (live.length === 0) continue;
       const mute = this.mute;
@@ -839,6 +848,14 @@ export class Analyzer {
       }
     }
     return s;
+  }
+
+  /** The `[Symbol.dispose]()` method (with a body) of a `using` variable's type, if any. */
+  private disposeMethod(d: ts.VariableDeclaration): ts.MethodDeclaration | null {
+    const t = this.checker.getTypeAtLocation(d.name);
+    const prop = t.getProperties().find((p) => String(p.escapedName).startsWith('__@dispose@'));
+    const decl = prop?.declarations?.find((x): x is ts.MethodDeclaration => ts.isMethodDeclaration(x) && !!x.body);
+    return decl && !decl.getSourceFile().isDeclarationFile ? decl : null;
   }
 
   execBlock(b: ts.Block, s: State): State | null {
@@ -865,7 +882,7 @@ export class Analyzer {
         const scope = [...this.top().targets].reverse().find((t) => t.usings);
         const role = d.initializer ? roleOf(this.checker, this.checker.getTypeAtLocation(d.initializer)) : '';
         const kind: ConsumeKind = role === 'ARef' ? 'put' : role === 'Locked' ? 'unlock' : 'free';
-        if (sym && scope) scope.usings!.push({ sym, line: this.line(d), kind });
+        if (sym && scope) scope.usings!.push({ sym, line: this.line(d), kind, decl: d });
         else if (sym) s = this.escape(v, s);
       }
     }
@@ -1493,7 +1510,8 @@ export class Analyzer {
         if (k) fields.set(k, v);
         else s = this.escape(v, s);
       } else if (ts.isShorthandPropertyAssignment(p)) {
-        const [v, st] = this.readVar(p.name, s);
+        const sym = this.checker.getShorthandAssignmentValueSymbol(p);
+        const [v, st] = sym ? (s.val(sym) ? [s.val(sym)!, s] : this.lookupOuter(sym, s)) : [V_UNKNOWN, s];
         s = st;
         fields.set(p.name.text, v);
       } else if (ts.isSpreadAssignment(p)) {
@@ -1670,7 +1688,7 @@ export class Analyzer {
     const canNull = hasNull || nullable.length > 0 || v.includes(UNKNOWN) || refs.some((a) => s.atom(a).nul === undefined && this.info(a).symbolic);
     if (!canNull) no = null;
     else {
-      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 });
+      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom(true);
       if (!v.includes(UNKNOWN) && !refs.some((a) => this.info(a).symbolic || s.atom(a).nul === undefined)) no = this.setExprVal(e, V_NULL, no);
     }
     void nonNullFirst;

@@ -108,6 +108,8 @@ export class State {
     readonly pending: readonly Pending[] = [],
     /** Whether this point runs after an `await` of the analysed async function: 0 no, 1 maybe, 2 yes. */
     readonly susp: 0 | 1 | 2 = 0,
+    /** On every path here an allocation just failed (a `null` test took the failure branch). */
+    readonly oom = false,
   ) {}
 
   static empty(): State {
@@ -123,7 +125,7 @@ export class State {
   setVar(sym: ts.Symbol, v: Val): State {
     const env = new Map(this.env);
     env.set(sym, v);
-    return new State(env, this.atoms, this.pending, this.susp);
+    return new State(env, this.atoms, this.pending, this.susp, this.oom);
   }
   delVars(syms: Iterable<ts.Symbol>): State {
     let env: Map<ts.Symbol, Val> | null = null;
@@ -133,21 +135,24 @@ export class State {
         env.delete(s);
       }
     }
-    return env ? new State(env, this.atoms, this.pending, this.susp) : this;
+    return env ? new State(env, this.atoms, this.pending, this.susp, this.oom) : this;
   }
   setAtom(id: number, st: AtomState): State {
     const atoms = new Map(this.atoms);
     atoms.set(id, st);
-    return new State(this.env, atoms, this.pending, this.susp);
+    return new State(this.env, atoms, this.pending, this.susp, this.oom);
   }
   update(id: number, patch: Partial<AtomState>): State {
     return this.setAtom(id, { ...this.atom(id), ...patch });
   }
   withPending(p: readonly Pending[]): State {
-    return new State(this.env, this.atoms, p, this.susp);
+    return new State(this.env, this.atoms, p, this.susp, this.oom);
   }
   withSusp(s: 0 | 1 | 2): State {
-    return new State(this.env, this.atoms, this.pending, s);
+    return new State(this.env, this.atoms, this.pending, s, this.oom);
+  }
+  withOom(oom: boolean): State {
+    return oom === this.oom ? this : new State(this.env, this.atoms, this.pending, this.susp, oom);
   }
   field(id: number, key: string): Val | undefined {
     return this.atom(id).fields?.get(key);
@@ -182,7 +187,7 @@ export class State {
     }
     for (const id of map.keys()) if (!this.atoms.has(id)) atoms.delete(id);
     atoms = atoms;
-    return new State(env, atoms, this.pending, this.susp);
+    return new State(env, atoms, this.pending, this.susp, this.oom);
   }
 }
 
@@ -288,7 +293,7 @@ export function join(a: State | null, b: State | null): State | null {
   for (const [id, sb] of b.atoms) if (!a.atoms.has(id)) atoms.set(id, mayAtom(sb));
   const pending = a.pending === b.pending ? a.pending : [...new Set([...a.pending, ...b.pending])];
   const susp = a.susp === b.susp ? a.susp : 1;
-  return new State(env, atoms, pending, susp);
+  return new State(env, atoms, pending, susp, a.oom && b.oom);
 }
 
 function sameCons(a: Cons | undefined, b: Cons | undefined): boolean {
