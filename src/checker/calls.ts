@@ -326,12 +326,17 @@ export function invoke(
       frame.returns.push({ state: s2, val: v, line: an.line(body) });
       end = null;
     }
-    let out: State | null = end;
-    let ret: Val = end ? V_NULL : V_NONE;
-    for (const r of frame.returns) {
-      out = join(out, r.state);
+    // The callee's exits taken because an allocation failed (`if (!next) return false`) do not
+    // decide what the caller sees of the handles when another exit exists: allocations succeed.
+    const ok = frame.returns.filter((r) => !r.state.oom);
+    const exits = (end && !end.oom) || ok.length ? ok : frame.returns;
+    let out: State | null = end && (!end.oom || exits === frame.returns) ? end : null;
+    let ret: Val = out ? V_NULL : V_NONE;
+    for (const r of exits) {
       ret = union(ret, r.val);
+      out = join(out, r.state);
     }
+    if (!out && end) out = end;
     if (!out) {
       // Every path throws: nothing after the call runs on them; keep the state as it was.
       out = s;
@@ -502,8 +507,8 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       let all: Val = V_NONE;
       for (const a of recv) all = union(all, an.contents(a, st));
       for (const a of recv) st = forgetPrecise(st, a);
-      const [e, st2] = an.elemAlias(call, all, st);
-      return [union([e], V_NULL), st2];
+      const [e, st2] = an.elemAlias(call, all, st, true);
+      return [[e], st2];
     }
     case 'splice':
     case 'slice':
@@ -518,13 +523,14 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       if (!local) return [V_UNKNOWN, escapeAll(an, args, st)];
       let all: Val = V_NONE;
       for (const a of recv) all = union(all, an.contents(a, st));
-      for (const v of args) {
+      const removed = all;
+      args.forEach((v, i) => {
         const fns = v.filter((x) => x > UNKNOWN && an.info(x).kind === 'func');
-        if (fns.length) st = callbackMany(an, fns[0]!, all, st, call);
-        else if (method === 'concat' || method === 'splice') {
+        if (fns.length) st = callbackMany(an, fns[0]!, removed, st, call);
+        else if (method === 'concat') {
           for (const x of v) all = union(all, x > UNKNOWN && an.info(x).container ? an.contents(x, st) : [x]);
-        }
-      }
+        } else if (method === 'splice' && i >= 2) all = union(all, v);
+      });
       if (method === 'splice') {
         for (const a of recv) st = forgetPrecise(st, a);
         for (const v of args.slice(2)) st = an.writeElem(recv, null, v, st, call);
@@ -559,8 +565,8 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       if (fns.length === 1) st = callbackMany(an, fns[0]!, all, st, call);
       else if (cb) st = an.escape(cb, st);
       if (method === 'find' || method === 'findLast') {
-        const [e, st2] = an.elemAlias(call, all, st);
-        return [union([e], V_NULL), st2];
+        const [e, st2] = an.elemAlias(call, all, st, true);
+        return [[e], st2];
       }
       return [V_UNKNOWN, st];
     }

@@ -1038,7 +1038,33 @@ export class Analyzer {
       const backHead = last.back;
       body(backHead);
     }
-    return final.out;
+    return this.consumedEach(node, iterable, head, final);
+  }
+
+  /**
+   * `for (const p of pages) freePage(p)` over a container the function made: when every iteration
+   * that goes round consumes its element and none breaks out, every element is consumed.
+   */
+  private consumedEach(node: ts.IterationStatement, iterable: Val, head: State, final: { out: State | null; back: State | null }): State | null {
+    let out = final.out;
+    if (!out || !final.back || !ts.isForOfStatement(node)) return out;
+    const conts = iterable.filter((a) => a > UNKNOWN && this.info(a).container && this.info(a).container !== 'object' && !head.atom(a).esc);
+    if (conts.length !== 1 || iterable.includes(UNKNOWN)) return out;
+    const init = node.initializer;
+    const d = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
+    if (!d || !ts.isIdentifier(d.name)) return out;
+    const sym = this.checker.getSymbolAtLocation(d.name);
+    const el = sym ? final.back.val(sym) : undefined;
+    if (!el || el.length !== 1) return out;
+    const c = final.back.atom(el[0]!).cons;
+    if (!c?.must || final.out !== head) return out;
+    const all = this.contents(conts[0]!, head).filter((x) => x > UNKNOWN);
+    for (const a of all) {
+      const st = out.atom(a);
+      if (st.esc || st.cons?.must) continue;
+      out = out.update(a, { cons: { ...c, must: true } });
+    }
+    return out;
   }
 
   /** A loop without a fixpoint in a few iterations: go silent on every atom it changed. */
@@ -1419,12 +1445,12 @@ export class Analyzer {
   }
 
   /** A singleton standing for one of `alts` (consuming it consumes each of them maybe). */
-  elemAlias(node: ts.Node, alts: Val, s: State): [number, State] {
+  elemAlias(node: ts.Node, alts: Val, s: State, nullable = false): [number, State] {
     if (alts.includes(UNKNOWN)) return [UNKNOWN, s];
     let e: number;
     [e, s] = this.siteAtom(node, s, () => ({ kind: 'ref', name: '', fresh: false }), ':elem');
     const real = alts.filter((x) => x > UNKNOWN);
-    s = s.setAtom(e, { ex: 2, nul: 0, ...(real.length ? ({ alts: real } as object) : {}) } as AtomState);
+    s = s.setAtom(e, { ex: 2, nul: nullable || alts.includes(NULL) ? 1 : 0, ...(real.length ? ({ alts: real } as object) : {}) } as AtomState);
     return [e, s];
   }
 
@@ -1746,6 +1772,8 @@ export class Analyzer {
       const [nn, nl] = this.refine(e, v, st, true);
       return [nn ?? st, nl ?? st];
     }
+    // An object or a function is truthy.
+    if (v.length && v.every((a) => a > UNKNOWN && this.info(a).kind !== 'ref')) return [st, null];
     return [st, st];
   }
 
