@@ -104,7 +104,12 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
   let fnVal: Val | null = null;
   if (ts.isIdentifier(callee)) {
     const sym = an.checker.getSymbolAtLocation(callee);
-    const v = sym && s.val(sym);
+    let v = sym && s.val(sym);
+    // An element of a container of closures (`for (const cb of callbacks) cb()`): one of them.
+    if (v && v.length === 1 && v[0]! > UNKNOWN) {
+      const alts = (s.atom(v[0]!) as { alts?: Val }).alts;
+      if (alts && alts.length && alts.every((a) => a > UNKNOWN && an.info(a).kind === 'func')) v = alts;
+    }
     if (v && v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
   } else if (recv && method !== null) {
     const refs = recv.filter((a) => a > UNKNOWN);
@@ -214,7 +219,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     const r = eff.returns;
     if (r.kind === 'alloc') {
       let id: number;
-      [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh: true, what: r.what, madeBy: eff.name, line: an.rootLine(call) }));
+      [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh: true, what: r.what, madeBy: eff.name, line: an.rootLine(call), allocNode: call }));
       s = s.setAtom(id, { ex: 2, nul: r.nullable ? 1 : 0, refs: 1 });
       ret = [id];
     } else {

@@ -321,8 +321,16 @@ export class Analyzer {
    * Reports at the node in the root function that led here (the call into a helper), and also at
    * the node itself when it lies inside the root function (a closure defined there).
    */
-  reportAt(node: ts.Node, rule: RuleId, message: string, alsoLine?: number): void {
+  reportAt(node: ts.Node, rule: RuleId, message: string, alsoLine?: number, cons?: Cons, deep = false): void {
     if (this.mute > 0 || !this.report) return;
+    if (this.resumed) {
+      // A continuation that ran after an await: at the use as the runtime meets it (when it is in
+      // this file), and at the consumption that came too early.
+      if (node.getSourceFile() === this.unitFile) this.reportLine(this.line(node), rule, message, node);
+      if (alsoLine !== undefined) this.reportLine(alsoLine, rule, message);
+      else if (node.getSourceFile() !== this.unitFile && this.frames[1]?.call) this.reportLine(this.line(this.frames[1].call), rule, message, this.frames[1].call);
+      return;
+    }
     if (alsoLine !== undefined) this.reportLine(alsoLine, rule, message);
     const inUnit = (n: ts.Node) => !!this.unitNode && n.getSourceFile() === this.unitFile && n.pos >= this.unitNode.pos && n.end <= this.unitNode.end;
     // The deepest call (or the node itself) written in the analysed function; and the call the
@@ -330,10 +338,21 @@ export class Analyzer {
     const calls = this.frames.slice(1).filter((f) => f.call && !f.callback).map((f) => f.call!);
     const cands = [node, ...calls.reverse()];
     const spots: ts.Node[] = [];
-    const primary = cands.find(inUnit) ?? this.frames[1]?.call ?? node;
+    let primary = cands.find(inUnit) ?? this.frames[1]?.call ?? node;
+    if (cons?.frames) {
+      // Where the consumption and the use meet: the deepest frame both ran in (a method that frees
+      // one field and then an alias of it reports inside the method, when it is in this file).
+      let k = 0;
+      for (let i = this.frames.length - 1; i >= 0; i--) if (cons.frames.includes(this.frames[i]!.id)) (k = i), (i = -1);
+      const at = k === this.frames.length - 1 ? node : this.frames[k + 1]!.call;
+      if (at && at.getSourceFile() === this.unitFile && k > 0) primary = at;
+    }
+    if (deep) primary = cands.find((n) => n.getSourceFile() === this.unitFile) ?? primary;
     spots.push(primary);
+    // A closure of this function, called here: the call is where the misuse runs.
     const outer = this.frames[1];
-    if (outer?.call && !outer.callback && outer.call !== primary && this.line(outer.call) !== this.line(primary)) spots.push(outer.call);
+    const closureOfUnit = outer && !!this.unitNode && outer.fn.pos >= this.unitNode.pos && outer.fn.end <= this.unitNode.end && outer.fn.getSourceFile() === this.unitFile;
+    if (outer?.call && !outer.callback && closureOfUnit && outer.call !== primary && this.line(outer.call) !== this.line(primary)) spots.push(outer.call);
     for (const n of spots) {
       const sf = n.getSourceFile();
       const lc = sf.getLineAndCharacterOfPosition(n.getStart(sf));
@@ -353,10 +372,21 @@ export class Analyzer {
   }
 
   /** The consumption that makes an atom dead on every path, if any. */
-  deadness(id: number, s: State): Cons | null {
+  deadness(id: number, s: State, depth = 0): Cons | null {
     const st = s.atom(id);
     if (st.esc || st.nul === 2) return null;
     if (st.cons?.must) return st.cons;
+    // One of several handles (an element read from a container): dead when every one of them is.
+    const alts = (st as { alts?: Val }).alts;
+    if (alts && alts.length && depth < 4) {
+      let first: Cons | null = null;
+      for (const a of alts) {
+        const c = this.deadness(a, s, depth + 1);
+        if (!c) return null;
+        first ??= c;
+      }
+      return first;
+    }
     const base = st.base;
     if (base !== undefined && base !== id) {
       const b = s.atom(base);
@@ -395,7 +425,7 @@ export class Analyzer {
     const name = this.nameOf(d.id, node);
     const rule: RuleId = d.cons.kind === 'move' ? 'use-after-move' : 'use-after-free';
     const head = rule === 'use-after-move' ? 'use after move' : 'use after free';
-    this.reportAt(node, rule, `${head}: '${name}' was ${this.consText(d.cons)}, and ${what}${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined);
+    this.reportAt(node, rule, `${head}: '${name}' was ${this.consText(d.cons)}, and ${what}${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined, d.cons);
   }
 
   /** How a message names a handle: the text at the use when the use is in the analysed function, else the variable it was bound to. */
@@ -459,7 +489,7 @@ export class Analyzer {
       if (d.cons.kind === 'move') {
         this.reportAt(node, 'use-after-move', `use after move: '${name}' was ${this.consText(d.cons)}, and ${by}() ${verbOf(kind) === 'moved' ? 'moves' : 'consumes'} it again${this.through()}; ${SENTENCE_CONSUMED}`);
       } else if (s.atom(d.id).cons?.must) {
-        this.reportAt(node, 'double-free', `double free: '${name}' was already ${this.consText(d.cons)}, and ${by}() ${kindVerb(kind)} it again${this.through()}; ${SENTENCE_CONSUMED}`);
+        this.reportAt(node, 'double-free', `double free: '${name}' was already ${this.consText(d.cons)}, and ${by}() ${kindVerb(kind)} it again${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined, d.cons);
       } else {
         this.reportAt(node, 'use-after-free', `use after free: '${name}' stands on memory ${this.consText(d.cons)}, and ${by}() ${kindVerb(kind)} it${this.through()}; ${SENTENCE_CONSUMED}`);
       }
@@ -469,7 +499,7 @@ export class Analyzer {
     const strong = refs.length === 1 && !this.info(refs[0]!).many && !v.includes(UNKNOWN);
     const line = this.rootLine(node);
     const via = this.frames.slice(1).filter((f) => f.call).map((f) => f.name);
-    const cons: Cons = { must: strong, kind, line, by, via };
+    const cons: Cons = { must: strong, kind, line, by, via, frames: this.frames.map((f) => f.id) };
     for (const a of refs) {
       const st = s.atom(a);
       if (st.esc) continue;
@@ -614,11 +644,11 @@ export class Analyzer {
   }
 
   /** Reports at the first token of a line of the analysed file. */
-  reportLine(line: number, rule: RuleId, message: string): void {
+  reportLine(line: number, rule: RuleId, message: string, at?: ts.Node): void {
     if (this.mute > 0 || !this.report || !this.unitFile) return;
     const sf = this.unitFile;
     const pos = sf.getPositionOfLineAndCharacter(Math.max(0, line - 1), 0);
-    let p = pos;
+    let p = at && at.getSourceFile() === sf ? at.getStart(sf) : pos;
     while (p < sf.text.length && (sf.text[p] === ' ' || sf.text[p] === '\t')) p++;
     const lc = sf.getLineAndCharacterOfPosition(p);
     const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: `memdesc/${rule}`, message };
@@ -639,8 +669,11 @@ export class Analyzer {
     const what = inf.what ?? 'handle';
     const made = inf.madeBy ? ` allocated by ${inf.madeBy}() at line ${inf.line}` : '';
     const msg = `leak: the ${what}${inf.name ? ` '${inf.name}'` : ''}${made} is never freed, put, returned or stored: ${why}; ${SENTENCE_LEAK}`;
-    if (node) this.reportAt(node, 'leak', msg);
+    if (node) this.reportAt(node, 'leak', msg, undefined, undefined, true);
     else this.reportLine(atLine, 'leak', msg);
+    // And where it was allocated, when that is in this file but inside a helper or constructor.
+    const an = inf.allocNode;
+    if (an && an.getSourceFile() === this.unitFile && this.line(an) !== inf.line) this.reportLine(this.line(an), 'leak', msg, an);
   }
 
   /**
@@ -669,7 +702,7 @@ export class Analyzer {
 
   /** A reference was dropped (a variable overwritten, an entry deleted): report what it was the last of. */
   dropped(old: Val, s: State, node: ts.Node, why: string, exclude?: ts.Symbol): State {
-    if (this.frames.length > 1 || ts.isSourceFile(this.top().fn)) return s;
+    if (ts.isSourceFile(this.frames[0]!.fn)) return s;
     const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);

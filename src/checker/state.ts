@@ -36,6 +36,8 @@ export interface Cons {
   readonly by: string;
   /** Helpers the consumption went through, outermost first. */
   readonly via: readonly string[];
+  /** Ids of the analysis frames active when it happened (to report where use and consumption meet). */
+  readonly frames?: readonly number[];
   /** Set when the consumption happened inside a helper or closure whose result the caller got back. */
   readonly inside?: string;
 }
@@ -76,6 +78,8 @@ export interface AtomInfo {
   readonly what?: string;
   /** The call that made it ('allocPage()'), and where. */
   readonly madeBy?: string;
+  /** The allocating call itself (wherever it is: a helper, a constructor). */
+  readonly allocNode?: ts.Node;
   readonly line?: number;
   /** Represents more than one run-time value (an older instance from an earlier loop iteration). */
   readonly many?: boolean;

@@ -202,11 +202,11 @@ export function run(): void {
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 async function flushLater(f: ARef<Folio> & Live): Promise<void> {
   await tick();
-  readRaw(f, buf, 0);
+  readRaw(f, buf, 0); // <- use-after-free
 }
 export async function run(): Promise<void> {
   const f = folioAlloc(mem, GFP_KERNEL, 0)!;
-  const pending = flushLater(f); // <- use-after-free
+  const pending = flushLater(f);
   folioPut(f); // <- use-after-free
   await pending;
 }
