@@ -178,6 +178,12 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     if (i === eff.consumes?.index || i === eff.callback?.index || i === eff.tolerates) return;
     if (eff.memdesc) an.use(v, s, call.arguments[i] ?? call, `${eff.name}() uses it here`);
   });
+  // Objects handed to memdesc (a list_lru item, a shrinker's private data) are kept by it.
+  args.forEach((v, i) => {
+    if (i === eff.callback?.index) return;
+    const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
+    if (objs.length) s = an.escape(objs, s);
+  });
   // Sleeping.
   if (frame.atomic) {
     if (eff.sleeps) an.sleeping(call, `${eff.name}()`);
@@ -425,7 +431,7 @@ export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val,
   }
   if (decl && source === 'user' && (ts.isClassDeclaration(decl) || ts.isClassExpression(decl))) {
     let id: number;
-    [id, st] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'object' }));
+    [id, st] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'object', instance: true }));
     st = st.setAtom(id, { ex: 2, fields: new Map() });
     st = runConstructor(an, decl, [id], args, e.arguments ?? [], st, e);
     return [[id], st];

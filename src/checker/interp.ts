@@ -611,6 +611,24 @@ export class Analyzer {
     return seen;
   }
 
+  /** Atoms reachable from an instance of a user class (`new C()`). */
+  private heldByInstances(s: State): Set<number> {
+    const roots: number[] = [];
+    for (const id of s.atoms.keys()) if (this.info(id).instance) roots.push(id);
+    const seen = new Set<number>();
+    const stack = [...roots];
+    while (stack.length) {
+      const a = stack.pop()!;
+      if (a <= UNKNOWN || seen.has(a)) continue;
+      seen.add(a);
+      const st = s.atoms.get(a);
+      if (st?.fields) for (const w of st.fields.values()) stack.push(...w);
+      const alts = (st as { alts?: Val } | undefined)?.alts;
+      if (alts) stack.push(...alts);
+    }
+    return seen;
+  }
+
   /** Whether an atom is an owned resource that is live on every path (a leak if dropped). */
   leakable(id: number, s: State, held = false): boolean {
     const inf = this.info(id);
@@ -626,15 +644,26 @@ export class Analyzer {
 
   /** At an exit of the root function: every owned, live handle nothing reaches is a leak. */
   checkLeaks(s: State, ret: Val, line: number | null, keepVars: boolean): void {
-    // An exit taken because an allocation failed: simulation code does not unwind on ENOMEM, and
-    // the leak would need the failure to happen.
-    if (s.oom) return;
-    const cands = [...s.atoms.keys()].filter((id) => this.leakable(id, s));
+    // Handles kept in a container or object the function made exist wherever it holds them.
+    const inLocal = new Set<number>();
+    for (const [id, st] of s.atoms) {
+      if (this.info(id).symbolic || !st.fields) continue;
+      for (const w of st.fields.values()) for (const a of w) inLocal.add(a);
+    }
+    const cands = [...s.atoms.keys()].filter((id) => this.leakable(id, s) || (inLocal.has(id) && this.leakable(id, s, true) && s.atom(id).nul === 0));
     if (cands.length === 0) return;
     if (!keepVars) {
       // The function's own variables are gone; what they held survives only through what is left.
     }
     const reach = this.reachable(s, ret);
+    // What an instance of your own class holds is that object's to release (its close(),
+    // destroy() or [Symbol.dispose]()), not this function's.
+    let owned: Set<number> | null = null;
+    for (const id of cands) {
+      if (reach.has(id)) continue;
+      owned ??= this.heldByInstances(s);
+      if (owned.has(id)) reach.add(id);
+    }
     for (const id of cands) {
       if (reach.has(id) || this.leaked.has(id) || (this.info(id).old !== undefined && this.leaked.has(this.info(id).old!))) continue;
       const inf = this.info(id);

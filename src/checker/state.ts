@@ -93,6 +93,8 @@ export interface AtomInfo {
   readonly symbolic?: boolean;
   /** The key of a lazily made child: `${parent}.${key}`. */
   readonly childKey?: string;
+  /** An instance of a user class (`new C()`). */
+  readonly instance?: boolean;
   /** A local container made by an array literal, `new Map()` / `new Set()`. */
   readonly container?: 'array' | 'map' | 'set' | 'object';
 }
