@@ -493,7 +493,7 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
             st3 = st3.setAtom(a, { ...st3.atom(a), fields: nf });
           }
         }
-        return [V_UNKNOWN, an.dropped(old.filter((x) => x > UNKNOWN && !an.info(x).symbolic), st3, call, 'the entry holding it is deleted here')];
+        return [V_UNKNOWN, an.dropped(old.filter((x) => x > UNKNOWN && !an.info(x).symbolic), st3, call, 'the entry holding it is deleted here', undefined, true)];
       }
       return [V_UNKNOWN, st];
     }

@@ -21,6 +21,28 @@ import { callExpr, constructNew, invoke } from './calls.js';
 const MAX_DEPTH = 6;
 /** Loop iterations before the analysis gives up on a fixpoint (and goes silent on what changed). */
 const MAX_ITER = 4;
+/** Paths kept apart within a block. */
+const MAX_PATHS = 4;
+
+function stripNot(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken)) e = ts.isParenthesizedExpression(e) ? e.expression : (e as ts.PrefixUnaryExpression).operand;
+  return e;
+}
+
+/** The first `c ? a : b` of a statement (outside nested functions). */
+function firstConditional(st: ts.Node): ts.ConditionalExpression | null {
+  let found: ts.ConditionalExpression | null = null;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isConditionalExpression(n)) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(st, visit);
+  return found;
+}
 
 /** A function being analysed, at the root (depth 0) or followed into from a call. */
 export interface Frame {
@@ -511,7 +533,9 @@ export class Analyzer {
       const base = st.base ?? a;
       const bs = s.atom(base);
       let frees = false;
-      if (kind === 'free' || kind === 'destroy' || kind === 'consume') frees = true;
+      // A free through a handle whose object's references are not all known (a tryFromShared
+      // result) ends the object only if it was unique, which the checker cannot tell.
+      if (kind === 'free' || kind === 'destroy' || kind === 'consume') frees = !(bs.refs === undefined && st.base !== undefined && st.base !== a);
       else if (kind === 'put') {
         if (bs.refs !== undefined) {
           const left = bs.refs - 1;
@@ -730,8 +754,10 @@ export class Analyzer {
   }
 
   /** A reference was dropped (a variable overwritten, an entry deleted): report what it was the last of. */
-  dropped(old: Val, s: State, node: ts.Node, why: string, exclude?: ts.Symbol): State {
-    if (ts.isSourceFile(this.frames[0]!.fn)) return s;
+  dropped(old: Val, s: State, node: ts.Node, why: string, exclude?: ts.Symbol, inCallee = false): State {
+    // In a callee followed from here, only a field or entry overwritten is the callee's doing (a
+    // value it discards or a variable it reassigns may be the caller's argument, or a throw).
+    if (ts.isSourceFile(this.frames[0]!.fn) || (this.frames.length > 1 && !inCallee)) return s;
     const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);
@@ -744,11 +770,78 @@ export class Analyzer {
 
   // ------------------------------------------------------------------------------ statements
 
+  /**
+   * Runs statements, keeping the paths of a branch on a plain condition apart (a variable, a
+   * comparison of variables and literals: `if (shared)`, `c ? a : b`) until the block ends, so a
+   * later test of the same condition takes the same branch, and a handle freed on one of the paths
+   * is dead on it. At most {@link MAX_PATHS} paths; more are joined.
+   */
   execStatements(stmts: readonly ts.Statement[], s: State | null): State | null {
+    let paths: State[] = s ? [s] : [];
     for (const st of stmts) {
-      if (!s) return null;
-      s = this.exec(st, s);
+      const next: State[] = [];
+      for (const p of paths) next.push(...this.execSplit(st, p));
+      paths = next.length > MAX_PATHS ? [next.reduce((a, b) => join(a, b)!)] : next;
+      if (paths.length === 0) return null;
     }
+    return paths.length ? paths.reduce((a, b) => join(a, b)!) : null;
+  }
+
+  /** Conditional expressions whose branch is chosen for the statement being run on a split path. */
+  private readonly forced = new Map<ts.Node, boolean>();
+
+  private execSplit(st: ts.Statement, p: State): State[] {
+    if (ts.isIfStatement(st) && this.factKey(stripNot(st.expression))) {
+      const [t, f] = this.evalCond(st.expression, p);
+      const a = t ? this.exec(st.thenStatement, t) : null;
+      const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
+      return [a, b].filter((x): x is State => x !== null);
+    }
+    if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
+      const c = firstConditional(st);
+      if (c && !this.forced.has(c) && this.factKey(stripNot(c.condition))) {
+        const [t, f] = this.evalCond(c.condition, p);
+        const out: State[] = [];
+        for (const [side, start] of [
+          [true, t],
+          [false, f],
+        ] as const) {
+          if (!start) continue;
+          this.forced.set(c, side);
+          try {
+            const r = this.exec(st, start);
+            if (r) out.push(r);
+          } finally {
+            this.forced.delete(c);
+          }
+        }
+        return out;
+      }
+    }
+    const r = this.exec(st, p);
+    return r ? [r] : [];
+  }
+
+  /** A key for a condition made of variables, fields, literals and comparisons; null for anything else. */
+  factKey(e: ts.Expression): string | null {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const ok = (n: ts.Node): boolean => {
+      if (ts.isIdentifier(n) || ts.isNumericLiteral(n) || ts.isStringLiteral(n) || n.kind === SK.NullKeyword || n.kind === SK.TrueKeyword || n.kind === SK.FalseKeyword || n.kind === SK.ThisKeyword) return true;
+      if (ts.isPropertyAccessExpression(n)) return ok(n.expression);
+      if (ts.isParenthesizedExpression(n)) return ok(n.expression);
+      return false;
+    };
+    // Only flags (a variable, a field): a comparison's outcome is data the checker does not know,
+    // and two comparisons may agree or not; those paths are joined.
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) return null;
+    return ok(e) ? e.getText().replace(/\s+/g, ' ') : null;
+  }
+
+  /** A variable or field changed: conditions that mention it are no longer known. */
+  forgetFacts(s: State, name: string): State {
+    if (s.facts.size === 0) return s;
+    const re = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+    for (const k of s.facts.keys()) if (re.test(k)) s = s.withFact(k, null);
     return s;
   }
 
@@ -1232,6 +1325,8 @@ export class Analyzer {
         return this.arrayLiteral(e as ts.ArrayLiteralExpression, s);
       case SK.ConditionalExpression: {
         const n = e as ts.ConditionalExpression;
+        const side = this.forced.get(n);
+        if (side !== undefined) return this.evalExpr(side ? n.whenTrue : n.whenFalse, s);
         const [t, f] = this.evalCond(n.condition, s);
         const a = t ? this.evalExpr(n.whenTrue, t) : null;
         const b = f ? this.evalExpr(n.whenFalse, f) : null;
@@ -1530,7 +1625,7 @@ export class Analyzer {
       const nv = strong || !old ? v : union(old, v);
       s = s.setField(a, key, nv);
       if (inf.symbolic) s = this.store(v, s, node, false);
-      if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, isDelete ? 'the entry holding it is deleted here' : 'the field holding it is overwritten here');
+      if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, isDelete ? 'the entry holding it is deleted here' : 'the field holding it is overwritten here', undefined, true);
     }
     if (!isDelete) this.use(v, s, node, 'is stored here');
     return s;
@@ -1569,7 +1664,7 @@ export class Analyzer {
         }
         const old = s.atom(a).fields?.get(key);
         s = s.setField(a, key, strong || !old ? v : union(old, v));
-        if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, 'the entry holding it is overwritten here');
+        if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, 'the entry holding it is overwritten here', undefined, true);
       } else {
         // An imprecise index: the precise keys may have changed.
         const st = s.atom(a);
@@ -1707,14 +1802,14 @@ export class Analyzer {
         const local = this.frames.some((f) => f.locals.includes(sym));
         if (!local && decl && !ts.isSourceFile(this.top().fn)) s = this.store(v, s, node, false);
       }
-      s = this.forgetKeys(sym, s);
+      s = this.forgetFacts(this.forgetKeys(sym, s), target.text);
       s = s.setVar(sym, v);
       if (!weak) s = this.dropped(old.filter((a) => !v.includes(a)), s, node, `'${target.text}' is overwritten here`);
       return s;
     }
     if (ts.isPropertyAccessExpression(target)) {
       const [o, st] = this.evalExpr(target.expression, s);
-      return this.writeField(o, target.name.text, v, st, node);
+      return this.writeField(o, target.name.text, v, this.forgetFacts(st, target.name.text), node);
     }
     if (ts.isElementAccessExpression(target)) {
       const [o, st] = this.evalExpr(target.expression, s);
@@ -1801,6 +1896,17 @@ export class Analyzer {
   /** Evaluates a condition: the states where it holds and where it does not. */
   evalCond(e: ts.Expression, s: State): [State | null, State | null] {
     while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const key = this.factKey(e);
+    if (key !== null) {
+      const known = s.facts.get(key);
+      if (known !== undefined) return known ? [s, null] : [null, s];
+      const [t, f] = this.evalCond0(e, s);
+      return [t && t.withFact(key, true), f && f.withFact(key, false)];
+    }
+    return this.evalCond0(e, s);
+  }
+
+  private evalCond0(e: ts.Expression, s: State): [State | null, State | null] {
     if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
       const [t, f] = this.evalCond(e.operand, s);
       return [f, t];

@@ -116,6 +116,8 @@ export class State {
     readonly susp: 0 | 1 | 2 = 0,
     /** On every path here an allocation just failed (a `null` test took the failure branch). */
     readonly oom = false,
+    /** Conditions known on this path (by their text): a branch taken on a variable stays taken. */
+    readonly facts: ReadonlyMap<string, boolean> = NO_FACTS,
   ) {}
 
   static empty(): State {
@@ -131,7 +133,7 @@ export class State {
   setVar(sym: ts.Symbol, v: Val): State {
     const env = new Map(this.env);
     env.set(sym, v);
-    return new State(env, this.atoms, this.pending, this.susp, this.oom);
+    return new State(env, this.atoms, this.pending, this.susp, this.oom, this.facts);
   }
   delVars(syms: Iterable<ts.Symbol>): State {
     let env: Map<ts.Symbol, Val> | null = null;
@@ -141,24 +143,30 @@ export class State {
         env.delete(s);
       }
     }
-    return env ? new State(env, this.atoms, this.pending, this.susp, this.oom) : this;
+    return env ? new State(env, this.atoms, this.pending, this.susp, this.oom, this.facts) : this;
   }
   setAtom(id: number, st: AtomState): State {
     const atoms = new Map(this.atoms);
     atoms.set(id, st);
-    return new State(this.env, atoms, this.pending, this.susp, this.oom);
+    return new State(this.env, atoms, this.pending, this.susp, this.oom, this.facts);
   }
   update(id: number, patch: Partial<AtomState>): State {
     return this.setAtom(id, { ...this.atom(id), ...patch });
   }
   withPending(p: readonly Pending[]): State {
-    return new State(this.env, this.atoms, p, this.susp, this.oom);
+    return new State(this.env, this.atoms, p, this.susp, this.oom, this.facts);
   }
   withSusp(s: 0 | 1 | 2): State {
-    return new State(this.env, this.atoms, this.pending, s, this.oom);
+    return new State(this.env, this.atoms, this.pending, s, this.oom, this.facts);
   }
   withOom(oom: boolean): State {
-    return oom === this.oom ? this : new State(this.env, this.atoms, this.pending, this.susp, oom);
+    return oom === this.oom ? this : new State(this.env, this.atoms, this.pending, this.susp, oom, this.facts);
+  }
+  withFact(key: string, value: boolean | null): State {
+    const f = new Map(this.facts);
+    if (value === null) f.delete(key);
+    else f.set(key, value);
+    return new State(this.env, this.atoms, this.pending, this.susp, this.oom, f);
   }
   field(id: number, key: string): Val | undefined {
     return this.atom(id).fields?.get(key);
@@ -193,11 +201,12 @@ export class State {
     }
     for (const id of map.keys()) if (!this.atoms.has(id)) atoms.delete(id);
     atoms = atoms;
-    return new State(env, atoms, this.pending, this.susp, this.oom);
+    return new State(env, atoms, this.pending, this.susp, this.oom, this.facts);
   }
 }
 
 const EMPTY: AtomState = {};
+const NO_FACTS: ReadonlyMap<string, boolean> = new Map();
 
 /** The union of two values. */
 export function union(a: Val, b: Val): Val {
@@ -299,7 +308,13 @@ export function join(a: State | null, b: State | null): State | null {
   for (const [id, sb] of b.atoms) if (!a.atoms.has(id)) atoms.set(id, mayAtom(sb));
   const pending = a.pending === b.pending ? a.pending : [...new Set([...a.pending, ...b.pending])];
   const susp = a.susp === b.susp ? a.susp : 1;
-  return new State(env, atoms, pending, susp, a.oom && b.oom);
+  let facts: ReadonlyMap<string, boolean> = NO_FACTS;
+  if (a.facts.size && b.facts.size) {
+    const f = new Map<string, boolean>();
+    for (const [k, v] of a.facts) if (b.facts.get(k) === v) f.set(k, v);
+    facts = f;
+  }
+  return new State(env, atoms, pending, susp, a.oom && b.oom, facts);
 }
 
 function sameCons(a: Cons | undefined, b: Cons | undefined): boolean {
