@@ -280,7 +280,11 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
         else if (ret.flags & TF.Any) returns = fromDeclaredText(decl, fromCtx);
       }
     }
-    const gfp = decl.parameters.findIndex((p) => p.type !== undefined && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === 'GfpArg');
+    // The GFP parameter, as an overload declares it (an implementation signature says `number`).
+    const sym = decl.name ? checker.getSymbolAtLocation(decl.name) : undefined;
+    const sigs = (sym?.declarations ?? [decl]).filter((d): d is ts.SignatureDeclaration => ts.isFunctionLike(d));
+    const isGfp = (p: ts.ParameterDeclaration) => p.type !== undefined && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === 'GfpArg';
+    const gfp = sigs.reduce((found, d) => (found >= 0 ? found : d.parameters.findIndex(isGfp)), -1);
     eff = {
       name,
       memdesc: true,

@@ -86,9 +86,12 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
   const decl = calleeDecl(an, callee);
   const source = decl ? declSource(an, decl) : 'unknown';
 
-  // memdesc's API.
+  // memdesc's API (read from an overload's signature when there are overloads: the
+  // implementation's own signature is untyped — `freePages(page: Owned<Page>, order: number)`).
   if (decl && source === 'memdesc' && isFunctionLike(decl)) {
-    const eff = an.apiEffect(decl as ts.SignatureDeclaration);
+    const sym = decl.name ? an.checker.getSymbolAtLocation(decl.name) : undefined;
+    const overload = sym?.declarations?.find((d): d is ts.FunctionDeclaration => ts.isFunctionDeclaration(d) && !d.body);
+    const eff = an.apiEffect((overload ?? decl) as ts.SignatureDeclaration);
     if (eff) return applyApi(an, eff, call, s);
     const [args, st] = evalArgs(an, call.arguments, s);
     return [V_UNKNOWN, usesOf(an, args, call, st, decl)];
