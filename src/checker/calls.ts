@@ -241,7 +241,8 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
         let id: number;
         [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh, what: r.what, madeBy: eff.name, line: an.rootLine(call) }));
         s = s.setAtom(id, { ex: 2, nul: r.nullable ? 1 : 0, base });
-        if (r.kind === 'ref' && eff.consumes?.kind !== 'move') {
+        // A new counted reference (folioGet, getPage) raises the count; a lock guard does not.
+        if (r.kind === 'ref' && eff.consumes?.kind !== 'move' && r.what !== 'folio lock') {
           const b = s.atom(base);
           if (b.refs !== undefined) s = s.update(base, { refs: b.refs + 1 });
         }
