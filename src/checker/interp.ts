@@ -34,8 +34,8 @@ function firstConditional(st: ts.Node): ts.ConditionalExpression | null {
   let found: ts.ConditionalExpression | null = null;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isConditionalExpression(n)) {
-      found = n;
+    if (ts.isConditionalExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.QuestionQuestionToken)) {
+      found = n as ts.ConditionalExpression;
       return;
     }
     ts.forEachChild(n, visit);
@@ -799,8 +799,10 @@ export class Analyzer {
     }
     if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
       const c = firstConditional(st);
-      if (c && !this.forced.has(c) && this.factKey(stripNot(c.condition))) {
-        const [t, f] = this.evalCond(c.condition, p);
+      const cond = c && (ts.isConditionalExpression(c) ? c.condition : (c as unknown as ts.BinaryExpression).left);
+      if (c && cond && !this.forced.has(c) && this.factKey(stripNot(cond))) {
+        // `a ?? b` splits on `a` being null: the left side non-null, or the right side.
+        const [t, f] = ts.isConditionalExpression(c) ? this.evalCond(cond, p) : this.evalCond(cond, p);
         const out: State[] = [];
         for (const [side, start] of [
           [true, t],
@@ -1757,6 +1759,12 @@ export class Analyzer {
       return [union(lv.filter((a) => a !== NULL), r[0]), join(t, r[1]) ?? s];
     }
     if (op === SK.QuestionQuestionToken) {
+      const side = this.forced.get(e);
+      if (side !== undefined) {
+        const [lv0, st0] = this.evalExpr(e.left, s);
+        if (side) return this.nonNull(lv0, st0);
+        return this.evalExpr(e.right, st0);
+      }
       const [lv, st] = this.evalExpr(e.left, s);
       const [nn, isNull] = this.splitNull(e.left, lv, st);
       const r = isNull ? this.evalExpr(e.right, isNull) : null;
