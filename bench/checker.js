@@ -145,7 +145,8 @@ function generate(fns) {
 }
 
 function eslintConfig(dir, tsconfig) {
-  const file = join(dir, 'eslint.config.mjs');
+  // In the project's folder (flat config only lints files under it); removed after the runs.
+  const file = join(dir, `.eslint-bench-${process.pid}.config.mjs`);
   writeFileSync(
     file,
     `import tseslint from ${JSON.stringify(join(root, 'node_modules/typescript-eslint/dist/index.js'))};
@@ -181,6 +182,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function measure(label, dir, tsconfig, paths, fns, expectFindings) {
   const cfg = eslintConfig(dir, tsconfig);
+  try {
+    return measureWith(cfg, label, dir, tsconfig, paths, fns, expectFindings);
+  } finally {
+    rmSync(cfg, { force: true });
+  }
+}
+
+function measureWith(cfg, label, dir, tsconfig, paths, fns, expectFindings) {
   const check = [];
   const lint = [];
   let findings = null;

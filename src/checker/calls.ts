@@ -299,6 +299,7 @@ export function invoke(
     for (const a of args) s = an.escape(a, s);
     return [V_UNKNOWN, s];
   }
+  an.followed++;
   const parent = an.top();
   const async = isAsync(fn);
   const arrowThis = ts.isArrowFunction(fn) ? parent.thisVal : thisVal;

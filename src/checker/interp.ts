@@ -21,6 +21,10 @@ import { callExpr, constructNew, invoke } from './calls.js';
 const MAX_DEPTH = 6;
 /** Loop iterations before the analysis gives up on a fixpoint (and goes silent on what changed). */
 const MAX_ITER = 4;
+/** How deep calls are followed while a loop's fixpoint is sought (the reporting pass goes deeper). */
+const MUTED_DEPTH = 2;
+/** Calls followed per root function before the analysis stops following (and goes silent). */
+const MAX_FOLLOWED = 1500;
 /** Paths kept apart within a block. */
 const MAX_PATHS = 4;
 
@@ -137,6 +141,7 @@ export class Analyzer {
   private analyzeUnit(unit: ts.Node): void {
     this.unitNode = unit;
     this.frames = [];
+    this.followed = 0;
     this.leaked.clear();
     let s = State.empty();
     const isFn = isFunctionLike(unit);
@@ -316,8 +321,13 @@ export class Analyzer {
     return this.frames.some((f) => f.fn === fn);
   }
 
+  /** Calls followed in the current root function (a budget: past it, calls are not followed). */
+  followed = 0;
+
   canFollow(): boolean {
-    return this.frames.length <= MAX_DEPTH;
+    // In the iterations that look for a loop's fixpoint, calls are followed less deep; a root
+    // function that has followed too many calls follows no more (its arguments escape: silence).
+    return this.frames.length <= (this.mute > 0 ? MUTED_DEPTH : MAX_DEPTH) && this.followed < MAX_FOLLOWED;
   }
 
   // ------------------------------------------------------------------------------ reporting
