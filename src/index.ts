@@ -202,5 +202,5 @@ export type {
 } from './types/ownership.js';
 export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, FreeOrderArg, Pfn } from './types/page.js';
 export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
-export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark } from './types/gfp.js';
+export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark, MaySleepCtx } from './types/gfp.js';
 export type * from './types/messages.js';

@@ -1,6 +1,7 @@
 /**
  * Test helpers that look inside a Memory. Tests may; users go through the public API.
  */
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { MmError, type Memory, type MmErrorCode } from '../src/index.js';
 import { MemoryImpl } from '../src/page-alloc/memory.js';
@@ -52,3 +53,28 @@ export function expectMmError(mem: Memory, code: MmErrorCode, fn: () => unknown)
 }
 
 export const quiet = { printk: null } as const;
+
+/**
+ * What {@link snapshot} sees, as one short string: a digest of the memmap, the free lists, the
+ * per-CPU lists and the page contents, plus the counters, clock and fault-injection state. Cheap
+ * enough to take around thousands of calls (the hostile-argument sweep).
+ */
+export function fingerprint(mem: Memory): string {
+  const m = impl(mem);
+  const h = createHash('sha1');
+  const add = (a: ArrayBufferView) => h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  for (const a of [m.map.kind, m.map.order, m.map.flags, m.map.gen, m.map.u0, m.map.u1]) add(a);
+  const zones: unknown[] = [];
+  for (const z of m.zones) {
+    add(z.nrFree);
+    add(z.freeHead);
+    add(z.freeTail);
+    const pcp = new Int32Array(z.pcpCount);
+    for (let i = 0; i < z.pcpCount; i++) pcp[i] = z.pcp[(z.pcpBottom + i) & z.pcpMask]!;
+    add(pcp);
+    zones.push(z.freePages);
+  }
+  const pfns = [...m.contents.keys()].sort((a, b) => a - b);
+  for (const pfn of pfns) add(m.contents.get(pfn)!);
+  return h.digest('hex') + JSON.stringify({ zones, pfns, stat: m.stat, live: m.liveAllocations, clock: m.clock, fail: { ...m.fail } });
+}

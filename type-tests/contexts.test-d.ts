@@ -10,6 +10,8 @@ import {
   allocPage,
   allocPages,
   freePage,
+  kmemCacheCreate,
+  drainAllPages,
   gfp,
   GFP_KERNEL,
   GFP_ATOMIC,
@@ -57,3 +59,13 @@ expectError(allocPage({} as { nrPages: number }, GFP_ATOMIC));
 declare const either: Memory | AtomicContext;
 expectError(allocPage(either, GFP_KERNEL)); // might be atomic
 allocPage(either, GFP_ATOMIC);
+
+// Calls that sleep whatever their flags (they take a mutex) are refused with the atomic context,
+// and with a context that may be atomic.
+withSpinLock(lock, (ctx) => {
+  expectError(kmemCacheCreate(ctx, 'under_lock', 64));
+  expectError(drainAllPages(ctx));
+});
+expectError(drainAllPages(either));
+drainAllPages(mem);
+kmemCacheCreate(mem, 'process_context', 64);

@@ -6,7 +6,7 @@
  */
 import { gfpToString } from '../page-alloc/gfp.js';
 import { PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
-import { asMemory } from '../page-alloc/memory.js';
+import { asMemory, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import { MmError, hexPfn } from './mm-error.js';
 import { formatSite } from './page-owner.js';
@@ -53,7 +53,10 @@ export interface LiveAllocation {
  * @see {@link checkLeaks}
  */
 export function liveAllocations(mem: Memory): LiveAllocation[] {
-  const m = asMemory(mem, 'liveAllocations');
+  return liveAllocationsOf(asMemory(mem, 'liveAllocations'));
+}
+
+function liveAllocationsOf(m: MemoryImpl): LiveAllocation[] {
   const out: LiveAllocation[] = [];
   const map = m.map;
   for (let pfn = 0; pfn < m.nrPages; ) {
@@ -100,7 +103,7 @@ export function liveAllocations(mem: Memory): LiveAllocation[] {
  * @see {@link liveAllocations}
  */
 export function checkLeaks(mem: Memory): void {
-  const live = liveAllocations(mem);
+  const live = liveAllocationsOf(asMemory(mem, 'checkLeaks'));
   if (live.length === 0) return;
   const shown = live.slice(0, 10).map(
     (a) =>

@@ -49,7 +49,7 @@ export type MmErrorCode =
  * (no kernel counterpart) — every {@link MmErrorCode}, in the order the type lists them — for tests
  * that iterate over all codes, and for tools that validate a code read from a log.
  */
-export const MM_ERROR_CODES: readonly MmErrorCode[] = [
+export const MM_ERROR_CODES: readonly MmErrorCode[] = Object.freeze([
   'DOUBLE_FREE',
   'USE_AFTER_FREE',
   'BAD_ORDER',
@@ -65,7 +65,7 @@ export const MM_ERROR_CODES: readonly MmErrorCode[] = [
   'FOREIGN_HANDLE',
   'INVALID_ARGUMENT',
   'LEAK',
-];
+]);
 
 /**
  * `BUG:` / `WARNING:` — what the kernel prints when a memory-management rule is broken, as an
@@ -82,7 +82,9 @@ export const MM_ERROR_CODES: readonly MmErrorCode[] = [
  *
  * **Gotchas**: test `.code`, not the message (messages may gain detail). Not every throw is an
  * `MmError`: a callback of yours that throws (a shrinker, a release hook, a `withSpinLock` body)
- * propagates its own error, and `verifyMemory` throws a plain `Error`.
+ * propagates its own error, and `verifyMemory` throws a plain `Error`. The constructor never throws
+ * (a message that is not a string is described instead), and describing a bad argument in a
+ * message runs none of its code: no getter, no `toString`, no Proxy trap.
  *
  * @example
  * ```ts
@@ -107,10 +109,11 @@ export class MmError extends Error {
   readonly pfn: number | undefined;
 
   constructor(code: MmErrorCode, message: string, pfn?: number) {
-    super(message);
+    // Never throws, whatever it is given: a message that is not a string is described instead.
+    super(typeof message === 'string' ? message : describeValue(message));
     this.name = 'MmError';
     this.code = code;
-    this.pfn = pfn;
+    this.pfn = typeof pfn === 'number' ? pfn : undefined;
   }
 }
 
@@ -124,7 +127,14 @@ export function invalidArgument(fn: string, what: string, value: unknown): never
   throw new MmError('INVALID_ARGUMENT', `${fn}(): ${what}, got ${describeValue(value)}`);
 }
 
-/** A short, safe rendering of any value for an error message. */
+/** `%TypedArray%.prototype[Symbol.toStringTag]`: reads an internal slot, never a trap or a getter. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
+
+/**
+ * A short rendering of any value for an error message. It never throws and runs no code of the
+ * value's: no getter, no `toString`, no Proxy trap (a Proxy passes for the object it wraps). So an
+ * object is named by what can be learnt without asking it — an array, a typed array, or "an object".
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -134,16 +144,104 @@ export function describeValue(value: unknown): string {
       return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
     case 'bigint':
       return `${value}n`;
+    case 'symbol': {
+      const d = value.description;
+      return d === undefined ? 'a Symbol' : `Symbol(${JSON.stringify(d.length > 40 ? d.slice(0, 40) + '…' : d)})`;
+    }
     case 'undefined':
     case 'boolean':
-    case 'symbol':
       return String(value);
     case 'function':
       return 'a function';
-    default: {
-      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
-      const name = typeof ctor?.name === 'string' ? ctor.name : 'Object';
-      return Array.isArray(value) ? 'an array' : `an object (${name})`;
-    }
+    default:
+      return describeObject(value as object);
   }
+}
+
+function describeObject(value: object): string {
+  let array: boolean;
+  try {
+    array = Array.isArray(value); // no trap; throws only for a revoked Proxy
+  } catch {
+    return 'a revoked Proxy';
+  }
+  if (array) return 'an array';
+  const tag = typedArrayTag.call(value);
+  return typeof tag === 'string' ? `a ${tag}` : 'an object';
+}
+
+/**
+ * The fields of an options type `T` as a list for {@link readOptions}, checked complete by the
+ * compiler: a field added to `T` but not to the list fails to compile, naming the field.
+ */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { readonly missingOptionKeys: Exclude<keyof T, K[number]> }),
+  ): K => keys;
+}
+
+/**
+ * Reads an options argument that may arrive from plain JavaScript: each of `keys` once, into a
+ * plain object the caller validates and uses — so a getter runs at most once per field (it cannot
+ * pass validation and then answer differently), and a getter or Proxy trap that throws becomes
+ * `INVALID_ARGUMENT` naming the field instead of escaping as its own error. Fields are read as
+ * properties (inherited ones count, as with a direct read). Anything but a non-array object is
+ * `INVALID_ARGUMENT`; with `strict`, so is an own enumerable key not in `keys` (a typo).
+ */
+export function readOptions<K extends string>(
+  fn: string,
+  what: string,
+  value: unknown,
+  keys: readonly K[],
+  strict = false,
+): { [P in K]?: unknown } {
+  let array: boolean;
+  try {
+    array = Array.isArray(value);
+  } catch {
+    invalidArgument(fn, `${what} must be an object`, value); // a revoked Proxy
+  }
+  if (typeof value !== 'object' || value === null || array) invalidArgument(fn, `${what} must be an object`, value);
+  const src = value as Record<string, unknown>;
+  const out: { [P in K]?: unknown } = {};
+  let field = '';
+  try {
+    if (strict) {
+      for (const k of Object.keys(src)) {
+        if (!(keys as readonly string[]).includes(k)) invalidArgument(fn, `unknown option "${k}" in ${what} (known: ${keys.join(', ')})`, src[k]);
+      }
+    }
+    for (const k of keys) {
+      field = k;
+      const v = src[k];
+      if (v !== undefined) out[k] = v;
+    }
+  } catch (e) {
+    if (isMmError(e)) throw e;
+    const where = field === '' ? `listing the fields of ${what}` : `reading ${what}.${field}`;
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): ${where} threw (a getter or a Proxy trap): ${describeThrown(e)}`);
+  }
+  return out;
+}
+
+/** `e instanceof MmError`, for a value anyone may have thrown (a Proxy's getPrototypeOf trap cannot escape). */
+function isMmError(e: unknown): boolean {
+  try {
+    return e instanceof MmError;
+  } catch {
+    return false;
+  }
+}
+
+/** What a caught exception was, for a message: its own `message` data property, or its description. */
+function describeThrown(e: unknown): string {
+  try {
+    if (e instanceof Error) {
+      const d = Object.getOwnPropertyDescriptor(e, 'message');
+      if (d !== undefined && typeof d.value === 'string') return JSON.stringify(d.value.slice(0, 80));
+    }
+  } catch {
+    // a thrown Proxy: describe it without asking it
+  }
+  return describeValue(e);
 }

@@ -197,7 +197,9 @@ export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrde
  * the folio may have been freed since the borrow was taken.
  *
  * **Gotchas**: `null` also when the pages were reused since (the borrow's generation no longer
- * matches). A handle that was itself put is `USE_AFTER_FREE`; a copied object `FOREIGN_HANDLE`.
+ * matches). A handle that was itself put is `USE_AFTER_FREE`; a live handle that is not a folio (a
+ * page handle, a folio page) `INVALID_ARGUMENT`, as for `folioGet`; a copied object
+ * `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -216,8 +218,10 @@ export function folioTryGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioO
   const mem = H.mem(h);
   const head = H.head(h);
   if (mem.map.gen[head] !== H.gen(h)) return null; // freed: its count reached zero
-  checkHandle(h, 'folioTryGet', false); // a handle that was itself put: USE_AFTER_FREE
-  if (mem.map.kind[head] !== PageKind.Folio || mem.map.u0[head]! <= 0) return null;
+  // A handle that was itself put: USE_AFTER_FREE; a live handle that is not a folio (a page, a
+  // folio page): INVALID_ARGUMENT, as folioGet says.
+  folioHandle(h, 'folioTryGet');
+  if (mem.map.u0[head]! <= 0) return null;
   mem.tick();
   return takeRef(mem, head) as unknown as ARef<Folio<FolioOrderOf<F>>>;
 }

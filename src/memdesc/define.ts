@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { MmError, describeValue, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { MmError, describeValue, hexPfn, invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import { MAX_PAGE_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
 import { __GFP_COMP } from '../page-alloc/gfp.js';
@@ -139,8 +139,10 @@ export interface MemdescSpec {
  * `Ownable::release` / the last `AlwaysRefCounted::dec_ref` (Rust-for-Linux) — called when an
  * instance's lifetime ends, before its pages go back to the page allocator. (A separate argument of
  * `defineMemdesc`, not a spec field: a callback inside the spec would stop TypeScript from
- * inferring the spec's literal types.) If it throws, the instance stays allocated and its handle
- * live.
+ * inferring the spec's literal types.) While it runs the instance is already dying, as in Rust's
+ * `drop`: it may read the instance's memory, but the handle being freed is consumed and the count
+ * is 0, so freeing or putting the instance again is `DOUBLE_FREE` and taking a new reference from
+ * a borrow is `USE_AFTER_FREE`. If it throws, the instance stays allocated and its handle live.
  */
 export type MemdescRelease = (info: MemdescReleaseInfo) => void;
 
@@ -258,6 +260,9 @@ class DescImpl {
   }
 }
 
+/** Every field of {@link MemdescSpec} (the compiler checks the list is complete). */
+const SPEC_KEYS = optionKeys<MemdescSpec>()(['name', 'ownable', 'refcounted', 'alwaysRefCounted', 'order']);
+
 /** Every descriptor type defined in this process; a page's memmap row (u1) holds its index + 1. */
 const descs: DescImpl[] = [];
 
@@ -273,8 +278,10 @@ const descs: DescImpl[] = [];
  *
  * **Gotchas**: `ownable` with `alwaysRefCounted` is a compile error (and `INVALID_ARGUMENT` from
  * plain JS), as is a type with no lifecycle at all. A bad name, a non-boolean flag, or an order
- * outside 0..10 is `INVALID_ARGUMENT`. The optional `release` hook runs when an instance's lifetime
- * ends; if it throws, the instance stays allocated. Types are never unregistered (define them once,
+ * outside 0..10 is `INVALID_ARGUMENT`, as is a spec that is an array or whose getter (or Proxy trap)
+ * throws: each field is read once. The optional `release` hook runs when an instance's lifetime
+ * ends; freeing or putting the instance again from inside it is `DOUBLE_FREE`; if it throws, the
+ * instance stays allocated. Types are never unregistered (define them once,
  * at module level).
  *
  * @example
@@ -296,8 +303,8 @@ export function defineMemdesc<const S extends MemdescSpec>(
   release?: MemdescRelease,
 ): MemdescType<S['name'], SpecOrder<S>, CapsOf<S>> {
   const fn = 'defineMemdesc';
-  const s = spec as unknown as MemdescSpec;
-  if (typeof s !== 'object' || s === null) invalidArgument(fn, 'spec must be an object', s);
+  // Each field read once, a throwing getter or Proxy trap refused (INVALID_ARGUMENT).
+  const s = readOptions(fn, 'spec', spec, SPEC_KEYS) as MemdescSpec;
   if (typeof s.name !== 'string' || s.name.length === 0) invalidArgument(fn, 'name must be a non-empty string', s.name);
   for (const k of ['ownable', 'refcounted', 'alwaysRefCounted'] as const) {
     if (s[k] !== undefined && typeof s[k] !== 'boolean') invalidArgument(fn, `${k} must be a boolean`, s[k]);
@@ -380,10 +387,29 @@ export function memdescAlloc<Ctx extends AllocContext, D extends MemdescType, G 
   return new PageHandle(mem, pfn, pfn, mem.map.gen[pfn]!, order, role) as unknown as AllocatedHandle<D>;
 }
 
-function endLifetime(mem: MemoryImpl, d: DescImpl, head: number): void {
+/**
+ * Ends an instance's lifetime through handle `h`: checks the block may be freed, then runs the
+ * release hook while the instance is already dying — `h` is consumed and the count is 0, so a hook
+ * that frees or puts the instance again is `DOUBLE_FREE`, and one that takes a new reference from a
+ * borrow is `USE_AFTER_FREE` (the kernel's `refcount_inc()` on zero). If the hook throws, the handle
+ * and the count are restored and nothing is freed.
+ */
+function endLifetime(mem: MemoryImpl, d: DescImpl, h: PageHandle, head: number): void {
   const bad = badFreeReason(mem, head);
   if (bad !== null) throw mem.badPage(head, bad);
-  d.release?.({ name: d.name, pfn: head, order: d.order });
+  const count = mem.map.u0[head]!;
+  H.kill(h);
+  mem.map.u0[head] = 0;
+  if (d.release === undefined) return;
+  try {
+    d.release({ name: d.name, pfn: head, order: d.order });
+  } catch (e) {
+    if (mem.map.gen[head] === H.gen(h)) {
+      mem.map.u0[head] = count;
+      H.revive(h);
+    }
+    throw e;
+  }
 }
 
 /**
@@ -426,8 +452,7 @@ function freeMd(owned: unknown, fn: string): void {
   if (d.capabilities.refcounted && mem.map.u0[head] !== 1) {
     throw mem.badPage(head, `freed by its owner while ${mem.map.u0[head]! - 1} other reference(s) are held`);
   }
-  endLifetime(mem, d, head);
-  H.kill(h);
+  endLifetime(mem, d, h, head);
   mem.tick();
   mem.releaseBlock(head, d.order);
   paranoid(mem);
@@ -467,6 +492,11 @@ export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>)
       `BUG: ${fn}(): "${d.name}" is not AlwaysRefCounted: a reference may be taken only from an ARef, not from a borrow or its Owned handle`,
       head,
     );
+  }
+  if (mem.map.u0[head]! <= 0) {
+    const msg = `BUG: KASAN: use-after-free in ${fn}(): "${d.name}" pfn:${hexPfn(head)} has refcount 0: its last reference was put and it is being released`;
+    mem.logOnly(msg);
+    throw new MmError('USE_AFTER_FREE', msg, head);
   }
   mem.tick();
   mem.map.u0[head]!++;
@@ -517,12 +547,13 @@ function putMd(ref: unknown, fn: string): void {
     throw new MmError('REFCOUNT_UNDERFLOW', `BUG: ${fn}(): "${d.name}" pfn:${hexPfn(head)} put through a borrow, which holds no reference`, head);
   }
   const count = mem.map.u0[head]!;
-  if (count === 1) endLifetime(mem, d, head);
-  H.kill(h);
-  mem.tick();
   if (count === 1) {
+    endLifetime(mem, d, h, head);
+    mem.tick();
     mem.releaseBlock(head, d.order);
   } else {
+    H.kill(h);
+    mem.tick();
     mem.map.u0[head] = count - 1;
   }
   paranoid(mem);

@@ -168,13 +168,115 @@ function walk(span: Span, offset: number, len: number, each: (pfn: number, inPag
   }
 }
 
+// ------------------------------------------------------------------------------ byte buffers
+
+/*
+ * A caller's Uint8Array is read through the intrinsic getters of %TypedArray%.prototype, never
+ * through its own properties: `Object.create(aUint8Array)` or a Proxy is refused without running a
+ * trap, and a subclass that overrides `length`, `set` or `subarray` runs none of its code here.
+ */
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(name: PropertyKey): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TypedArrayPrototype, name)!.get! as (this: unknown) => unknown;
+}
+const typedArrayTag = intrinsicGetter(Symbol.toStringTag);
+const typedArrayBuffer = intrinsicGetter('buffer');
+const typedArrayOffset = intrinsicGetter('byteOffset');
+const typedArrayLength = intrinsicGetter('length');
+
+/** A plain Uint8Array over the same bytes as `x`, or INVALID_ARGUMENT if `x` is not a Uint8Array. */
+function ownBytes(x: unknown, fn: string, what: string): Uint8Array {
+  if (typeof x !== 'object' || x === null || typedArrayTag.call(x) !== 'Uint8Array') invalidArgument(fn, `${what} must be a Uint8Array`, x);
+  const length = typedArrayLength.call(x) as number;
+  if (length === 0) return new Uint8Array(0); // also a view of a detached buffer
+  return new Uint8Array(typedArrayBuffer.call(x) as ArrayBuffer, typedArrayOffset.call(x) as number, length);
+}
+
+// ------------------------------------------------------------------------------ kmap_local
+
+/**
+ * One page's live mapping (`kmap_local_page()`). Every view of the page — nested mappings
+ * included — is a Uint8Array over `buf`, which is also the page's storage in `mem.contents` while it
+ * is mapped: the views alias the page, so writes through them and through writeRaw, fillZeroRaw or
+ * another object of the same slab page all land in the same bytes. When the outermost mapping
+ * ends, `buf` is transferred away (its views detach: dead) and the page keeps the moved bytes.
+ */
+interface Kmap {
+  buf: ArrayBuffer;
+  depth: number;
+  /**
+   * The page's bytes as the API (not the views) left them: a copy taken when first mapped, kept in
+   * step with writeRaw/fillZeroRaw. null: all zero. It restores the page if a view's buffer is
+   * detached, and tells a write through a read-only view from an allowed one.
+   */
+  api: Uint8Array | null;
+  /** The page had no stored bytes before: drop the storage again if it is still all zero. */
+  readonly materialised: boolean;
+  /** Made for a folio page without its lock: writes through the views are discarded. */
+  readOnly: boolean;
+  /** A view's buffer was detached inside the mapping; the page was restored from `api`. */
+  lost: boolean;
+}
+
+const kmaps = new WeakMap<MemoryImpl, Map<number, Kmap>>();
+/** Live Kmap records in all machines: the accessors below skip every lookup while it is 0. */
+let liveKmaps = 0;
+
+function kmapOf(mem: MemoryImpl, pfn: number): Kmap | undefined {
+  return liveKmaps === 0 ? undefined : kmaps.get(mem)?.get(pfn);
+}
+
+/** A mapped page whose buffer a view detached: give it back the bytes the API left it. */
+function recoverDetached(mem: MemoryImpl, pfn: number, k: Kmap): void {
+  const fresh = k.api === null ? new Uint8Array(PAGE_SIZE) : k.api.slice();
+  mem.contents.set(pfn, fresh);
+  k.buf = fresh.buffer;
+  k.lost = true;
+}
+
+/** The stored bytes of `pfn` (undefined: all zero), repairing a mapped page whose buffer was detached. */
+function stored(mem: MemoryImpl, pfn: number): Uint8Array | undefined {
+  const b = mem.contents.get(pfn);
+  if (b !== undefined && liveKmaps > 0 && b.byteLength === 0) {
+    const k = kmapOf(mem, pfn);
+    if (k !== undefined) {
+      recoverDetached(mem, pfn, k);
+      return mem.contents.get(pfn);
+    }
+  }
+  return b;
+}
+
 function backing(mem: MemoryImpl, pfn: number): Uint8Array {
-  let b = mem.contents.get(pfn);
+  let b = stored(mem, pfn);
   if (b === undefined) {
     b = new Uint8Array(PAGE_SIZE);
     mem.contents.set(pfn, b);
   }
   return b;
+}
+
+/** A write through the API while `pfn` is mapped: keep the mapping's `api` copy in step. */
+function noteApiWrite(k: Kmap, inPage: number, bytes: Uint8Array | null, n: number): void {
+  if (k.api === null) {
+    if (bytes === null) return; // zeroing what is already zero
+    k.api = new Uint8Array(PAGE_SIZE);
+  }
+  if (bytes === null) k.api.fill(0, inPage, inPage + n);
+  else k.api.set(bytes, inPage);
+}
+
+/**
+ * Zeroes `n` bytes of page `pfn` from `inPage`, as the allocators do for `__GFP_ZERO` objects:
+ * through the same path as fillZeroRaw, so a mapping of the page sees it and keeps it.
+ */
+export function zeroPageBytes(mem: MemoryImpl, pfn: number, inPage: number, n: number): void {
+  const b = stored(mem, pfn);
+  if (b === undefined) return;
+  const k = kmapOf(mem, pfn);
+  if (n === PAGE_SIZE && k === undefined) mem.contents.delete(pfn);
+  else b.fill(0, inPage, inPage + n);
+  if (k !== undefined) noteApiWrite(k, inPage, null, n);
 }
 
 /**
@@ -203,13 +305,13 @@ function backing(mem: MemoryImpl, pfn: number): Uint8Array {
  */
 export function readRaw<T extends RawTarget>(target: RawReadArg<T>, dst: Uint8Array, offset: number): void {
   const span = resolveSpan(target, 'readRaw');
-  if (!(dst instanceof Uint8Array)) invalidArgument('readRaw', 'dst must be a Uint8Array', dst);
-  const off = checkRange(span, 'readRaw', offset, dst.length);
-  const contents = span.mem.contents;
-  walk(span, off, dst.length, (pfn, inPage, n, done) => {
-    const b = contents.get(pfn);
-    if (b === undefined) dst.fill(0, done, done + n);
-    else dst.set(b.subarray(inPage, inPage + n), done);
+  const out = ownBytes(dst, 'readRaw', 'dst');
+  const off = checkRange(span, 'readRaw', offset, out.length);
+  const mem = span.mem;
+  walk(span, off, out.length, (pfn, inPage, n, done) => {
+    const b = stored(mem, pfn);
+    if (b === undefined) out.fill(0, done, done + n);
+    else out.set(b.subarray(inPage, inPage + n), done);
   });
 }
 
@@ -248,13 +350,15 @@ export function readRaw<T extends RawTarget>(target: RawReadArg<T>, dst: Uint8Ar
  */
 export function writeRaw<T extends RawTarget>(target: RawWriteArg<T>, src: Uint8Array, offset: number): void {
   const span = resolveSpan(target, 'writeRaw');
-  if (!(src instanceof Uint8Array)) invalidArgument('writeRaw', 'src must be a Uint8Array', src);
-  const off = checkRange(span, 'writeRaw', offset, src.length);
+  const bytes = ownBytes(src, 'writeRaw', 'src');
+  const off = checkRange(span, 'writeRaw', offset, bytes.length);
   checkWritable(span, 'writeRaw');
   const mem = span.mem;
-  walk(span, off, src.length, (pfn, inPage, n, done) => {
-    const chunk = src.subarray(done, done + n);
-    if (mem.contents.has(pfn) || chunk.some((x) => x !== 0)) backing(mem, pfn).set(chunk, inPage);
+  walk(span, off, bytes.length, (pfn, inPage, n, done) => {
+    const chunk = bytes.subarray(done, done + n);
+    if (stored(mem, pfn) !== undefined || chunk.some((x) => x !== 0)) backing(mem, pfn).set(chunk, inPage);
+    const k = kmapOf(mem, pfn);
+    if (k !== undefined) noteApiWrite(k, inPage, chunk, n);
   });
 }
 
@@ -282,28 +386,30 @@ export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset:
   if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) invalidArgument('fillZeroRaw', 'len must be an integer >= 0', len);
   const off = checkRange(span, 'fillZeroRaw', offset, len);
   checkWritable(span, 'fillZeroRaw');
-  const contents = span.mem.contents;
-  walk(span, off, len, (pfn, inPage, n) => {
-    const b = contents.get(pfn);
-    if (b !== undefined) {
-      if (n === PAGE_SIZE) contents.delete(pfn);
-      else b.fill(0, inPage, inPage + n);
-    }
-  });
+  const mem = span.mem;
+  walk(span, off, len, (pfn, inPage, n) => zeroPageBytes(mem, pfn, inPage, n));
 }
 
 /**
  * `kmap_local_page()` … `kunmap_local()` (Rust-for-Linux `Page::with_page_mapped`) — maps one page
  * (the handle's page; for a block, its head page) and calls `fn` with a 4096-byte view of it.
- * Writes through the view land in the page. The view is dead once `fn` returns: its buffer is
- * detached, so a view kept past the callback reads as empty and cannot corrupt the page.
+ * The view *is* the page, not a copy: writes through it land in the page at once, and writes made
+ * meanwhile by `writeRaw`, `fillZeroRaw`, a nested mapping or another object of the same slab page
+ * show in it. The view is dead once `fn` returns: its buffer is detached, so a view kept past the
+ * callback reads as empty and cannot corrupt the page (nested mappings of one page share their
+ * memory, and all of them die when the outermost one ends).
  *
  * **When to use**: many small accesses to one page (parsing a structure in place), where a
  * `Uint8Array` view is handier than `readRaw`/`writeRaw` calls.
  *
  * **Gotchas**: freeing the page inside `fn` is `BAD_PAGE_STATE` (it is still mapped); mappings nest
  * at most 16 deep (`KM_MAX_IDX`), deeper is `INVALID_ARGUMENT`. A folio page mapped without the
- * folio lock is read-only: a write through the view is discarded and reported as `BAD_PAGE_STATE`.
+ * folio lock is read-only: a write through the view is discarded and reported as `BAD_PAGE_STATE`
+ * once `fn` returns (writes through the lock guard meanwhile are kept). Detaching the view's buffer
+ * (transferring it) is `INVALID_ARGUMENT`, and the page keeps what `readRaw`/`writeRaw` would have
+ * left in it. Both reports come after `fn` has run: if `fn` threw, its own exception propagates
+ * (the report goes to `dmesg`); if it returned, the call throws and its result is dropped — a page
+ * handle it returned is freed or put (`Symbol.dispose`), so nothing leaks.
  * An async `fn` gets a view that dies at its first `await`. A consumed handle is a compile error.
  *
  * @example
@@ -329,35 +435,89 @@ export function withPageMapped<R>(page: Page & Live, fn: (view: Uint8Array) => R
   if ((flags[head]! & KMAP_MASK) >>> 11 >= KM_MAX_IDX) {
     invalidArgument('withPageMapped', `kmap_local_page() nests at most ${KM_MAX_IDX} deep (KM_MAX_IDX)`, pfn);
   }
-  const buf = new ArrayBuffer(PAGE_SIZE);
-  const view = new Uint8Array(buf);
-  const stored = mem.contents.get(pfn);
-  if (stored !== undefined) view.set(stored);
-  // A folio is written only under its lock: without it, the mapping is read-only in effect.
+  // A folio is written only under its lock: a mapping made without it is read-only in effect.
   const readOnly = mem.map.kind[head] === PageKind.Folio && H.role(h) !== Role.Locked && (flags[head]! & PageFlag.Locked) === 0;
-  const original = readOnly ? view.slice() : null;
+  const k = kmapPage(mem, pfn, readOnly);
   flags[head] = flags[head]! + KMAP_ONE;
-  let written = false;
+  let result: R;
   try {
-    return fn(view);
-  } finally {
-    // kunmap_local(). The block cannot have been freed while mapped (every free refuses a mapped
-    // page), but check the generation anyway rather than touch another owner's flags.
-    if (mem.map.gen[head] === H.gen(h)) flags[head] = flags[head]! - KMAP_ONE;
-    // The page keeps what was written; the view's buffer is detached.
-    if (original !== null) {
-      written = view.some((x, i) => x !== original[i]);
-    } else if (mem.map.gen[head] === H.gen(h)) {
-      if (stored !== undefined) stored.set(view);
-      else if (view.some((x) => x !== 0)) backing(mem, pfn).set(view);
-    }
-    structuredClone(buf, { transfer: [buf] });
-    if (written) {
-      const msg = `BUG: withPageMapped(): write to folio pfn:${hexPfn(head)} without the folio lock; the write was discarded (folioLock() it first)`;
-      mem.logOnly(msg);
-      // eslint-disable-next-line no-unsafe-finally
-      throw new MmError('BAD_PAGE_STATE', msg, head);
-    }
+    result = fn(new Uint8Array(k.buf));
+  } catch (e) {
+    // The callback's own exception wins over anything the unmap finds (which goes to the log).
+    kunmapPage(mem, pfn, head, H.gen(h), k);
+    throw e;
   }
+  const fault = kunmapPage(mem, pfn, head, H.gen(h), k);
+  if (fault !== null) {
+    // The call fails after the callback ran: what it returned is dropped, as a failed Rust
+    // closure's value is, so a page it allocated and returned is freed (or put) rather than leaked.
+    if (H.is(result)) {
+      try {
+        (result as unknown as Disposable)[Symbol.dispose]();
+      } catch (e) {
+        mem.logOnly(`withPageMapped(): dropping the callback's result failed: ${e instanceof MmError ? e.code : 'error'}`);
+      }
+    }
+    throw fault;
+  }
+  return result;
 }
 
+/** `kmap_local_page()` of one page: its shared mapping, made or nested. */
+function kmapPage(mem: MemoryImpl, pfn: number, readOnly: boolean): Kmap {
+  let map = kmaps.get(mem);
+  if (map === undefined) kmaps.set(mem, (map = new Map()));
+  let k = map.get(pfn);
+  if (k !== undefined) {
+    backing(mem, pfn); // repairs a buffer detached by an outer view
+    k.depth++;
+    k.readOnly &&= readOnly;
+    return k;
+  }
+  const before = mem.contents.get(pfn);
+  const storage = before ?? backing(mem, pfn);
+  k = { buf: storage.buffer as ArrayBuffer, depth: 1, api: before === undefined ? null : before.slice(), materialised: before === undefined, readOnly, lost: false };
+  map.set(pfn, k);
+  liveKmaps++;
+  return k;
+}
+
+/**
+ * `kunmap_local()`: ends one mapping of `pfn`. When the last one ends, the views die (their buffer
+ * is transferred to fresh storage), writes through a read-only mapping are undone, and storage
+ * made only for the mapping is dropped if still all zero. Returns the MmError the mapping earned
+ * (a detached view, a discarded write), already logged, or null.
+ */
+function kunmapPage(mem: MemoryImpl, pfn: number, head: number, gen: number, k: Kmap): MmError | null {
+  // The block cannot have been freed while mapped (every free refuses a mapped page), but check
+  // the generation anyway rather than touch another owner's flags.
+  if (mem.map.gen[head] === gen) mem.map.flags[head] = mem.map.flags[head]! - KMAP_ONE;
+  if (k.buf.byteLength === 0) recoverDetached(mem, pfn, k);
+  if (--k.depth > 0) return null;
+  kmaps.get(mem)!.delete(pfn);
+  liveKmaps--;
+  // Kill every view: move the bytes to a new buffer, which becomes the page's storage.
+  const bytes = new Uint8Array(structuredClone(k.buf, { transfer: [k.buf] }));
+  let written = false;
+  if (k.readOnly) {
+    const api = k.api;
+    written = api === null ? bytes.some((x) => x !== 0) : bytes.some((x, i) => x !== api[i]);
+    if (written) {
+      if (api === null) bytes.fill(0);
+      else bytes.set(api);
+    }
+  }
+  if (k.materialised && !bytes.some((x) => x !== 0)) mem.contents.delete(pfn);
+  else mem.contents.set(pfn, bytes);
+  if (k.lost) {
+    const msg = `withPageMapped(): the view of pfn:${hexPfn(pfn)} had its ArrayBuffer detached (transferred) inside the callback; the page keeps the bytes it had through readRaw/writeRaw`;
+    mem.logOnly(msg);
+    return new MmError('INVALID_ARGUMENT', msg, pfn);
+  }
+  if (written) {
+    const msg = `BUG: withPageMapped(): write to folio pfn:${hexPfn(head)} without the folio lock; the write was discarded (folioLock() it first)`;
+    mem.logOnly(msg);
+    return new MmError('BAD_PAGE_STATE', msg, head);
+  }
+  return null;
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalidArgument } from '../debug/mm-error.js';
+import { invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
 import { __GFP_DIRECT_RECLAIM, __GFP_HIGHMEM, __GFP_NOFAIL } from './gfp.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 
@@ -40,6 +40,23 @@ export interface FailPageAllocOptions {
   readonly ignoreGfpReclaim?: boolean;
   /** `ignore-gfp-highmem`: `__GFP_HIGHMEM` allocations never fail. */
   readonly ignoreGfpHighmem?: boolean;
+}
+
+/** Every field of {@link FailPageAllocOptions} (the compiler checks the list is complete). */
+const FAIL_OPTION_KEYS = optionKeys<FailPageAllocOptions>()([
+  'failNth',
+  'probability',
+  'seed',
+  'interval',
+  'times',
+  'minOrder',
+  'ignoreGfpReclaim',
+  'ignoreGfpHighmem',
+]);
+
+/** Fault-injection options read once, field by field (see readOptions): an array or a throwing getter is INVALID_ARGUMENT. */
+export function plainFailOptions(options: unknown, fn: string): FailPageAllocOptions {
+  return readOptions(fn, 'fault injection options', options, FAIL_OPTION_KEYS) as FailPageAllocOptions;
 }
 
 /** Live state of fault injection for one Memory. */

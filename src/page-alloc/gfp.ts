@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { invalidArgument } from '../debug/mm-error.js';
 import type { AnyMaySleep, Gfp } from '../types/gfp.js';
 
 /* The individual bits, as in include/linux/gfp_types.h (v6.1 numbering, without __GFP_ATOMIC). */
@@ -140,7 +141,9 @@ const GFP_NAMES: ReadonlyArray<readonly [number, string]> = [
  * **When to use**: to print a GFP value in a log line or test message; memdesc's own reports
  * (`page allocation failure: … mode:0xcc0(GFP_KERNEL)`) use it.
  *
- * **Gotchas**: never throws; a bit memdesc does not know is printed in hex rather than refused.
+ * **Gotchas**: any `gfp_t` (an unsigned 32-bit integer) prints: a bit memdesc does not know is
+ * printed in hex rather than refused. Anything else (NaN, a string, a fraction, a negative number) is
+ * `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -152,6 +155,7 @@ const GFP_NAMES: ReadonlyArray<readonly [number, string]> = [
  * @see {@link parseGfp}
  */
 export function gfpToString(gfp: number): string {
+  checkGfpT(gfp, 'gfpToString');
   if (gfp === 0) return 'none';
   let rest = gfp >>> 0;
   const parts: string[] = [];
@@ -164,6 +168,11 @@ export function gfpToString(gfp: number): string {
   }
   if (rest !== 0) parts.push('0x' + rest.toString(16));
   return parts.join('|');
+}
+
+/** A `gfp_t`: an unsigned 32-bit integer (any bits), or INVALID_ARGUMENT. */
+function checkGfpT(gfp: unknown, fn: string): asserts gfp is number {
+  if (typeof gfp !== 'number' || gfp >>> 0 !== gfp) invalidArgument(fn, 'gfp must be a gfp_t (an unsigned 32-bit integer)', gfp);
 }
 
 const NAME_TO_BITS: ReadonlyMap<string, number> = new Map(
@@ -183,7 +192,7 @@ const NAME_TO_BITS: ReadonlyMap<string, number> = new Map(
  * **When to use**: reading GFP flags from a command line, a config file or a kernel log.
  *
  * **Gotchas**: returns `undefined` for a name it does not know (the caller decides what that
- * means); it never throws. The result is a plain `number`, which atomic contexts refuse at compile
+ * means); anything but a string is `INVALID_ARGUMENT`. The result is a plain `number`, which atomic contexts refuse at compile
  * time; `__GFP_ATOMIC` (a v6.1 log name) parses to its old bit, which allocations refuse with
  * `INVALID_ARGUMENT`.
  *
@@ -197,6 +206,7 @@ const NAME_TO_BITS: ReadonlyMap<string, number> = new Map(
  * @see {@link gfpToString}
  */
 export function parseGfp(text: string): number | undefined {
+  if (typeof text !== 'string') invalidArgument('parseGfp', 'text must be a string', text);
   const t = text.trim();
   if (t === 'none' || t === '0') return 0;
   let bits = 0;
@@ -222,7 +232,8 @@ export function parseGfp(text: string): number | undefined {
  * block (take a sleeping lock, call `vmalloc`).
  *
  * **Gotchas**: this is the run-time test; at compile time the same fact is carried by
- * {@link Gfp}`<MaySleep>`.
+ * {@link Gfp}`<MaySleep>`. Anything but a `gfp_t` (an unsigned 32-bit integer) is
+ * `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -232,6 +243,7 @@ export function parseGfp(text: string): number | undefined {
  * ```
  */
 export function gfpflagsAllowBlocking(gfp: number): boolean {
+  checkGfpT(gfp, 'gfpflagsAllowBlocking');
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
 }
 
@@ -245,8 +257,9 @@ export function gfpflagsAllowBlocking(gfp: number): boolean {
  *
  * **Gotchas**: `GFP_ATOMIC | __GFP_ZERO` under a spinlock is a compile error (the `|` lost the
  * may-sleep bit), `gfp(GFP_ATOMIC, __GFP_ZERO)` is not. Only the `GFP_*` / `__GFP_*` constants (or
- * other `Gfp` values) are accepted; a value smuggled in by a cast with an unknown bit is
- * `INVALID_ARGUMENT` at the allocation that uses it.
+ * other `Gfp` values) are accepted: from plain JavaScript, anything that is not a combination of
+ * the flags memdesc allocates with (NaN, a string, `2 ** 31`, an unknown bit) is `INVALID_ARGUMENT`
+ * here, so `gfp()` never returns what an allocation would refuse.
  *
  * @example
  * ```ts
@@ -266,6 +279,11 @@ export function gfpflagsAllowBlocking(gfp: number): boolean {
  */
 export function gfp<const Flags extends readonly Gfp[]>(...flags: Flags): Gfp<AnyMaySleep<Flags>> {
   let bits = 0;
-  for (const f of flags) bits |= f;
+  for (const f of flags as readonly unknown[]) {
+    if (typeof f !== 'number' || f >>> 0 !== f || (f & ~GFP_VALID_MASK) !== 0) {
+      invalidArgument('gfp', 'each flag must be a GFP_* / __GFP_* value (or a combination of them)', f);
+    }
+    bits |= f;
+  }
   return bits as Gfp<AnyMaySleep<Flags>>;
 }

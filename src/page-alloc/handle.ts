@@ -136,6 +136,10 @@ export class PageHandle {
   static kill(h: PageHandle): void {
     h.#bits |= DEAD;
   }
+  /** Undoes {@link kill} when the release it began was refused (a release hook threw). */
+  static revive(h: PageHandle): void {
+    h.#bits &= ~DEAD;
+  }
   /** Marks the handle consumed by a move into another handle (`intoShared`, `tryFromShared`). */
   static move(h: PageHandle): void {
     h.#bits |= DEAD | MOVED;

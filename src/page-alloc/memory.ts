@@ -17,6 +17,7 @@ import {
   __GFP_DMA32,
   __GFP_HIGH,
   __GFP_KSWAPD_RECLAIM,
+  __GFP_NOFAIL,
   __GFP_NOMEMALLOC,
   __GFP_NOWARN,
   __GFP_ZERO,
@@ -204,6 +205,8 @@ export class MemoryImpl {
   liveAllocations = 0;
   /** The kernel log ring. */
   readonly log: string[] = [];
+  /** Which `WARN_ON_ONCE()`s have fired. */
+  private readonly warnedOnce = new Set<string>();
   /** Spinlocks currently held (atomic context depth). */
   atomicDepth = 0;
   /** Inside reclaim (`PF_MEMALLOC`): allocations made by shrinkers do not reclaim again. */
@@ -562,6 +565,7 @@ export class MemoryImpl {
       // (PF_MEMALLOC) — direct reclaim, draining the per-CPU lists once, while it makes progress.
       this.vm[VM_SLOWPATH]!++;
       if (gfp & __GFP_KSWAPD_RECLAIM) this.kswapdWoken = true;
+      if (gfp & __GFP_NOFAIL) this.warnNofail(gfp, order);
       // Inside reclaim (PF_MEMALLOC), the shrinkers' own allocations may use every reserve.
       const flags = this.inReclaim && (gfp & __GFP_NOMEMALLOC) === 0 ? ALLOC_NO_WATERMARKS : gfpToAllocFlags(gfp);
       pfn = this.getPageFromFreelist(gfp, order, flags);
@@ -583,12 +587,51 @@ export class MemoryImpl {
           if (progress === 0) break;
         }
       }
+      if (pfn < 0 && gfp & __GFP_NOFAIL) pfn = this.nofailFallback(gfp, order);
       if (pfn < 0) {
         this.warnAlloc(gfp, order, false);
         return -1;
       }
     }
     return pfn;
+  }
+
+  /** The `WARN_ON_ONCE()`s at the top of `__alloc_pages_slowpath()` for a `__GFP_NOFAIL` request. */
+  private warnNofail(gfp: number, order: number): void {
+    const mode = `mode:0x${gfp.toString(16)}(${gfpToString(gfp)})`;
+    if (order > 1) this.warnOnce('nofail-order', `__GFP_NOFAIL allocation of order ${order}: callers may not ask for more than order-1 units (${mode})`);
+    if ((gfp & __GFP_DIRECT_RECLAIM) === 0) {
+      this.warnOnce('nofail-noreclaim', `__GFP_NOFAIL without __GFP_DIRECT_RECLAIM: it cannot reclaim, so it can still fail (${mode})`);
+    }
+    if (this.inReclaim) this.warnOnce('nofail-memalloc', `__GFP_NOFAIL from inside reclaim (PF_MEMALLOC): nothing can be reclaimed for it (${mode})`);
+  }
+
+  /**
+   * The `__GFP_NOFAIL` end of `__alloc_pages_slowpath()`. The kernel never returns NULL here while it
+   * may reclaim: it retries forever, with part of the reserve on every retry (`ALLOC_MIN_RESERVE`)
+   * and, once the OOM killer has had its turn, every reserve (`ALLOC_NO_WATERMARKS`). memdesc runs
+   * one task and has no OOM killer, so nothing can free memory while it waits: it tries both once,
+   * and if even the last reserve is gone it fails (null) after warning once that the kernel would
+   * retry forever here. Without `__GFP_DIRECT_RECLAIM` it fails like the kernel.
+   */
+  private nofailFallback(gfp: number, order: number): number {
+    if ((gfp & __GFP_DIRECT_RECLAIM) === 0) return -1;
+    let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_MIN | ALLOC_MIN_RESERVE);
+    if (pfn < 0) pfn = this.getPageFromFreelist(gfp, order, ALLOC_NO_WATERMARKS);
+    if (pfn < 0) {
+      this.warnOnce(
+        'nofail-forever',
+        `__GFP_NOFAIL allocation of order ${order} cannot be satisfied: every reserve is used up; the kernel would retry forever here (a hang), memdesc has no OOM killer and returns NULL`,
+      );
+    }
+    return pfn;
+  }
+
+  /** `WARN_ON_ONCE()`: each warning once per machine. */
+  private warnOnce(key: string, what: string): void {
+    if (this.warnedOnce.has(key)) return;
+    this.warnedOnce.add(key);
+    this.printkLine(`WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: ${what}`);
   }
 
   /** Marks a just-taken block as allocated: its memdesc kind, compound tails, zeroing, owner. */

@@ -3,20 +3,20 @@
  *
  * @module
  */
-import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
+import { MmError, hexPfn, invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
 import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
-import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { AtomicContext, GfpArg, MaySleepCtx, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { GFP_VALID_MASK } from './gfp.js';
 import { H, PageHandle, Role, checkHandle, setDisposer, NOT_A_HANDLE, STALE } from './handle.js';
 import { MemoryImpl, asMemory, type MemoryOptions, type DebugLevel } from './memory.js';
 import { KMAP_MASK, PageFlag, PageKind, PAGE_KIND_NAMES } from './memmap.js';
-import type { FailPageAllocOptions } from './fault-inject.js';
+import { plainFailOptions, type FailPageAllocOptions } from './fault-inject.js';
 
 declare const memoryBrand: unique symbol;
 
@@ -68,7 +68,8 @@ export interface Memory extends ProcessContextMark {
  *
  * **Gotchas**: a size that is not a positive whole number of pages, or larger than 256 GiB, is
  * `INVALID_ARGUMENT`, as is giving more than one of `pages`, `bytes` and `zones`, or any bad
- * option; nothing is created then. Metadata costs 16 bytes per page and is touched lazily, and page
+ * option; nothing is created then. The options are read once, field by field (a getter runs once):
+ * an array, or a getter or Proxy trap that throws, is `INVALID_ARGUMENT` too. Metadata costs 16 bytes per page and is touched lazily, and page
  * contents exist only once written, so a 64 GiB machine is cheap. Allocation failures are printed
  * with `console.warn` unless `printk` says otherwise.
  *
@@ -84,7 +85,63 @@ export interface Memory extends ProcessContextMark {
  * @see {@link MemoryOptions}
  */
 export function createMemory(options: MemoryOptions = {}): Memory {
-  return new MemoryImpl(options) as unknown as Memory;
+  return new MemoryImpl(plainMemoryOptions(options)) as unknown as Memory;
+}
+
+/** Every field of {@link MemoryOptions} (the compiler checks the list is complete). */
+const MEMORY_OPTION_KEYS = optionKeys<MemoryOptions>()([
+  'pages',
+  'bytes',
+  'zones',
+  'minFreeKbytes',
+  'watermarkScaleFactor',
+  'pcpBatch',
+  'pcpHigh',
+  'debug',
+  'initOnAlloc',
+  'failPageAlloc',
+  'comm',
+  'printk',
+]);
+
+/**
+ * createMemory's options read once, field by field, into plain objects (zones and fault injection
+ * included) before anything validates them: a getter or Proxy trap that throws is
+ * INVALID_ARGUMENT, and none can answer differently to validation and to use.
+ */
+function plainMemoryOptions(options: unknown): MemoryOptions {
+  const fn = 'createMemory';
+  const o = readOptions(fn, 'options', options, MEMORY_OPTION_KEYS);
+  let zonesArray = false;
+  try {
+    zonesArray = Array.isArray(o.zones);
+  } catch {
+    invalidArgument(fn, 'zones must be an array of 1..4 zones', o.zones);
+  }
+  if (zonesArray) {
+    const zones = o.zones as readonly unknown[];
+    let length: unknown;
+    try {
+      length = zones.length;
+    } catch {
+      invalidArgument(fn, 'zones must be an array of 1..4 zones', zones);
+    }
+    if (typeof length === 'number' && length >= 0 && length <= 4) {
+      const copy: unknown[] = [];
+      for (let i = 0; i < length; i++) {
+        let z: unknown;
+        try {
+          z = zones[i];
+        } catch {
+          invalidArgument(fn, `reading zones[${i}] threw (a getter or a Proxy trap)`, zones);
+        }
+        copy.push(typeof z === 'object' && z !== null ? readOptions(fn, `zones[${i}]`, z, ['name', 'pages'] as const) : z);
+      }
+      o.zones = copy;
+    }
+  }
+  if (typeof o.failPageAlloc === 'object' && o.failPageAlloc !== null) o.failPageAlloc = plainFailOptions(o.failPageAlloc, fn);
+  return o as MemoryOptions;
 }
 
 /** Validates a GFP argument that arrives from plain JS. */
@@ -134,9 +191,14 @@ function paranoid(mem: MemoryImpl): void {
  * 0..10 is a compile error ({@link MsgBadOrder}), a non-literal one `INVALID_ARGUMENT` at run time;
  * a sleeping GFP value with an atomic context is a compile error ({@link MsgSleepInAtomic}) and
  * `SLEEP_IN_ATOMIC` at run time; unknown GFP bits are `INVALID_ARGUMENT`. Without `__GFP_ZERO` the
- * pages hold whatever their last owner wrote, as in the kernel. `__GFP_NOFAIL` is honoured by fault
- * injection only: there is no OOM killer, so a machine that is really out of memory still returns
- * `null`.
+ * pages hold whatever their last owner wrote, as in the kernel. `__GFP_NOFAIL`: fault injection
+ * never fails it; at OOM the kernel retries forever, giving it part of the reserve on each retry and
+ * every reserve once the OOM killer has run. memdesc has one task and no OOM killer — nothing could
+ * free memory while it waited — so it tries the reserves once (below the min watermark, then
+ * without watermarks) and, if even those are gone, returns `null` after a one-time
+ * `WARNING: … the kernel would retry forever here`. As in the kernel, `__GFP_NOFAIL` without
+ * `__GFP_DIRECT_RECLAIM` can fail like any allocation, and it, an order above 1, or a request from
+ * inside reclaim print a one-time `WARNING:` (`WARN_ON_ONCE`).
  *
  * @example
  * ```ts
@@ -555,8 +617,9 @@ export function pageOffset(mem: Memory): number {
  * blocks coalesce; an allocation that may sleep also drains them in its slow path before failing.
  *
  * **Gotchas**: it changes no allocation and cannot fail, except `INVALID_ARGUMENT` for a
- * non-`Memory` argument. Like `/proc/buddyinfo`, `buddyinfo` does not count pages on the per-CPU
- * lists, so it differs before and after a drain.
+ * non-`Memory` argument and `SLEEP_IN_ATOMIC` under a spinlock (it takes a mutex; passing the
+ * atomic context is a compile error). Like `/proc/buddyinfo`, `buddyinfo` does not count pages on
+ * the per-CPU lists, so it differs before and after a drain.
  *
  * @example
  * ```ts
@@ -568,8 +631,9 @@ export function pageOffset(mem: Memory): number {
  * console.log(buddyinfo(mem) === before); // true
  * ```
  */
-export function drainAllPages(mem: Memory): void {
+export function drainAllPages<Ctx extends AllocContext = Memory>(mem: MaySleepCtx<Ctx, 'drainAllPages'>): void {
   const m = asMemory(mem, 'drainAllPages');
+  mightSleep(m, 'drainAllPages'); // drain_all_pages() takes pcp_batch_high_lock, a mutex
   m.tick();
   m.drainAll();
   paranoid(m);
@@ -582,7 +646,8 @@ export function drainAllPages(mem: Memory): void {
  * **When to use**: to test a caller's error path (every allocation can return `null`), as
  * `/sys/kernel/debug/fail_page_alloc` does for kernel code.
  *
- * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing. `__GFP_NOFAIL` is never
+ * **Gotchas**: a bad field is `INVALID_ARGUMENT` and changes nothing, as is an array or an object
+ * whose getter (or Proxy trap) throws; each field is read once. `__GFP_NOFAIL` is never
  * failed, as in the kernel. An injected failure is reported like a real one
  * (`FAULT_INJECTION: forcing a failure.` then `page allocation failure`) unless `__GFP_NOWARN`.
  * Slab, kmalloc and vmalloc allocations fail with it whenever they need new pages.
@@ -598,7 +663,8 @@ export function drainAllPages(mem: Memory): void {
  * @see {@link failPageAllocInjected}
  */
 export function failPageAlloc(mem: Memory, options: FailPageAllocOptions): void {
-  asMemory(mem, 'failPageAlloc').fail.configure(options, 'failPageAlloc');
+  const m = asMemory(mem, 'failPageAlloc');
+  m.fail.configure(plainFailOptions(options, 'failPageAlloc'), 'failPageAlloc');
 }
 
 /**

@@ -6,7 +6,7 @@
 import { NR_PAGE_ORDERS, PAGE_SIZE } from '../page-alloc/constants.js';
 import { MEMMAP_BYTES_PER_PAGE, PageKind } from '../page-alloc/memmap.js';
 import { asMemory } from '../page-alloc/memory.js';
-import type { VmStat } from '../page-alloc/memory.js';
+import type { MemoryImpl, VmStat } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import type { Watermarks } from '../page-alloc/zone.js';
 
@@ -131,7 +131,10 @@ export interface MemStats {
  * @see {@link meminfo}
  */
 export function memStats(mem: Memory): MemStats {
-  const m = asMemory(mem, 'memStats');
+  return memStatsOf(asMemory(mem, 'memStats'));
+}
+
+function memStatsOf(m: MemoryImpl): MemStats {
   const k = m.allocatedByKind;
   let allocated = 0;
   for (const v of k) allocated += v;
@@ -189,7 +192,7 @@ export function memStats(mem: Memory): MemStats {
  * ```
  */
 export function meminfo(mem: Memory): string {
-  const s = memStats(mem);
+  const s = memStatsOf(asMemory(mem, 'meminfo'));
   const kb = (pages: number) => `${String((pages * PAGE_SIZE) / 1024).padStart(8)} kB`;
   const line = (name: string, pages: number) => `${(name + ':').padEnd(16)}${kb(pages)}\n`;
   let folios = '';

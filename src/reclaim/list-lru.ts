@@ -214,7 +214,8 @@ export function listLruCount<T extends object>(lru: ListLru<T>): number {
  *
  * **When to use**: in assertions; correct code usually learns the same from `listLruDel`'s result.
  *
- * **Gotchas**: a hand-made list is `FOREIGN_HANDLE`.
+ * **Gotchas**: a hand-made list is `FOREIGN_HANDLE`; a non-object item `INVALID_ARGUMENT`, as for
+ * `listLruAdd`.
  *
  * @example
  * ```ts
@@ -226,7 +227,8 @@ export function listLruCount<T extends object>(lru: ListLru<T>): number {
  * ```
  */
 export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boolean {
-  return lruOf(lru, 'listLruContains').nodes.has(item);
+  const l = lruOf(lru, 'listLruContains');
+  return l.nodes.has(checkItem(item, 'listLruContains'));
 }
 
 /**

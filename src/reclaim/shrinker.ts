@@ -122,6 +122,8 @@ export class ShrinkerImpl implements Shrinker {
   nrDeferred = 0;
   registered = false;
   freedShrinker = false;
+  /** Nesting of its own callbacks now running (`countObjects` / `scanObjects`). */
+  running = 0;
   calls = 0;
   scanned = 0;
   freed = 0;
@@ -222,7 +224,9 @@ export function shrinkerRegister(shrinker: Shrinker): void {
  *
  * **When to use**: at "module exit", before the cache it shrinks goes away.
  *
- * **Gotchas**: freeing twice is `DOUBLE_FREE`; any later use is `USE_AFTER_FREE`; a hand-made
+ * **Gotchas**: freeing twice is `DOUBLE_FREE`; any later use is `USE_AFTER_FREE`; freeing it from
+ * inside its own `countObjects`/`scanObjects` is `INVALID_ARGUMENT` (the kernel's `shrinker_free()`
+ * waits for running callbacks, so it would wait for itself) and changes nothing; a hand-made
  * object is `FOREIGN_HANDLE`.
  *
  * @example
@@ -237,6 +241,14 @@ export function shrinkerFree(shrinker: Shrinker): void {
     throw new MmError('DOUBLE_FREE', `BUG: double free: shrinkerFree(): shrinker "${shrinker.name}" was already freed`);
   }
   const s = shrinkerOf(shrinker, 'shrinkerFree');
+  if (s.running > 0) {
+    // shrinker_free() waits for the callbacks in flight (shrinker->done): from inside one of them,
+    // it would wait for itself forever.
+    throw new MmError(
+      'INVALID_ARGUMENT',
+      `BUG: shrinkerFree(): shrinker "${s.name}" is freed from inside its own countObjects/scanObjects; shrinker_free() would wait for that callback to finish (deadlock)`,
+    );
+  }
   if (s.registered) {
     const list = registry.get(s.mem)!;
     list.splice(list.indexOf(s), 1);
@@ -252,6 +264,16 @@ export function shrinkerFree(shrinker: Shrinker): void {
  * `min(max(nr_deferred + delta - scanned, 0), 2 * freeable)`. Returns the objects freed.
  */
 export function doShrinkSlab(s: ShrinkerImpl, gfp: number, priority: number): number {
+  // shrinker_try_get() … shrinker_put(): while its callbacks run, the shrinker cannot be freed.
+  s.running++;
+  try {
+    return shrinkOne(s, gfp, priority);
+  } finally {
+    s.running--;
+  }
+}
+
+function shrinkOne(s: ShrinkerImpl, gfp: number, priority: number): number {
   const sc: ShrinkControl = { gfpMask: gfp, nid: 0, nrToScan: 0, nrScanned: 0 };
   const freeable = s.countObjects!(s, sc);
   s.calls++;

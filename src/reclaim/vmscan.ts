@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MmError } from '../debug/mm-error.js';
 import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../page-alloc/gfp.js';
 import { asMemory, reclaimHook, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
@@ -90,7 +91,11 @@ function belowHigh(mem: MemoryImpl): boolean {
  *
  * **Gotchas**: memdesc has no page-cache LRUs: kswapd frees only what the registered shrinkers give
  * back, and returns 0 without shrinkers or above the high watermark. It clears `kswapdWoken`. A
- * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw.
+ * non-`Memory` argument is `INVALID_ARGUMENT`; a shrinker that throws makes it throw. kswapd is its
+ * own thread: called under a spinlock it runs as kswapd does on another CPU while this task holds
+ * the lock — its shrinkers find the lock taken (`spinIsLocked`) but run in kswapd's context, where
+ * they may sleep (not `SLEEP_IN_ATOMIC`). Called from inside reclaim (a shrinker's callback) it is
+ * `INVALID_ARGUMENT`: memdesc's single task cannot run two reclaims at once.
  *
  * @example
  * ```ts
@@ -101,18 +106,27 @@ function belowHigh(mem: MemoryImpl): boolean {
  * @see {@link Shrinker}
  */
 export function kswapd(mem: Memory): number {
-  const m = asMemory(mem, 'kswapd');
+  const fn = 'kswapd';
+  const m = asMemory(mem, fn);
+  if (m.inReclaim) {
+    throw new MmError('INVALID_ARGUMENT', `${fn}(): called from inside reclaim (a shrinker callback); reclaim does not nest (PF_MEMALLOC)`);
+  }
   m.kswapdWoken = false;
   if (!belowHigh(m) || shrinkersOf(m).length === 0) return 0;
   const c = countersOf(m);
   c.kswapdRuns++;
   const before = freeAndCached(m);
+  // kswapd's own context: not atomic, whatever locks the task that let it run holds (they stay
+  // held: a shrinker's trylock of one fails, as it would against another CPU).
+  const callerAtomicDepth = m.atomicDepth;
+  m.atomicDepth = 0;
   m.inReclaim = true;
   try {
     // balance_pgdat(): lower the priority (scan more) until every zone is balanced.
     for (let priority = DEF_PRIORITY; priority >= 0 && belowHigh(m); priority--) shrinkSlab(m, GFP_KERNEL, priority);
   } finally {
     m.inReclaim = false;
+    m.atomicDepth = callerAtomicDepth;
   }
   const gained = Math.max(0, freeAndCached(m) - before);
   c.kswapdReclaimed += gained;

@@ -9,18 +9,18 @@
  *
  * @module
  */
-import { MmError, hexPfn, invalidArgument, describeValue } from '../debug/mm-error.js';
+import { MmError, hexPfn, invalidArgument, describeValue, optionKeys, readOptions } from '../debug/mm-error.js';
 import { captureSite, formatSite } from '../debug/page-owner.js';
 import { verifyMemoryImpl } from '../debug/verify.js';
 import { MAX_PAGE_ORDER, PAGE_ALLOC_COSTLY_ORDER, PAGE_SIZE } from '../page-alloc/constants.js';
-import { setSlabSpanResolver, type Span } from '../page-alloc/contents.js';
+import { setSlabSpanResolver, zeroPageBytes, type Span } from '../page-alloc/contents.js';
 import { __GFP_COMP, __GFP_ZERO } from '../page-alloc/gfp.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
+import type { GfpArg, MaySleepCtx } from '../types/gfp.js';
 import type { Consumed, Live } from '../types/ownership.js';
 
 declare const cacheBrand: unique symbol;
@@ -101,6 +101,8 @@ export class CacheImpl {
   readonly slabs = new Map<number, SlabState>();
   liveObjects = 0;
   destroyed = false;
+  /** `kmem_cache_alloc()` calls of this cache waiting for a new slab (reclaim may run meanwhile). */
+  allocating = 0;
   /** Allocation site of each live object, when page_owner is on. */
   readonly sites: Map<number, Error> | null;
 
@@ -144,7 +146,8 @@ export function slabRoot(mem: MemoryImpl): SlabRoot {
 /** `get_order(size)`: the smallest order whose block holds `size` bytes. */
 export function getOrder(size: number): number {
   let order = 0;
-  while (PAGE_SIZE << order < size) order++;
+  // PAGE_SIZE * 2^order, not PAGE_SIZE << order: the shift wraps at 32 bits and would never end.
+  while (order < 64 && PAGE_SIZE * 2 ** order < size) order++;
   return order;
 }
 
@@ -159,8 +162,9 @@ export function getOrder(size: number): number {
  * **When to use**: to predict how many pages a cache's slabs take (`/proc/slabinfo`'s
  * `pagesperslab`), e.g. in a test that counts pages.
  *
- * **Gotchas**: a pure function of the size: it validates nothing. Sizes that fit no slab up to
- * order 3 get `get_order(size)`, at most `MAX_PAGE_ORDER`.
+ * **Gotchas**: a pure function of the size. A size that is not an integer in 1..4 MiB (the largest
+ * object `kmemCacheCreate` takes, one `MAX_PAGE_ORDER` block) is `INVALID_ARGUMENT`. Sizes that fit
+ * no slab up to order 3 get `get_order(size)`.
  *
  * @example
  * ```ts
@@ -169,6 +173,9 @@ export function getOrder(size: number): number {
  * ```
  */
 export function calculateOrder(size: number): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > PAGE_SIZE << MAX_PAGE_ORDER) {
+    invalidArgument('calculateOrder', `size must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER} (the largest slab object)`, size);
+  }
   const calc = (minObjects: number, maxOrder: number, fract: number): number => {
     let order = Math.max(0, getOrder(minObjects * size));
     for (; order <= maxOrder; order++) {
@@ -211,9 +218,12 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * `kmemCacheAlloc`, free with `kmemCacheFree`, and destroy it when the last object is gone.
  *
  * **Gotchas**: a name that is not a string of 1..64 characters, a size ≤ 0 or above 4 MiB, or an
- * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`. Alignment is at
+ * alignment that is not a power of two up to `PAGE_SIZE` is `INVALID_ARGUMENT`, as are options that
+ * are an array or whose getter throws (they are read once). Alignment is at
  * least 8 (`ARCH_SLAB_MINALIGN`). Caches are never merged (as with `SLAB_NO_MERGE`): two caches of
- * one size stay apart, so a wrong-cache free is always caught.
+ * one size stay apart, so a wrong-cache free is always caught. It may sleep (`slab_mutex`): passing
+ * the atomic context of `withSpinLock` is a compile error, and the outer `Memory` used under a
+ * spinlock is `SLEEP_IN_ATOMIC`.
  *
  * @example
  * ```ts
@@ -226,22 +236,23 @@ export function createCache(mem: MemoryImpl, name: string, objectSize: number, a
  * ```
  * @see {@link kmemCacheDestroy}
  */
-export function kmemCacheCreate<const Name extends string>(
-  mem: Memory,
+export function kmemCacheCreate<const Name extends string, Ctx extends AllocContext = Memory>(
+  mem: MaySleepCtx<Ctx, 'kmemCacheCreate'>,
   name: Name,
   objectSize: number,
   options: KmemCacheOptions = {},
 ): KmemCache<Name> {
   const fn = 'kmemCacheCreate';
   const m = asMemory(mem, fn);
+  mightSleep(m, fn, 'mm/slab_common.c'); // kmem_cache_create() takes slab_mutex
   if (typeof name !== 'string' || name.length === 0 || name.length > 64) invalidArgument(fn, 'name must be a string of 1..64 characters', name);
   if (typeof objectSize !== 'number' || !Number.isSafeInteger(objectSize) || objectSize <= 0 || objectSize > PAGE_SIZE << MAX_PAGE_ORDER) {
     invalidArgument(fn, `objectSize must be an integer in 1..${PAGE_SIZE << MAX_PAGE_ORDER}`, objectSize);
   }
-  if (typeof options !== 'object' || options === null) invalidArgument(fn, 'options must be an object', options);
-  const align = options.align ?? 8;
-  if (!Number.isSafeInteger(align) || align < 1 || align > PAGE_SIZE || (align & (align - 1)) !== 0) {
-    invalidArgument(fn, 'align must be a power of two up to PAGE_SIZE', options.align);
+  const o = readOptions(fn, 'options', options, optionKeys<KmemCacheOptions>()(['align']));
+  const align = o.align ?? 8;
+  if (typeof align !== 'number' || !Number.isSafeInteger(align) || align < 1 || align > PAGE_SIZE || (align & (align - 1)) !== 0) {
+    invalidArgument(fn, 'align must be a power of two up to PAGE_SIZE', o.align);
   }
   return createCache(m, name, objectSize, Math.max(8, align), false) as unknown as KmemCache<Name>;
 }
@@ -262,8 +273,14 @@ export function cacheAlloc(mem: MemoryImpl, c: CacheImpl, gfp: number): number {
   mem.tick();
   let head = c.partial.length > 0 ? c.partial[c.partial.length - 1]! : -1;
   if (head < 0) {
-    // new_slab(): a frozen compound block of the cache's order.
-    head = mem.allocBlock(gfp | __GFP_COMP, c.order);
+    // new_slab(): a frozen compound block of the cache's order. Reclaim may run inside it: a
+    // shrinker must not destroy the cache meanwhile (kmemCacheDestroy checks `allocating`).
+    c.allocating++;
+    try {
+      head = mem.allocBlock(gfp | __GFP_COMP, c.order);
+    } finally {
+      c.allocating--;
+    }
     if (head < 0) return -1;
     mem.prepBlock(head, c.order, (gfp & ~__GFP_ZERO) | __GFP_COMP, PageKind.Slab);
     mem.map.u0[head] = c.id; // slab->slab_cache
@@ -295,7 +312,7 @@ function zeroObject(mem: MemoryImpl, off: number, size: number): void {
     const pfn = Math.floor((off + done) / PAGE_SIZE);
     const inPage = (off + done) % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - inPage, size - done);
-    mem.contents.get(pfn)?.fill(0, inPage, inPage + n);
+    zeroPageBytes(mem, pfn, inPage, n);
     done += n;
   }
 }
@@ -407,7 +424,8 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * works too).
  *
  * **Gotchas**: an object of another cache is a compile error and `WRONG_CACHE`; freeing it twice
- * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`.
+ * is a compile error and `DOUBLE_FREE`; an address that is not an object start is `BAD_ADDRESS`;
+ * a cache and an object of two different machines are `FOREIGN_HANDLE`.
  *
  * @example
  * ```ts
@@ -427,7 +445,13 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
   const c = liveCache(cache, fn);
   const mem = c.mem;
   if (typeof obj !== 'number' || !Number.isSafeInteger(obj)) invalidArgument(fn, 'obj must be an object address', obj);
-  const inMem = MemoryImpl.forLinearAddress(obj) === mem;
+  const objMem = MemoryImpl.forLinearAddress(obj);
+  if (objMem !== undefined && objMem !== mem) {
+    const msg = `BUG: ${fn}(): 0x${obj.toString(16)} is memory of ${objMem.describe()}, but kmem_cache "${c.name}" belongs to ${mem.describe()}`;
+    mem.logOnly(msg);
+    throw new MmError('FOREIGN_HANDLE', msg);
+  }
+  const inMem = objMem === mem;
   const head = inMem ? slabHeadOf(mem, obj) : -1;
   if (head < 0 && inMem) {
     // The slab was discarded when its last object was freed: the memory is free now.
@@ -461,7 +485,9 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
  *
  * **Gotchas**: objects still allocated: `CACHE_NOT_EMPTY`, naming each (with its allocation site
  * when page_owner is on), and the cache stays usable. Destroying consumes the cache: a later use is
- * a compile error, and `USE_AFTER_FREE` at run time.
+ * a compile error, and `USE_AFTER_FREE` at run time. It may sleep (`slab_mutex`): under a spinlock it
+ * is `SLEEP_IN_ATOMIC` and the cache stays; a shrinker that destroys the cache from inside a
+ * `kmemCacheAlloc` of it (reclaim runs inside the allocation) gets `CACHE_NOT_EMPTY`.
  *
  * @example
  * ```ts
@@ -484,6 +510,12 @@ export function kmemCacheDestroy<C extends KmemCache & Live>(cache: C): asserts 
   const c = liveCache(cache, fn);
   if (c.kmalloc) invalidArgument(fn, 'the kmalloc caches cannot be destroyed', c.name);
   const mem = c.mem;
+  mightSleep(mem, fn, 'mm/slab_common.c'); // kmem_cache_destroy() takes cpus_read_lock() and slab_mutex
+  if (c.allocating > 0) {
+    const msg = `BUG ${c.name}: kmem_cache_destroy() while a kmem_cache_alloc() of it is in progress (called from reclaim inside that allocation)`;
+    mem.logOnly(msg);
+    throw new MmError('CACHE_NOT_EMPTY', msg);
+  }
   if (c.liveObjects > 0) {
     const objects: string[] = [];
     for (const [head, s] of c.slabs) {

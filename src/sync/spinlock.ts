@@ -178,6 +178,22 @@ export function spinIsLocked(lock: SpinLock): boolean {
 }
 
 /**
+ * `might_sleep()`: `SLEEP_IN_ATOMIC` if a spinlock of `mem` is held. For the calls that may sleep
+ * whatever their arguments (`vfree`, `kmem_cache_create`, `kmem_cache_destroy`,
+ * `drain_all_pages`); `file` is where the kernel's `might_sleep()` sits.
+ */
+export function mightSleep(mem: MemoryImpl, fn: string, file = 'mm/page_alloc.c'): void {
+  if (mem.atomicDepth > 0) {
+    const msg =
+      `BUG: sleeping function called from invalid context at ${file} (${fn})\n` +
+      `in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: ${mem.comm}\n` +
+      `preempt_count: ${mem.atomicDepth}, expected: 0 (a spinlock is held; ${fn}() may sleep: call it outside withSpinLock)`;
+    mem.logOnly(msg);
+    throw new MmError('SLEEP_IN_ATOMIC', msg);
+  }
+}
+
+/**
  * Resolves the context argument of an allocation to its machine, enforcing "no sleeping in atomic
  * context": `SLEEP_IN_ATOMIC` for a GFP value with `__GFP_DIRECT_RECLAIM` under a spinlock (through
  * the atomic context, or the outer Memory used inside `withSpinLock`).

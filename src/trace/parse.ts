@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalidArgument } from '../debug/mm-error.js';
+import { readOptions } from '../debug/mm-error.js';
 import { TraceParser, overLongLine } from './parser.js';
 import type { TraceRecord } from './records.js';
 import { checkMaxLineLength, checkTraceSource, openTraceLines, type TraceSource } from './source.js';
@@ -19,12 +19,14 @@ export interface ParseTraceOptions {
   readonly maxLineLength?: number;
 }
 
-/** Checks the options object of `parseTrace` / `replayTrace` for the reading options; returns the line bound. */
-export function readingOptions(options: unknown, fn: string, known: readonly string[]): number {
-  if (typeof options !== 'object' || options === null) invalidArgument(fn, 'options must be an object', options);
-  const o = options as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!known.includes(k)) invalidArgument(fn, `unknown option "${k}" (known: ${known.join(', ')})`, o[k]);
-  return checkMaxLineLength(o['maxLineLength'], fn);
+/**
+ * Checks the options object of `parseTrace` / `replayTrace`: each known field read once into a
+ * plain object (an array, an unknown key, or a getter or Proxy trap that throws is
+ * `INVALID_ARGUMENT`); returns the line bound and the fields, for the caller's own checks.
+ */
+export function readingOptions(options: unknown, fn: string, known: readonly string[]): { maxLineLength: number; fields: Record<string, unknown> } {
+  const fields = readOptions(fn, 'options', options, known, true) as Record<string, unknown>;
+  return { maxLineLength: checkMaxLineLength(fields['maxLineLength'], fn), fields };
 }
 
 /**
@@ -54,7 +56,7 @@ export function readingOptions(options: unknown, fn: string, known: readonly str
  */
 export function parseTrace(source: TraceSource, options: ParseTraceOptions = {}): AsyncIterable<TraceRecord> {
   checkTraceSource(source, 'parseTrace');
-  const maxLine = readingOptions(options, 'parseTrace', ['maxLineLength']);
+  const maxLine = readingOptions(options, 'parseTrace', ['maxLineLength']).maxLineLength;
   return {
     async *[Symbol.asyncIterator]() {
       const parser = new TraceParser();

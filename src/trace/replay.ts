@@ -55,7 +55,7 @@
  *
  * @module
  */
-import { MmError, invalidArgument } from '../debug/mm-error.js';
+import { MmError, invalidArgument, optionKeys } from '../debug/mm-error.js';
 import { overLongLine, replayParser } from './parser.js';
 import { readingOptions } from './parse.js';
 import { TraceReplayer, type ReplayerOptions } from './replayer.js';
@@ -84,11 +84,10 @@ export interface ReplayTraceOptions {
   readonly maxLineLength?: number;
 }
 
-const KNOWN = ['model', 'cpuClockSkew', 'maxFindings', 'maxExamples', 'timelinePoints', 'memoryMap', 'maxLineLength'];
+const KNOWN = optionKeys<ReplayTraceOptions>()(['model', 'cpuClockSkew', 'maxFindings', 'maxExamples', 'timelinePoints', 'memoryMap', 'maxLineLength']);
 
 function checkOptions(options: unknown, fn: string): ReplayerOptions & { maxLineLength: number } {
-  const maxLineLength = readingOptions(options, fn, KNOWN);
-  const o = options as Record<string, unknown>;
+  const { maxLineLength, fields: o } = readingOptions(options, fn, KNOWN);
   const model = o['model'] ?? 'kernel';
   if (model !== 'kernel' && model !== 'strict') invalidArgument(fn, "model must be 'kernel' or 'strict'", model);
   const skew = o['cpuClockSkew'] ?? 50e-6;

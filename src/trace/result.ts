@@ -10,7 +10,7 @@
 export type TraceFindingKind = 'double-free' | 'wrong-order' | 'tail-free' | 'overlap' | 'pre-trace-free';
 
 /** (no kernel counterpart) — every {@link TraceFindingKind}; the four bugs first. */
-export const TRACE_FINDING_KINDS: readonly TraceFindingKind[] = ['double-free', 'wrong-order', 'tail-free', 'overlap', 'pre-trace-free'];
+export const TRACE_FINDING_KINDS: readonly TraceFindingKind[] = Object.freeze(['double-free', 'wrong-order', 'tail-free', 'overlap', 'pre-trace-free'] as const);
 
 /** (no kernel counterpart) — why a finding is uncertain: what, missing from the trace, could explain it. */
 export type TraceUncertainty =
@@ -25,7 +25,7 @@ export type TraceUncertainty =
   | 'timestamps-out-of-order';
 
 /** (no kernel counterpart) — one sentence per {@link TraceUncertainty}, for reports. */
-export const TRACE_UNCERTAINTY_TEXT: Readonly<Record<TraceUncertainty, string>> = {
+export const TRACE_UNCERTAINTY_TEXT: Readonly<Record<TraceUncertainty, string>> = Object.freeze({
   'not-allocated-in-trace': 'the first free was of a block whose allocation is not in the trace',
   'returned-to-buddy': 'the page was on the buddy lists between the frees (an mm_page_pcpu_drain moved it there, or it was freed there directly, being of order > 3): compaction, alloc_contig_range and pcp refills for alloc_pages_bulk take pages from there without mm_page_alloc',
   'order-0-untraced-alloc': 'an order-0 page on a per-CPU list can be taken by alloc_pages_bulk(), which emits no mm_page_alloc',
@@ -35,7 +35,7 @@ export const TRACE_UNCERTAINTY_TEXT: Readonly<Record<TraceUncertainty, string>> 
   'cpu-reorder': 'the conflicting events ran on different CPUs within the clock skew: in the other order they are a normal free and allocation',
   'events-lost': 'the ring buffer lost events between the evidence lines',
   'timestamps-out-of-order': 'timestamps go backwards between the evidence lines',
-};
+});
 
 /** `BUG: Bad page state`, for a trace — a finding: what broke a memdesc rule, where, and how sure the replay is. */
 export interface TraceFinding {
@@ -182,7 +182,7 @@ export const TRACE_MAP_CODES: {
   readonly certain: 3;
   /** Named by an uncertain finding (not counting pre-trace frees). */
   readonly uncertain: 4;
-} = { unknown: 0, free: 1, live: 2, certain: 3, uncertain: 4 };
+} = Object.freeze({ unknown: 0, free: 1, live: 2, certain: 3, uncertain: 4 } as const);
 
 /** (no kernel counterpart) — counts of the page events the replay applied. */
 export interface TraceReplayCounts {

@@ -27,8 +27,18 @@ export function traceSourceName(source: TraceSource): string {
   return 'stream';
 }
 
-function isAsyncIterable(x: unknown): x is AsyncIterable<string | Uint8Array> {
-  return typeof x === 'object' && x !== null && typeof (x as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+/** `%TypedArray%.prototype[Symbol.toStringTag]`: a brand check that runs no code of the value's. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
+
+function isAsyncIterable(x: unknown, fn: string): x is AsyncIterable<string | Uint8Array> {
+  if (typeof x !== 'object' || x === null) return false;
+  let method: unknown;
+  try {
+    method = (x as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+  } catch {
+    invalidArgument(fn, 'source must be a file path, "-" for standard input, a stream or bytes (reading its Symbol.asyncIterator threw)', x);
+  }
+  return typeof method === 'function';
 }
 
 /** Checks a {@link TraceSource} argument that may arrive from plain JavaScript. */
@@ -37,7 +47,9 @@ export function checkTraceSource(source: unknown, fn: string): asserts source is
     if (source.length === 0) invalidArgument(fn, 'source must be a file path, "-" for standard input, a stream or bytes', source);
     return;
   }
-  if (source instanceof Uint8Array || isAsyncIterable(source)) return;
+  // A real Uint8Array (by its internal slot: Object.create(bytes) is not one), or an async iterable.
+  if (typeof source === 'object' && source !== null && typedArrayTag.call(source) === 'Uint8Array') return;
+  if (isAsyncIterable(source, fn)) return;
   invalidArgument(fn, 'source must be a file path, "-" for standard input, a stream or bytes', source);
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MsgSleepInAtomic } from './messages.js';
+import type { MsgMaySleep, MsgSleepInAtomic } from './messages.js';
 
 declare const gfpSleeps: unique symbol;
 
@@ -106,3 +106,11 @@ export interface ProcessContextMark {
   /** Phantom: marks process context (no spinlock held, may sleep). */
   readonly [processContext]: true;
 }
+
+/**
+ * `might_sleep()` at the type level — the context argument of a call that may sleep whatever its
+ * arguments (`kmemCacheCreate`, `drainAllPages`): a `Memory` (process context), or for
+ * the atomic context of `withSpinLock` (or a context that may be atomic) the sentence
+ * {@link MsgMaySleep} naming the call.
+ */
+export type MaySleepCtx<Ctx, Fn extends string> = [Ctx] extends [ProcessContextMark] ? Ctx : MsgMaySleep<Fn>;

@@ -26,6 +26,12 @@ export type MsgWrongFreeOrder<Allocated extends number> =
 export type MsgSleepInAtomic =
   'sleeping GFP in atomic context: under a spinlock use GFP_ATOMIC or GFP_NOWAIT (combine flags with gfp(...) so the type keeps the may-sleep bit)';
 /**
+ * `might_sleep()` of a call that sleeps whatever its flags (`kmem_cache_create()` takes
+ * `slab_mutex`, `drain_all_pages()` `pcp_batch_high_lock`) — the compile-time refusal
+ * of the atomic context given to one ({@link MaySleepCtx}); at run time `SLEEP_IN_ATOMIC`.
+ */
+export type MsgMaySleep<Fn extends string> = `${Fn}() may sleep: not under a spinlock (call it with the Memory, outside withSpinLock)`;
+/**
  * `get_page()` on a page that is not known to belong to a folio — one sentence per owner
  * ({@link GetPageArg}); at run time `NOT_REFCOUNTED`.
  */

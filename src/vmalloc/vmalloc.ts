@@ -17,7 +17,7 @@ import { PageHandle, Role } from '../page-alloc/handle.js';
 import { PageKind } from '../page-alloc/memmap.js';
 import type { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
-import { contextMemory } from '../sync/spinlock.js';
+import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
 import type { GfpArg, ProcessContextMark } from '../types/gfp.js';
 import type { MsgConsumed, MsgNotAnAddress, MsgVmallocToPageLinear } from '../types/messages.js';
@@ -163,8 +163,9 @@ function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
  *
  * **Gotchas**: may sleep, so atomic context is a compile error and `SLEEP_IN_ATOMIC`; `null` when
  * pages run out (the pages taken so far are given back) or vmalloc space does; a size that is not a
- * positive integer is `INVALID_ARGUMENT`. Addresses are never reused within a process. Accesses
- * are bounded by `size`, not by the whole pages behind it (`OUT_OF_BOUNDS`).
+ * positive integer is `INVALID_ARGUMENT`, and so is a `gfp` of `null` (leave it out for
+ * `GFP_KERNEL`). Addresses are never reused within a process. Accesses are bounded by `size`, not
+ * by the whole pages behind it (`OUT_OF_BOUNDS`).
  *
  * @example
  * ```ts
@@ -185,7 +186,7 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
   gfp?: GfpArg<Ctx, G>,
 ): VmallocArea | null {
   const fn = 'vmalloc';
-  const g = checkGfp(gfp ?? GFP_KERNEL, fn);
+  const g = checkGfp(gfp === undefined ? GFP_KERNEL : gfp, fn);
   const mem = contextMemory(ctx, g, fn);
   if (mem.atomicDepth > 0) {
     const msg = `BUG: sleeping function called from invalid context: vmalloc() under a spinlock`;
@@ -233,7 +234,10 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
  *
  * **Gotchas**: a second `vfree` is a compile error and `DOUBLE_FREE`; an address that is not an
  * area's start is `BAD_ADDRESS`; a page still mapped by `withPageMapped` is `BAD_PAGE_STATE` and
- * nothing is freed. Unlike the kernel, `vfree(null)` is `INVALID_ARGUMENT`.
+ * nothing is freed. Unlike the kernel, `vfree(null)` is `INVALID_ARGUMENT`. `vfree` may sleep
+ * (`might_sleep()` in mm/vmalloc.c): under a spinlock it is `SLEEP_IN_ATOMIC` and frees nothing
+ * (the area is an address, so the compiler cannot see the lock: only the run time and the checker
+ * catch it).
  *
  * @example
  * ```ts
@@ -253,6 +257,8 @@ function vfreeImpl(area: unknown, fn: string): void {
     throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${(area as number).toString(16)}): not the start of a vmalloc area (it starts at 0x${a.start.toString(16)})`);
   }
   const mem = a.mem;
+  // vfree(): might_sleep() outside interrupts (it unmaps, and frees page by page with cond_resched()).
+  mightSleep(mem, fn, 'mm/vmalloc.c');
   for (const pfn of a.pages) {
     const bad = badFreeReason(mem, pfn);
     if (bad !== null) throw mem.badPage(pfn, bad);
@@ -308,7 +314,8 @@ function borrowOf(a: Area, index: number): PageHandle {
  * **When to use**: to build a scatter list or copy an area page by page.
  *
  * **Gotchas**: the borrows take no reference; freeing the area while iterating makes the next step
- * `USE_AFTER_FREE`. A freed area is a compile error and `USE_AFTER_FREE`.
+ * `USE_AFTER_FREE`. A freed area is a compile error and `USE_AFTER_FREE` — at the call, not at the
+ * first step of the iterator, as is anything that is not an area.
  *
  * @example
  * ```ts
@@ -318,8 +325,12 @@ function borrowOf(a: Area, index: number): PageHandle {
  * vfree(area);
  * ```
  */
-export function* vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
-  const a = liveArea(area, 'vmallocPageIter', false);
+export function vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
+  // Checked now, not at the first next(): a bad argument fails at the call, like every other one.
+  return pagesOf(liveArea(area, 'vmallocPageIter', false), area);
+}
+
+function* pagesOf(a: Area, area: unknown): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
   for (let i = 0; i < a.pages.length; i++) {
     if (a.freed) throw liveArea(area, 'vmallocPageIter', false); // freed while iterating
     yield borrowOf(a, i) as unknown as Borrowed<Page<0, 'vmalloc'>>;
