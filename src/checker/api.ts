@@ -196,8 +196,21 @@ export function consumedParam(checker: ts.TypeChecker, decl: ts.SignatureDeclara
   return decl.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === name);
 }
 
+/**
+ * The shape an argument check accepts: memdesc's consuming parameters are conditional types
+ * (`FolioPutArg<R, …>` is `Checked<R> extends Checked<ARef<Folio> & Live> ? R : …`), and the role
+ * and kind of what they consume are those of the shape in the `extends` clause.
+ */
+function argumentShape(checker: ts.TypeChecker, type: ts.Type): ts.Type {
+  if (!(type.flags & TF.Conditional)) return type;
+  const ext = (type as ts.ConditionalType).extendsType;
+  const checked = ext.getProperty('checked');
+  if (checked) return checker.getTypeOfSymbol(checked);
+  return checker.isTupleType(ext) ? (checker.getTypeArguments(ext as ts.TypeReference)[0] ?? ext) : ext;
+}
+
 function consumeKindOf(checker: ts.TypeChecker, param: ts.ParameterDeclaration): ConsumeKind {
-  const t = checker.getTypeAtLocation(param);
+  const t = argumentShape(checker, checker.getTypeAtLocation(param));
   const c = t.flags & TF.TypeParameter ? checker.getBaseConstraintOfType(t) : t;
   if (!c || c.flags & TF.Any) {
     // Types that did not resolve: read the declared constraint.
