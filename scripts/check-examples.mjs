@@ -109,6 +109,26 @@ for (const [name, tsc, emit] of [
     console.log(`${name}: ${programs.length} examples compile (${blocks.length - programs.length} fragments without an import skipped)`);
   }
 }
+// The ownership checker (memdesc check) must find nothing in any example, beyond the lines an
+// example marks `// @memdesc-expect-error <rule>` (a limit the checker covers; an unused marker is
+// itself a finding).
+if (!failed && !process.argv.includes('--no-checker')) {
+  const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'check', '--json', '--tsconfig', join(out, 'tsconfig.json'), out], { encoding: 'utf8', cwd: root });
+  if (r.status === 0) console.log(`memdesc check: no findings in ${programs.length} examples`);
+  else {
+    failed = true;
+    let findings = [];
+    try {
+      findings = JSON.parse(r.stdout).findings;
+    } catch {
+      console.error(`memdesc check failed on the examples:\n${r.stdout}${r.stderr}`);
+    }
+    for (const f of findings) {
+      const at = index.find((x) => f.file.endsWith(x.name))?.where ?? f.file;
+      console.error(`memdesc check: example at ${at} (its line ${f.line - 1}): ${f.rule}: ${f.message}`);
+    }
+  }
+}
 if (run && !failed) {
   let ran = 0;
   for (const { name, where: at } of index) {

@@ -12,12 +12,22 @@
  * `// @ts-expect-error` is replaced by `// (expected error)`; there, that line must hold ≥1 error.
  *
  * Every snapshot entry should carry a readable rule sentence (a string-literal type of 25+
- * characters, which is how the library words its refusals); entries without one are listed as a
- * warning at the end, or fail the run with --strict-sentences.
+ * characters, which is how the library words its refusals) in its FIRST line — the line a reader
+ * meets first, and the only one many editors show — not three lines down an elaboration. Two
+ * markers, written in a comment on the refused line or on the line above it (for a
+ * `// @ts-expect-error` line, in the directive's own comment), allow an exception and must say why:
+ *   [TypeScript's own message: <why>]      no sentence is required (the error is about the test's
+ *                                           own types, or is a TypeScript declaration check);
+ *   [sentence below the first line: <why>] a sentence is required, but anywhere in the message
+ *                                           (TypeScript prints a type the library does not control
+ *                                           first, e.g. your own helper's `… & Live` parameter).
+ * Entries that break the rule — and markers that are no longer needed — are listed as a warning at
+ * the end, or fail the run with --strict-sentences.
  *
  * Usage: node scripts/check-type-tests.mjs [--update] [--strict-sentences] [--print]
  *   --update            rewrite the snapshots instead of comparing them
- *   --strict-sentences  fail (instead of warn) if an expected error lacks a readable sentence
+ *   --strict-sentences  fail (instead of warn) if an expected error lacks a readable sentence in its
+ *                       first line (or anywhere, where marked), or a marker is not needed
  *   --print             show each compiler's messages as they are read
  */
 import { spawn } from 'node:child_process';
@@ -134,7 +144,8 @@ const spansOf = (f) => [...expectErrorSpans(sources.get(f)), ...directiveSpans(s
 const hasDirectives = [...sources.values()].some((t) => new RegExp(directiveRe.source).test(t));
 
 let failed = false;
-const sentenceless = new Map(); // entry key -> { header, compilers[] }
+const sentenceless = new Map(); // entry key -> { header, why, compilers[] }
+const markersUsed = new Map(); // `${file}:${line}` -> { kind, needed: boolean }
 
 function cleanup() {
   if (existsSync(tmpDir)) rmSync(tmpDir, { recursive: true, force: true });
@@ -162,6 +173,23 @@ cleanup();
 
 /** Readable rule sentence: a quoted string literal of 25+ characters (our refusals are string-literal types). */
 const hasSentence = (text) => /"(?:[^"\\\n]|\\.){25,}"/.test(text) || /`(?:[^`\\\n]|\\.){25,}`/.test(text);
+
+/**
+ * The sentence marker that covers an expected error on `line` of `file` (1-based): found on the
+ * span's lines, the line before the span, or (for `// @ts-expect-error`) the directive's line.
+ */
+const markerRe = /\[(TypeScript's own message|sentence below the first line):\s*[^\]\s][^\]]*\]/;
+function markerFor(file, line) {
+  const lines = sources.get(file).split('\n');
+  const span = spansOf(file).find((sp) => line >= sp.start && line <= sp.end);
+  const candidates = span ? [span.start - 1, ...Array.from({ length: span.end - span.start + 1 }, (_, i) => span.start + i)] : [line - 1, line];
+  if (span?.comment) candidates.push(span.comment);
+  for (const n of candidates) {
+    const m = markerRe.exec(lines[n - 1] ?? '');
+    if (m) return { kind: m[1] === "TypeScript's own message" ? 'own' : 'below', at: `${file}:${n}` };
+  }
+  return null;
+}
 
 const snapshots = [];
 for (const c of results) {
@@ -228,12 +256,23 @@ for (const c of results) {
     (body.length ? body.join('\n') + '\n' : '');
   snapshots.push({ ...c, snapshotText, entryCount: entries.length });
 
-  // 3. Readable sentences.
+  // 3. Readable sentences: in the first line, unless a marker says otherwise.
   for (const e of entries) {
-    if (hasSentence(e.text.join('\n'))) continue;
+    const marker = markerFor(e.file, e.line);
+    const first = hasSentence(e.text[0]);
+    const anywhere = hasSentence(e.text.join('\n'));
+    if (marker) {
+      const used = markersUsed.get(marker.at) ?? { kind: marker.kind, needed: false };
+      if (!first) used.needed = true;
+      markersUsed.set(marker.at, used);
+    }
+    let why = null;
+    if (!first && !marker) why = anywhere ? 'the sentence is not in the first line' : 'no sentence';
+    else if (!first && marker?.kind === 'below' && !anywhere) why = 'no sentence (marked: sentence below the first line)';
+    if (why === null) continue;
     const header = `${e.file}:${e.line}  ${e.code}  ${e.text[0]}`;
     const key = `${e.file}:${e.line}:${e.col}:${e.code}`;
-    const entry = sentenceless.get(key) ?? { file: e.file, line: e.line, col: e.col, header, compilers: [] };
+    const entry = sentenceless.get(key) ?? { file: e.file, line: e.line, col: e.col, header, why, compilers: [] };
     entry.compilers.push(c.name);
     sentenceless.set(key, entry);
   }
@@ -340,16 +379,26 @@ if (update) {
 // ---------------------------------------------------------------------------------------------
 // Readable sentences (warning unless --strict-sentences).
 
-if (sentenceless.size > 0) {
+const unneeded = [...markersUsed].filter(([, m]) => !m.needed).map(([at]) => at);
+const markerCount = (kind) => [...markersUsed.values()].filter((m) => m.kind === kind && m.needed).length;
+if (markersUsed.size > 0) {
+  console.log(
+    `sentences: ${markerCount('below')} refusal(s) marked [sentence below the first line], ${markerCount('own')} marked [TypeScript's own message]; every other refusal names its rule in its first line`,
+  );
+}
+if (sentenceless.size > 0 || unneeded.length > 0) {
   const list = [...sentenceless.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col);
   const all = compilers.length;
-  const lines = list.map((e) => `  ${e.header}${e.compilers.length === all ? '' : `   [${e.compilers.join(', ')}]`}`);
-  const head = `${list.length} expected error(s) carry no readable rule sentence (no quoted string literal of 25+ characters)`;
+  const lines = [
+    ...list.map((e) => `  ${e.header}   (${e.why}${e.compilers.length === all ? '' : `; ${e.compilers.join(', ')}`})`),
+    ...unneeded.map((at) => `  ${at}: a sentence marker on a refusal whose first line already names its rule (remove the marker)`),
+  ];
+  const head = `${lines.length} expected error(s) do not name their rule in the first line (a quoted string literal of 25+ characters)`;
   if (strictSentences) {
     failed = true;
     console.error(`error: ${head}:\n${lines.join('\n')}`);
   } else {
-    console.warn(`warning: ${head}:\n${lines.join('\n')}\n  (a warning for now; --strict-sentences makes it fail)`);
+    console.warn(`warning: ${head}:\n${lines.join('\n')}\n  (a warning; --strict-sentences, as npm test runs it, makes it fail)`);
   }
 }
 

@@ -71,8 +71,14 @@ export {
   type FolioOrderOf,
   type FolioIndexArg,
   type GetPageArg,
+  type FolioPage,
+  type FolioPageOrderOf,
+  type FolioArg,
+  type FolioPutArg,
+  type FolioUnlockArg,
+  type FolioOrderField,
 } from './folio/folio.js';
-export type { FolioIndex } from './folio/folio-index.js';
+export type { FolioIndex, FolioIndexTable } from './folio/folio-index.js';
 export {
   kmemCacheCreate,
   kmemCacheAlloc,
@@ -82,6 +88,10 @@ export {
   type KmemCache,
   type KmemCacheOptions,
   type SlabObject,
+  type KmemCacheArg,
+  type SlabObjectMark,
+  type KmemCacheFreeArg,
+  type CacheNameOf,
 } from './slab/slab.js';
 export {
   kmalloc,
@@ -93,6 +103,8 @@ export {
   type KmallocOwner,
   type IsSmall,
   type FourDigitsSmall,
+  type KfreeArg,
+  type KmallocMark,
 } from './slab/kmalloc.js';
 export {
   vmalloc,
@@ -103,6 +115,8 @@ export {
   type VmallocArea,
   type VmallocCtx,
   type VmallocToPageArg,
+  type VmallocAreaArg,
+  type VmallocAreaMark,
   type MsgVmallocAtomic,
 } from './vmalloc/vmalloc.js';
 export {
@@ -136,8 +150,16 @@ export {
   type ShrinkerStats,
 } from './reclaim/shrinker.js';
 export { kswapd, reclaimStats, SWAP_CLUSTER_MAX, type ReclaimStats } from './reclaim/vmscan.js';
-export { pagetableAlloc, pagetableFree, ptdescPage, ptdescAddress, type PtDesc } from './pgtable/ptdesc.js';
-export { pagePtdesc } from './pgtable/ptdesc.js';
+export {
+  pagetableAlloc,
+  pagetableFree,
+  ptdescPage,
+  ptdescAddress,
+  pagePtdesc,
+  type PtDesc,
+  type PtdescArg,
+  type PagetableFreeArg,
+} from './pgtable/ptdesc.js';
 export {
   defineMemdesc,
   memdescAlloc,
@@ -162,6 +184,18 @@ export {
   type InstanceOf,
   type AllocatedHandle,
   type MemdescGetArg,
+  type MemdescFreeArg,
+  type MemdescPutArg,
+  type IntoSharedArg,
+  type TryFromSharedArg,
+  type MemdescArg,
+  type OwnableCap,
+  type RefcountedCap,
+  type OwnableRefCountedCaps,
+  type NotOwnableCap,
+  type MemdescNameOf,
+  type OrcRefusal,
+  type NotRefcountedCap,
   type TryFromShared,
   type MsgNoLifecycle,
   type Flag,
@@ -193,15 +227,47 @@ export type {
   LockedMark,
   Consumed,
   Live,
+  Unconsumed,
   MaybeConsumed,
   AnyConsumed,
+  HandleRefusal,
+  MemdescKindMark,
+  Checked,
   Ownable,
   RefCounted,
   AlwaysRefCounted,
   OwnableRefCounted,
   CheckCapabilities,
 } from './types/ownership.js';
-export type { Page, PageOrder, PageOwner, PageVar, OrderOf, OwnerOf, OrderArg, FreeOrderArg, Pfn } from './types/page.js';
-export { PAGE_OFFSET, VMALLOC_START, VMALLOC_END, type VirtAddr, type VmallocAddr, type AddrOwner } from './types/address.js';
-export type { Gfp, GfpArg, AnyMaySleep, ProcessContextMark, MaySleepCtx } from './types/gfp.js';
+export type {
+  Page,
+  PageOrder,
+  PageOwner,
+  PageVar,
+  OrderOf,
+  OwnerOf,
+  OrderArg,
+  FreeOrderArg,
+  OrderField,
+  FreeOrderRow,
+  FreeOrderTable,
+  FreeRefusal,
+  FreePagesArg,
+  FreePageArg,
+  PageArg,
+  Expected,
+  IsPlainNumber,
+  Pfn,
+} from './types/page.js';
+export {
+  PAGE_OFFSET,
+  VMALLOC_START,
+  VMALLOC_END,
+  type VirtAddr,
+  type VmallocAddr,
+  type AddrOwner,
+  type AddressMark,
+  type LinearAddressMark,
+} from './types/address.js';
+export type { Gfp, GfpArg, CtxArg, AnyMaySleep, ProcessContextMark, MaySleepCtx } from './types/gfp.js';
 export type * from './types/messages.js';

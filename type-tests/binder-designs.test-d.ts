@@ -88,9 +88,9 @@ writeRaw(pageSlot, bytes, 0); // page: accepted
 expectError(writeRaw(folioSlot, bytes, 0)); // folio: a folio is written under its lock
 writeRaw(memdescAddress(mdSlot), bytes, 0); // memdesc: accepted
 
-// (Freeing a folio reference with freePage, or putting an owned page with putPage, does not compile
-// either, but the compiler's message names missing properties, not a rule: those are left to
-// test/binder/designs.test.ts at run time.)
+// --- 2b. Free the folio design's slot, or put the page design's: each names the right release.
+expectError(freePage(folioSlot)); // folio: a folio is put, never freed
+expectError(putPage(pageSlot)); // page: an alloc_pages() block is freed, not put
 
 // --- 3. Free the slot's page through a borrow of it (a view from its address or its memdesc).
 expectError(freePage(virtToPage(pageAddress(pageSlot)))); // page: a borrow never frees

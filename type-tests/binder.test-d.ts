@@ -40,7 +40,7 @@ const fresh = allocPage(mem, GFP_KERNEL);
 if (fresh) installPage(slot, fresh);
 listLruAdd(lru, slot);
 listLruDel(lru, slot);
-expectError(listLruAdd(lru, { index: 1 })); // not a PageInfo
+expectError(listLruAdd(lru, { index: 1 })); // not a PageInfo [TypeScript's own message: the test's own PageInfo type]
 
 // The shrinker's isolate callback: take the page out of the slot, free it (consumed).
 export function freePageCb(info: PageInfo): LruStatus {
@@ -55,7 +55,7 @@ export function freePageCb(info: PageInfo): LruStatus {
 }
 
 listLruWalk(lru, freePageCb, 10);
-expectError(listLruWalk(lru, () => 42, 10)); // the callback returns an LRU status
+expectError(listLruWalk(lru, () => 42, 10)); // the callback returns an LRU status [TypeScript's own message: LruStatus is a plain union]
 
 // Freed on some paths only: the page may not go back.
 export function maybeFreed(info: PageInfo, cond: boolean): void {

@@ -29,7 +29,7 @@ import {
 } from '../dist/index.js';
 
 // Declaring a type that is both Ownable and AlwaysRefCounted is a compile error where it is defined.
-// @ts-expect-error — Ownable and AlwaysRefCounted conflict
+// @ts-expect-error — Ownable and AlwaysRefCounted conflict [TypeScript's own message: a declaration check, whose first line names both capabilities]
 export interface Broken extends Ownable, AlwaysRefCounted {}
 export interface Fine extends OwnableRefCounted {}
 export interface AlsoFine extends AlwaysRefCounted {}

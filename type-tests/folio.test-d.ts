@@ -29,6 +29,7 @@ import {
   type LockedFolio,
   type Borrowed,
   type Page,
+  type FolioPage,
 } from '../dist/index.js';
 
 const mem = createMemory();
@@ -39,7 +40,9 @@ expectType<2>(folioOrder(f));
 expectError(folioAlloc(mem, GFP_KERNEL, 11));
 
 // folio_page(): a literal index must lie inside the folio (4 pages here).
-expectType<Borrowed<Page<0, 'folio'>>>(folioPage(f, 0));
+// A borrow of an order-0 folio page, which remembers its folio's order (issue 10).
+expectType<Borrowed<FolioPage<2>>>(folioPage(f, 0));
+export const asPage: Borrowed<Page<0, 'folio'>> = folioPage(f, 0);
 folioPage(f, 3);
 expectError(folioPage(f, 4));
 expectError(folioPage(f, -1));

@@ -38,7 +38,7 @@ const mem = createMemory();
 // Accepted: pages known to belong to a folio.
 const folio = folioAlloc(mem, GFP_KERNEL, 2)!;
 const ref = getPage(folioPage(folio, 1));
-expectType<ARef<Folio>>(ref);
+expectType<ARef<Folio<2>>>(ref); // the folio's order is kept (issue 10)
 putPage(ref);
 const ref2 = getPage(virtToPage(folioAddress(folio)));
 putPage(ref2);

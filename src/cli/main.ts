@@ -22,6 +22,7 @@ import { BINDER_DESIGNS, binderDesignsHtml, binderHtml, binderJson, loadBinder, 
 import { MmError } from '../debug/mm-error.js';
 import { replayTrace } from '../trace/replay.js';
 import { formatReplaySummary, replayHtml, replayJson } from '../trace/report.js';
+import { runCheck } from '../checker/cli.js';
 
 /** `32M`, `1G`, `65536K`, `33554432`: bytes, a positive multiple of 4096. */
 export function parseSize(text: string): number {
@@ -206,6 +207,22 @@ export function makeProgram(): Command {
         if (opts.html !== undefined) console.log(`HTML report written to ${opts.html}`);
       }
       if (r.certainBugs > 0) process.exitCode = 1;
+    });
+  program
+    .command('check')
+    .description(
+      'the ownership checker (the rules the types cannot follow: aliases, helpers, fields, collections, closures, await, moves, leaks, ' +
+        'sleeping calls under a spinlock, frees of mapped pages) over the files under each PATH, with the nearest tsconfig.json. ' +
+        'Exit status: 0 clean, 1 findings, 2 bad input.',
+    )
+    .argument('[paths...]', 'files or directories to check (default: .)')
+    .option('--json', 'print {"findings":[{"file","line","column","rule","message"}]}')
+    .option('--tsconfig <file>', 'the tsconfig.json of the project (default: the nearest one)')
+    .action((paths: string[], opts: { json?: boolean; tsconfig?: string }) => {
+      const r = runCheck(paths, opts);
+      process.stdout.write(r.stdout);
+      if (r.code === 2) throw new InvalidArgumentError(r.stderr.replace(/^memdesc check: /, 'check: ').trimEnd());
+      if (r.code === 1) process.exitCode = 1;
     });
   return program;
 }

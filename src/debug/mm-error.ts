@@ -93,6 +93,7 @@ export const MM_ERROR_CODES: readonly MmErrorCode[] = Object.freeze([
  * const p = allocPage(mem, GFP_KERNEL)!;
  * freePage(p);
  * try {
+ *   // @memdesc-expect-error double-free — the checker sees through the cast
  *   freePage(p as any);
  * } catch (e) {
  *   if (e instanceof MmError) console.log(e.code); // "DOUBLE_FREE"

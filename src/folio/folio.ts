@@ -16,82 +16,23 @@ import type { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, checkOrder, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
-import type { MsgFolioIndex, MsgGetPage } from '../types/messages.js';
-import type { ARef, AlwaysRefCounted, Borrowed, Consumed, Live, LockedMark } from '../types/ownership.js';
-import type { OrderArg, OwnerOf, Page, PageOrder, Pfn } from '../types/page.js';
-import type { FolioIndex } from './folio-index.js';
+import type { CtxArg, GfpArg } from '../types/gfp.js';
+import type { ARef, Borrowed, Consumed } from '../types/ownership.js';
+import type { OrderArg, PageArg, Pfn } from '../types/page.js';
+import type {
+  Folio,
+  FolioArg,
+  FolioIndexArg,
+  FolioOrderOf,
+  FolioPage,
+  FolioPageOrderOf,
+  FolioPutArg,
+  FolioUnlockArg,
+  GetPageArg,
+  LockedFolio,
+} from './folio-types.js';
 
-declare const folioOrderKey: unique symbol;
-
-/**
- * `struct folio` — a refcounted block of 2^Order pages, with one reference count and one mapcount
- * kept on its head page. Handles: `ARef<Folio<O>>` (one reference, from `folioAlloc`, `folioGet`,
- * `getPage`), `Borrowed<Folio<O>>` (from `pageFolio`), `LockedFolio<O>` (from `folioLock`).
- *
- * **When to use**: memory that several holders share and that must live until the last lets go —
- * page cache, anonymous memory. A folio is `AlwaysRefCounted`: a reference may be taken from any
- * live view of it.
- *
- * **Gotchas**: a folio is put, never freed (`freePages` on it is a compile error and
- * `FREE_BORROWED`); it is written only through its lock guard (compile error, `BAD_PAGE_STATE`);
- * the last put of a folio that is still mapped, locked or kmapped is `BAD_PAGE_STATE`.
- *
- * @example
- * ```ts
- * import { createMemory, folioAlloc, folioGet, folioPut, folioRefCount, GFP_KERNEL, type ARef, type Folio } from 'memdesc';
- * const mem = createMemory();
- * const cache: ARef<Folio>[] = [];
- * const f = folioAlloc(mem, GFP_KERNEL, 2)!; // ARef<Folio<2>>: 4 pages, count 1
- * cache.push(folioGet(f)); // the cache holds its own reference: count 2
- * folioPut(f);
- * console.log(folioRefCount(cache[0]!)); // 1
- * for (const ref of cache.splice(0)) folioPut(ref); // the last put frees the 4 pages
- * ```
- * @see {@link folioAlloc}
- * @see {@link folioPut}
- */
-export interface Folio<Order extends number = number> extends AlwaysRefCounted {
-  /** Phantom: the folio's order. */
-  readonly [folioOrderKey]: Order;
-}
-
-/**
- * `folio_lock()`'s guard (`PG_locked` held) — a folio whose lock this handle holds: the one handle
- * writes may go through. `folioUnlock` consumes it; leaving a `using` scope unlocks it.
- *
- * @example
- * ```ts
- * import { createMemory, folioAlloc, folioLock, writeRaw, folioPut, GFP_KERNEL } from 'memdesc';
- * const f = folioAlloc(createMemory(), GFP_KERNEL, 0)!;
- * {
- *   using locked = folioLock(f); // LockedFolio<0>; unlocked when the block ends
- *   writeRaw(locked, new Uint8Array([0xde, 0xad]), 0);
- * }
- * folioPut(f);
- * ```
- */
-export type LockedFolio<Order extends number = number> = Folio<Order> & LockedMark & Disposable;
-
-/** `folio_order()` at the type level — the order of a folio type (`number` when unknown). */
-export type FolioOrderOf<F> = F extends Folio<infer O> ? O : number;
-
-/**
- * `folio_page(folio, n)`'s `n` — a literal index inside the folio, or the sentence
- * {@link MsgFolioIndex} that refuses it; a non-literal `number` passes and is checked at run time
- * (`OUT_OF_BOUNDS`).
- */
-export type FolioIndexArg<F, N extends number> = number extends N
-  ? N
-  : [N] extends [FolioIndex<FolioOrderOf<F>>]
-    ? N
-    : MsgFolioIndex<FolioOrderOf<F>>;
-
-/**
- * `get_page(page)`'s argument — a page known to belong to a folio, or the sentence
- * ({@link MsgGetPage}) that names its owner and refuses it.
- */
-export type GetPageArg<P> = [OwnerOf<P>] extends ['folio'] ? P : MsgGetPage<OwnerOf<P>>;
+export type * from './folio-types.js';
 
 function paranoid(mem: MemoryImpl): void {
   if (mem.paranoid) verifyMemoryImpl(mem);
@@ -130,13 +71,8 @@ function folioHandle(x: unknown, fn: string): PageHandle {
  * @see {@link folioPut}
  * @see {@link Folio}
  */
-export function folioAlloc<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
-  ctx: Ctx,
-  gfp: GfpArg<Ctx, G>,
-  order: Order,
-): ARef<Folio<Order>> | null;
-export function folioAlloc<Ctx extends AllocContext, G extends number, Order extends number>(
-  ctx: Ctx,
+export function folioAlloc<Ctx, G extends number, Order extends number>(
+  ctx: CtxArg<Ctx>,
   gfp: GfpArg<Ctx, G>,
   order: OrderArg<Order>,
 ): ARef<Folio<Order>> | null;
@@ -182,7 +118,7 @@ function takeRef(mem: MemoryImpl, head: number): PageHandle {
  * @see {@link folioTryGet}
  * @see {@link folioPut}
  */
-export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> {
+export function folioGet<F>(folio: FolioArg<F, 'folio_get()'>): ARef<Folio<FolioOrderOf<F>>> {
   const h = folioHandle(folio, 'folioGet');
   const mem = H.mem(h);
   mem.tick();
@@ -212,7 +148,7 @@ export function folioGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrde
  * ```
  * @see {@link folioGet}
  */
-export function folioTryGet<F extends Folio & Live>(folio: F): ARef<Folio<FolioOrderOf<F>>> | null {
+export function folioTryGet<F>(folio: FolioArg<F, 'folio_try_get()'>): ARef<Folio<FolioOrderOf<F>>> | null {
   if (!H.is(folio)) checkHandle(folio, 'folioTryGet', false); // throws FOREIGN_HANDLE
   const h = folio as unknown as PageHandle;
   const mem = H.mem(h);
@@ -289,7 +225,7 @@ function putRef(ref: unknown, fn: string): void {
  * @see {@link folioGet}
  * @see {@link putPage}
  */
-export function folioPut<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
+export function folioPut<R>(ref: FolioPutArg<R, 'folio_put()'>): asserts ref is FolioPutArg<R, 'folio_put()'> & Consumed {
   putRef(ref, 'folioPut');
 }
 
@@ -324,7 +260,7 @@ export function folioPut<R extends ARef<Folio> & Live>(ref: R): asserts ref is R
  * @see {@link putPage}
  * @see {@link pageFolio}
  */
-export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio> {
+export function getPage<P>(page: GetPageArg<P>): ARef<Folio<FolioPageOrderOf<P>>> {
   const h = checkHandle(page, 'getPage', false);
   const mem = H.mem(h);
   const head = H.head(h);
@@ -339,7 +275,7 @@ export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio>
     throw new MmError('NOT_REFCOUNTED', msg, H.pfn(h));
   }
   mem.tick();
-  return takeRef(mem, head) as unknown as ARef<Folio>;
+  return takeRef(mem, head) as unknown as ARef<Folio<FolioPageOrderOf<P>>>;
 }
 
 /**
@@ -362,7 +298,7 @@ export function getPage<P extends Page & Live>(page: GetPageArg<P>): ARef<Folio>
  * ```
  * @see {@link getPage}
  */
-export function putPage<R extends ARef<Folio> & Live>(ref: R): asserts ref is R & Consumed {
+export function putPage<R>(ref: FolioPutArg<R, 'put_page()'>): asserts ref is FolioPutArg<R, 'put_page()'> & Consumed {
   putRef(ref, 'putPage');
 }
 
@@ -383,7 +319,7 @@ export function putPage<R extends ARef<Folio> & Live>(ref: R): asserts ref is R 
  * folioPut(f);
  * ```
  */
-export function folioRefCount(folio: Folio & Live): number {
+export function folioRefCount<F>(folio: FolioArg<F, 'folio_ref_count()'>): number {
   const h = folioHandle(folio, 'folioRefCount');
   return H.mem(h).map.u0[H.head(h)]!;
 }
@@ -404,7 +340,7 @@ export function folioRefCount(folio: Folio & Live): number {
  * folioPut(f);
  * ```
  */
-export function folioOrder<F extends Folio & Live>(folio: F): FolioOrderOf<F> {
+export function folioOrder<F>(folio: FolioArg<F, 'folio_order()'>): FolioOrderOf<F> {
   return H.order(folioHandle(folio, 'folioOrder')) as FolioOrderOf<F>;
 }
 
@@ -423,7 +359,7 @@ export function folioOrder<F extends Folio & Live>(folio: F): FolioOrderOf<F> {
  * folioPut(f);
  * ```
  */
-export function folioNrPages(folio: Folio & Live): number {
+export function folioNrPages<F>(folio: FolioArg<F, 'folio_nr_pages()'>): number {
   return 1 << H.order(folioHandle(folio, 'folioNrPages'));
 }
 
@@ -443,7 +379,7 @@ export function folioNrPages(folio: Folio & Live): number {
  * folioPut(f);
  * ```
  */
-export function folioSize(folio: Folio & Live): number {
+export function folioSize<F>(folio: FolioArg<F, 'folio_size()'>): number {
   return PAGE_SIZE << H.order(folioHandle(folio, 'folioSize'));
 }
 
@@ -462,7 +398,7 @@ export function folioSize(folio: Folio & Live): number {
  * folioPut(f);
  * ```
  */
-export function folioPfn(folio: Folio & Live): Pfn {
+export function folioPfn<F>(folio: FolioArg<F, 'folio_pfn()'>): Pfn {
   return H.head(folioHandle(folio, 'folioPfn')) as Pfn;
 }
 
@@ -486,7 +422,7 @@ export function folioPfn(folio: Folio & Live): Pfn {
  * folioPut(f);
  * ```
  */
-export function folioAddress(folio: Folio & Live): VirtAddr<'folio'> {
+export function folioAddress<F>(folio: FolioArg<F, 'folio_address()'>): VirtAddr<'folio'> {
   const h = folioHandle(folio, 'folioAddress');
   return (H.mem(h).linearBase + H.head(h) * PAGE_SIZE) as VirtAddr<'folio'>;
 }
@@ -514,7 +450,7 @@ export function folioAddress(folio: Folio & Live): VirtAddr<'folio'> {
  * ```
  * @see {@link pageFolio}
  */
-export function folioPage<F extends Folio & Live, N extends number>(folio: F, n: FolioIndexArg<F, N>): Borrowed<Page<0, 'folio'>> {
+export function folioPage<F, N extends number>(folio: FolioArg<F, 'folio_page()'>, n: FolioIndexArg<F, N>): Borrowed<FolioPage<FolioOrderOf<F>>> {
   const h = folioHandle(folio, 'folioPage');
   const order = H.order(h);
   if (typeof n !== 'number' || !Number.isInteger(n)) invalidArgument('folioPage', 'n must be an integer', n);
@@ -523,7 +459,7 @@ export function folioPage<F extends Folio & Live, N extends number>(folio: F, n:
   }
   const mem = H.mem(h);
   const head = H.head(h);
-  return new PageHandle(mem, head + n, head, mem.map.gen[head]!, 0, Role.Borrowed, true) as unknown as Borrowed<Page<0, 'folio'>>;
+  return new PageHandle(mem, head + n, head, mem.map.gen[head]!, 0, Role.Borrowed, true) as unknown as Borrowed<FolioPage<FolioOrderOf<F>>>;
 }
 
 /**
@@ -547,7 +483,7 @@ export function folioPage<F extends Folio & Live, N extends number>(folio: F, n:
  * ```
  * @see {@link folioPage}
  */
-export function pageFolio(page: Page & Live): Borrowed<Folio> | null {
+export function pageFolio<P>(page: PageArg<P, 'page_folio()'>): Borrowed<Folio> | null {
   const h = checkHandle(page, 'pageFolio', false);
   const mem = H.mem(h);
   const head = H.head(h);
@@ -601,7 +537,7 @@ function lockFolio(folio: unknown, fn: string, trylock: boolean): PageHandle | n
  * @see {@link folioUnlock}
  * @see {@link folioTrylock}
  */
-export function folioLock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> {
+export function folioLock<F>(folio: FolioArg<F, 'folio_lock()'>): LockedFolio<FolioOrderOf<F>> {
   return lockFolio(folio, 'folioLock', false) as unknown as LockedFolio<FolioOrderOf<F>>;
 }
 
@@ -626,7 +562,7 @@ export function folioLock<F extends Folio & Live>(folio: F): LockedFolio<FolioOr
  * ```
  * @see {@link folioLock}
  */
-export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<FolioOrderOf<F>> | null {
+export function folioTrylock<F>(folio: FolioArg<F, 'folio_trylock()'>): LockedFolio<FolioOrderOf<F>> | null {
   return lockFolio(folio, 'folioTrylock', true) as unknown as LockedFolio<FolioOrderOf<F>> | null;
 }
 
@@ -649,7 +585,7 @@ export function folioTrylock<F extends Folio & Live>(folio: F): LockedFolio<Foli
  * ```
  * @see {@link folioLock}
  */
-export function folioUnlock<L extends LockedFolio & Live>(locked: L): asserts locked is L & Consumed {
+export function folioUnlock<L>(locked: FolioUnlockArg<L>): asserts locked is FolioUnlockArg<L> & Consumed {
   unlock(locked, 'folioUnlock');
 }
 
@@ -680,7 +616,7 @@ function unlock(locked: unknown, fn: string): void {
  * folioPut(f);
  * ```
  */
-export function folioMapcount(folio: Folio & Live): number {
+export function folioMapcount<F>(folio: FolioArg<F, 'folio_mapcount()'>): number {
   const h = folioHandle(folio, 'folioMapcount');
   return H.mem(h).map.u1[H.head(h)]!;
 }
@@ -705,7 +641,7 @@ export function folioMapcount(folio: Folio & Live): number {
  * ```
  * @see {@link folioRemoveRmapPte}
  */
-export function folioAddRmapPte(folio: Folio & Live): void {
+export function folioAddRmapPte<F>(folio: FolioArg<F, 'folio_add_file_rmap_pte()'>): void {
   const h = folioHandle(folio, 'folioAddRmapPte');
   H.mem(h).map.u1[H.head(h)]!++;
 }
@@ -727,7 +663,7 @@ export function folioAddRmapPte(folio: Folio & Live): void {
  * ```
  * @see {@link folioAddRmapPte}
  */
-export function folioRemoveRmapPte(folio: Folio & Live): void {
+export function folioRemoveRmapPte<F>(folio: FolioArg<F, 'folio_remove_rmap_pte()'>): void {
   const h = folioHandle(folio, 'folioRemoveRmapPte');
   const m = H.mem(h).map;
   const head = H.head(h);

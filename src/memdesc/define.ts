@@ -22,219 +22,31 @@ import type { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
-import type { MsgOwnableAlwaysRefCounted } from '../types/messages.js';
-import type { ARef, ARefMark, AlwaysRefCounted, Borrowed, Consumed, Live, Ownable, Owned, RefCounted } from '../types/ownership.js';
-import type { Page } from '../types/page.js';
+import type { CtxArg, GfpArg } from '../types/gfp.js';
+import type { ARef, Borrowed, Consumed } from '../types/ownership.js';
+import type { Page, PageArg } from '../types/page.js';
+import type {
+  AllocatedHandle,
+  CapsOf,
+  InstanceOf,
+  IntoSharedArg,
+  MemdescArg,
+  MemdescCaps,
+  MemdescFreeArg,
+  MemdescGetArg,
+  MemdescPutArg,
+  MemdescRelease,
+  MemdescReleaseInfo,
+  MemdescSpec,
+  MemdescType,
+  SameDesc,
+  SpecArg,
+  SpecOrder,
+  TryFromShared,
+  TryFromSharedArg,
+} from './memdesc-types.js';
 
-/**
- * `Ownable` / `RefCounted` / `AlwaysRefCounted` (Rust-for-Linux traits), as flags — a memdesc
- * type's capabilities, as types; `capabilities` of a {@link MemdescType}.
- */
-export interface MemdescCaps {
-  /** It can have a unique owner (`Owned<T>`, Rust-for-Linux `Ownable`). */
-  readonly ownable: boolean;
-  /** It has a reference count (`ARef<T>`, Rust-for-Linux `RefCounted`). */
-  readonly refcounted: boolean;
-  /** A reference may be taken from any borrow (`AlwaysRefCounted`); implies `refcounted`. */
-  readonly alwaysRefCounted: boolean;
-}
-
-declare const mdName: unique symbol;
-declare const mdOrder: unique symbol;
-declare const mdCaps: unique symbol;
-declare const mdTypeBrand: unique symbol;
-
-/**
- * (no kernel counterpart yet: a driver's own memdesc in Matthew Wilcox's plan, which
- * `page->memdesc` would point to) — an instance of a user-defined memdesc `Name`: a block of
- * 2^Order pages it owns, with the lifecycle its capabilities `Caps` allow.
- *
- * **When to use**: as the type of handles to your own memdesc: `Owned<Memdesc<…>>` for an ownable
- * type, `ARef<Memdesc<…>>` for a refcounted one, `Borrowed<…>` from `pageMemdesc`. Usually spelled
- * `InstanceOf<typeof MyType>`.
- *
- * **Gotchas**: its pages belong to it: `getPage` of one is a compile error and `NOT_REFCOUNTED`,
- * and `freePages` of it is `BAD_PAGE_STATE`. Which of `memdescFree` / `memdescGet` / `memdescPut`
- * compile depends on `Caps`.
- *
- * @example
- * ```ts
- * import { createMemory, defineMemdesc, memdescAlloc, memdescFree, GFP_KERNEL, type InstanceOf, type Owned } from 'memdesc';
- * const BinderPage = defineMemdesc({ name: 'binder_page', ownable: true });
- * type BinderPage = InstanceOf<typeof BinderPage>; // Memdesc<'binder_page', 0, …> & Ownable
- * const slots: Owned<BinderPage>[] = [];
- * const mem = createMemory();
- * const p = memdescAlloc(mem, BinderPage, GFP_KERNEL);
- * if (p) slots.push(p);
- * for (const s of slots.splice(0)) memdescFree(s);
- * ```
- * @see {@link defineMemdesc}
- */
-export interface Memdesc<Name extends string = string, Order extends number = number, Caps extends MemdescCaps = MemdescCaps> {
-  /** Phantom: the type's literal name. */
-  readonly [mdName]: Name;
-  /** Phantom: the order of each instance's block. */
-  readonly [mdOrder]: Order;
-  /** Phantom: the type's capabilities ({@link MemdescCaps}). */
-  readonly [mdCaps]: Caps;
-}
-
-/**
- * `T: Ownable + RefCounted + …` (Rust-for-Linux trait bounds) for a caps set — the capability
- * marker interfaces (`Ownable`, `RefCounted`, `AlwaysRefCounted`) a {@link MemdescCaps} set stands
- * for, intersected.
- */
-export type CapabilityMarkers<Caps extends MemdescCaps> = (Caps['ownable'] extends true ? Ownable : unknown) &
-  (Caps['refcounted'] extends true ? RefCounted : unknown) &
-  (Caps['alwaysRefCounted'] extends true ? AlwaysRefCounted : unknown);
-
-/**
- * (no kernel counterpart yet: the `MEMDESC_TYPE_*` tag and `struct` of a driver's own memdesc) —
- * the descriptor type returned by {@link defineMemdesc}: allocate instances with
- * {@link memdescAlloc}, find them from a page with {@link pageMemdesc}.
- */
-export interface MemdescType<Name extends string = string, Order extends number = number, Caps extends MemdescCaps = MemdescCaps> {
-  /** Phantom: the instance type this descriptor allocates. */
-  readonly [mdTypeBrand]: Memdesc<Name, Order, Caps>;
-  /** The type's name, as given to `defineMemdesc` (it names the type in reports). */
-  readonly name: Name;
-  /** The order of each instance's block (0 unless the spec said otherwise). */
-  readonly order: Order;
-  /** The capabilities the spec declared, frozen. */
-  readonly capabilities: Caps;
-}
-
-/**
- * (no kernel counterpart; what a memdesc's release callback would receive) — what the release hook
- * learns when an instance's lifetime ends.
- */
-export interface MemdescReleaseInfo {
-  /** The memdesc type's name. */
-  readonly name: string;
-  /** The instance's head page frame number. */
-  readonly pfn: number;
-  /** The order of the instance's block. */
-  readonly order: number;
-}
-
-/**
- * (no kernel counterpart yet) — the definition of a memdesc type: its name, its lifecycle (the
- * capability flags) and the order of its blocks. Passed to {@link defineMemdesc} as a literal.
- */
-export interface MemdescSpec {
-  /** The type's name (a literal: it becomes part of the type). */
-  readonly name: string;
-  /** It can have a unique owner (`Owned<T>`). */
-  readonly ownable?: boolean;
-  /** It has a reference count (`ARef<T>`). */
-  readonly refcounted?: boolean;
-  /** A reference may be taken from any borrow (implies refcounted). Excludes `ownable`. */
-  readonly alwaysRefCounted?: boolean;
-  /** The order of each instance's block (default 0). */
-  readonly order?: number;
-}
-
-/**
- * `Ownable::release` / the last `AlwaysRefCounted::dec_ref` (Rust-for-Linux) — called when an
- * instance's lifetime ends, before its pages go back to the page allocator. (A separate argument of
- * `defineMemdesc`, not a spec field: a callback inside the spec would stop TypeScript from
- * inferring the spec's literal types.) While it runs the instance is already dying, as in Rust's
- * `drop`: it may read the instance's memory, but the handle being freed is consumed and the count
- * is 0, so freeing or putting the instance again is `DOUBLE_FREE` and taking a new reference from
- * a borrow is `USE_AFTER_FREE`. If it throws, the instance stays allocated and its handle live.
- */
-export type MemdescRelease = (info: MemdescReleaseInfo) => void;
-
-/**
- * (no kernel counterpart) — one capability flag of a spec, as a type: `true`, `false` (or left
- * out), or `boolean` when not known at compile time.
- */
-export type Flag<S, K extends 'ownable' | 'refcounted' | 'alwaysRefCounted'> = K extends keyof S
-  ? [S[K]] extends [true]
-    ? true
-    : [S[K]] extends [false | undefined]
-      ? false
-      : boolean
-  : false;
-
-/**
- * (no kernel counterpart) — the {@link MemdescCaps} a spec declares; `alwaysRefCounted` implies
- * `refcounted`.
- */
-export type CapsOf<S extends MemdescSpec> = {
-  /** Whether the spec says `ownable: true`. */
-  readonly ownable: Flag<S, 'ownable'>;
-  /** Whether the spec says `refcounted: true` or `alwaysRefCounted: true`. */
-  readonly refcounted: Flag<S, 'alwaysRefCounted'> extends true ? true : Flag<S, 'refcounted'>;
-  /** Whether the spec says `alwaysRefCounted: true`. */
-  readonly alwaysRefCounted: Flag<S, 'alwaysRefCounted'>;
-};
-
-/**
- * (no kernel counterpart) — a memdesc with no lifecycle at all (neither ownable nor refcounted),
- * refused by `defineMemdesc` at compile time; at run time `INVALID_ARGUMENT`.
- */
-export type MsgNoLifecycle = 'defineMemdesc(): a memdesc needs a lifecycle: ownable, refcounted, alwaysRefCounted, or ownable + refcounted';
-
-/**
- * `Ownable` excludes `AlwaysRefCounted` (Rust-for-Linux), checked on `defineMemdesc`'s spec —
- * `unknown` (no constraint) for a consistent capability set, else the sentence that refuses it
- * ({@link MsgOwnableAlwaysRefCounted}, {@link MsgNoLifecycle}); the parameter becomes `spec &
- * sentence`, which no object is.
- */
-export type SpecArg<S extends MemdescSpec> = [Flag<S, 'ownable'>, Flag<S, 'alwaysRefCounted'>] extends [true, true]
-  ? MsgOwnableAlwaysRefCounted
-  : [CapsOf<S>['ownable'], CapsOf<S>['refcounted']] extends [false, false]
-    ? MsgNoLifecycle
-    : unknown;
-
-/** (no kernel counterpart) — the order a spec declares, `0` when it gives none. */
-export type SpecOrder<S extends MemdescSpec> = S['order'] extends number ? S['order'] : 0;
-
-/**
- * (no kernel counterpart) — the instance type of a descriptor type: `Memdesc<Name, Order, Caps>`
- * with its capability markers. `InstanceOf<typeof MyType>` names the handles of `MyType`.
- */
-export type InstanceOf<D> = D extends MemdescType<infer N, infer O, infer C> ? Memdesc<N, O, C> & CapabilityMarkers<C> : never;
-
-/**
- * (no kernel counterpart) — the handle `memdescAlloc` returns: `Owned` for an ownable type
- * (including an OwnableRefCounted one), else `ARef` with a count of 1.
- */
-export type AllocatedHandle<D> = D extends MemdescType<string, number, infer C>
-  ? C['ownable'] extends true
-    ? Owned<InstanceOf<D>>
-    : ARef<InstanceOf<D>>
-  : never;
-
-/**
- * (no kernel counterpart) — instances of any memdesc type whose caps satisfy `C`; the constraint of
- * `memdescFree`, `memdescPut`, `intoShared` and `tryFromShared`.
- */
-export type WithCaps<C> = Memdesc<string, number, MemdescCaps & C>;
-
-/**
- * (no kernel counterpart) — the instance type of a handle type, without its role: what a getter
- * returns a new handle to (`memdescGet`, `intoShared`, `tryFromShared`).
- */
-export type SameDesc<H> = H extends Memdesc<infer N, infer O, infer C> ? Memdesc<N, O, C> & CapabilityMarkers<C> : never;
-
-/**
- * `AlwaysRefCounted::inc_ref`'s rules (Rust-for-Linux), checked on `memdescGet`'s argument — the
- * handle, or the sentence that refuses it: a type without a refcount, or (unless
- * `AlwaysRefCounted`) a borrow or the `Owned` handle.
- */
-export type MemdescGetArg<H> =
-  H extends Memdesc<infer N, number, infer C>
-    ? C['refcounted'] extends false
-      ? `memdescGet(): "${N}" is not refcounted: its owner decides its lifetime`
-      : C['alwaysRefCounted'] extends true
-        ? H
-        : [H] extends [ARefMark]
-          ? H
-          : `memdescGet(): "${N}" can be counted only from an ARef, not from a borrow or its Owned handle (it is not AlwaysRefCounted)`
-    : never;
+export type * from './memdesc-types.js';
 
 // ---------------------------------------------------------------------------------- runtime
 
@@ -365,8 +177,8 @@ function mdHandle(x: unknown, fn: string, freeing: boolean): { h: PageHandle; d:
  * @see {@link memdescFree}
  * @see {@link memdescPut}
  */
-export function memdescAlloc<Ctx extends AllocContext, D extends MemdescType, G extends number>(
-  ctx: Ctx,
+export function memdescAlloc<Ctx, D extends MemdescType, G extends number>(
+  ctx: CtxArg<Ctx>,
   desc: D,
   gfp: GfpArg<Ctx, G>,
 ): AllocatedHandle<D> | null {
@@ -432,15 +244,7 @@ function endLifetime(mem: MemoryImpl, d: DescImpl, h: PageHandle, head: number):
  * ```
  * @see {@link memdescAlloc}
  */
-export function memdescFree<
-  H extends Owned<
-    WithCaps<{
-      /** Only an ownable type's instance has a unique owner to free it. */
-      readonly ownable: true;
-    }>
-  > &
-    Live,
->(owned: H): asserts owned is H & Consumed {
+export function memdescFree<H>(owned: MemdescFreeArg<H>): asserts owned is MemdescFreeArg<H> & Consumed {
   freeMd(owned, 'memdescFree');
 }
 
@@ -480,7 +284,7 @@ function freeMd(owned: unknown, fn: string): void {
  * ```
  * @see {@link memdescPut}
  */
-export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>): ARef<SameDesc<Hd>> {
+export function memdescGet<Hd>(handle: MemdescGetArg<Hd>): ARef<SameDesc<Hd>> {
   const fn = 'memdescGet';
   const { h, d, mem, head } = mdHandle(handle, fn, false);
   if (!d.capabilities.refcounted) {
@@ -523,15 +327,7 @@ export function memdescGet<Hd extends Memdesc & Live>(handle: MemdescGetArg<Hd>)
  * ```
  * @see {@link memdescGet}
  */
-export function memdescPut<
-  R extends ARef<
-    WithCaps<{
-      /** Only a refcounted type's instance has a reference to put. */
-      readonly refcounted: true;
-    }>
-  > &
-    Live,
->(ref: R): asserts ref is R & Consumed {
+export function memdescPut<R>(ref: MemdescPutArg<R>): asserts ref is MemdescPutArg<R> & Consumed {
   putMd(ref, 'memdescPut');
 }
 
@@ -581,19 +377,7 @@ function putMd(ref: unknown, fn: string): void {
  * ```
  * @see {@link tryFromShared}
  */
-export function intoShared<
-  Hd extends Owned<
-    WithCaps<{
-      /** OwnableRefCounted: ownable… */
-      readonly ownable: true;
-      /** …and refcounted. */
-      readonly refcounted: true;
-    }>
-  > &
-    Live,
->(
-  owned: Hd,
-): ARef<SameDesc<Hd>> {
+export function intoShared<Hd>(owned: IntoSharedArg<Hd>): ARef<SameDesc<Hd>> {
   const fn = 'intoShared';
   const { h, d, mem, head } = mdHandle(owned, fn, false);
   if (!(d.capabilities.ownable && d.capabilities.refcounted)) {
@@ -603,23 +387,6 @@ export function intoShared<
   H.move(h);
   return new PageHandle(mem, head, head, H.gen(h), d.order, Role.Shared) as unknown as ARef<SameDesc<Hd>>;
 }
-
-/**
- * `Result<Owned<T>, ARef<T>>` (Rust-for-Linux `OwnableRefCounted::try_from_shared`) — what
- * {@link tryFromShared} returns: the unique owner, or the reference back, told apart by `.unique`
- * (every handle has it at run time: `true` for an owner). The marks of `Owned`/`ARef` do not
- * declare it, so that a refused call still names the role (`Borrowed: …` vs `Owned: …`) rather
- * than `Type 'false' is not assignable to type 'true'`.
- */
-export type TryFromShared<T> =
-  | (Owned<T> & {
-      /** `true`: this was the only reference; the result is the unique owner. */
-      readonly unique: true;
-    })
-  | (ARef<T> & {
-      /** `false`: other references exist; the result is the reference given back. */
-      readonly unique: false;
-    });
 
 /**
  * `OwnableRefCounted::try_from_shared` (Rust-for-Linux) — the unique owner back if this is the
@@ -644,19 +411,7 @@ export type TryFromShared<T> =
  * ```
  * @see {@link intoShared}
  */
-export function tryFromShared<
-  R extends ARef<
-    WithCaps<{
-      /** OwnableRefCounted: ownable… */
-      readonly ownable: true;
-      /** …and refcounted. */
-      readonly refcounted: true;
-    }>
-  > &
-    Live,
->(
-  ref: R,
-): TryFromShared<SameDesc<R>> {
+export function tryFromShared<R>(ref: TryFromSharedArg<R>): TryFromShared<SameDesc<R>> {
   const fn = 'tryFromShared';
   const { h, d, mem, head } = mdHandle(ref, fn, false);
   if (!(d.capabilities.ownable && d.capabilities.refcounted)) {
@@ -686,7 +441,7 @@ export function tryFromShared<
  * memdescPut(b);
  * ```
  */
-export function memdescRefCount(handle: Memdesc & Live): number {
+export function memdescRefCount<H>(handle: MemdescArg<H, 'memdescRefCount()'>): number {
   const { mem, head } = mdHandle(handle, 'memdescRefCount', false);
   return mem.map.u0[head]!;
 }
@@ -710,7 +465,7 @@ export function memdescRefCount(handle: Memdesc & Live): number {
  * memdescFree(x);
  * ```
  */
-export function memdescPage(handle: Memdesc & Live, n: number): Borrowed<Page<0, 'custom'>> {
+export function memdescPage<H>(handle: MemdescArg<H, 'memdescPage()'>, n: number): Borrowed<Page<0, 'custom'>> {
   const fn = 'memdescPage';
   const { h, d, mem, head } = mdHandle(handle, fn, false);
   if (typeof n !== 'number' || !Number.isInteger(n)) invalidArgument(fn, 'n must be an integer', n);
@@ -736,7 +491,7 @@ export function memdescPage(handle: Memdesc & Live, n: number): Borrowed<Page<0,
  * memdescFree(x);
  * ```
  */
-export function memdescAddress(handle: Memdesc & Live): VirtAddr<'custom'> {
+export function memdescAddress<H>(handle: MemdescArg<H, 'memdescAddress()'>): VirtAddr<'custom'> {
   const { mem, head } = mdHandle(handle, 'memdescAddress', false);
   return (mem.linearBase + head * PAGE_SIZE) as VirtAddr<'custom'>;
 }
@@ -760,7 +515,7 @@ export function memdescAddress(handle: Memdesc & Live): VirtAddr<'custom'> {
  * memdescFree(x);
  * ```
  */
-export function pageMemdesc<D extends MemdescType>(page: Page & Live, desc: D): Borrowed<InstanceOf<D>> | null {
+export function pageMemdesc<P, D extends MemdescType>(page: PageArg<P, 'pageMemdesc()'>, desc: D): Borrowed<InstanceOf<D>> | null {
   const h = checkHandle(page, 'pageMemdesc', false);
   if (!DescImpl.is(desc)) throw new MmError('FOREIGN_HANDLE', `BUG: pageMemdesc(): ${describeValue(desc)} is not a type made by defineMemdesc()`);
   const mem = H.mem(h);

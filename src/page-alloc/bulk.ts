@@ -4,7 +4,7 @@
  * @module
  */
 import { MmError, describeValue, invalidArgument } from '../debug/mm-error.js';
-import type { GfpArg } from '../types/gfp.js';
+import type { CtxArg, GfpArg } from '../types/gfp.js';
 import type { Owned } from '../types/ownership.js';
 import type { Page } from '../types/page.js';
 import type { MsgSleepInAtomic } from '../types/messages.js';
@@ -14,7 +14,7 @@ import { PageHandle, Role } from './handle.js';
 import { paranoidCheck } from './hooks.js';
 import { PageKind } from './memmap.js';
 import type { MemoryImpl } from './memory.js';
-import { checkGfp, type AllocContext } from './page-alloc.js';
+import { checkGfp } from './page-alloc.js';
 
 /**
  * `alloc_pages_bulk(gfp, nr_pages, page_array)` — fills the empty slots (`null` or `undefined`) of
@@ -60,8 +60,8 @@ import { checkGfp, type AllocContext } from './page-alloc.js';
  * @see {@link allocPage}
  * @see {@link freePage}
  */
-export function allocPagesBulk<Ctx extends AllocContext, G extends number, A>(
-  ctx: Ctx,
+export function allocPagesBulk<Ctx, G extends number, A>(
+  ctx: CtxArg<Ctx>,
   gfp: GfpArg<Ctx, G>,
   nrPages: number,
   pageArray: BulkArrayArg<A>,

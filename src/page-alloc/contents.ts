@@ -14,11 +14,11 @@
  * @module
  */
 import { MmError, hexPfn, invalidArgument } from '../debug/mm-error.js';
-import type { AnyConsumed, Live, LockedMark } from '../types/ownership.js';
+import type { Checked, HandleRefusal, Live, LockedMark, Unconsumed } from '../types/ownership.js';
 import type { Folio } from '../folio/folio.js';
-import type { OwnerOf, Page } from '../types/page.js';
+import type { Expected, OwnerOf, Page, PageArg } from '../types/page.js';
 import type { VirtAddr, VmallocAddr } from '../types/address.js';
-import type { MsgConsumed, MsgFolioWrite } from '../types/messages.js';
+import type { MsgConsumed, MsgFolioWrite, MsgRawTarget } from '../types/messages.js';
 import { PAGE_SIZE } from './constants.js';
 import { H, Role, checkHandle } from './handle.js';
 import { KMAP_MASK, KMAP_ONE, KM_MAX_IDX, PageFlag, PageKind } from './memmap.js';
@@ -33,29 +33,32 @@ import { MemoryImpl } from './memory.js';
 export type RawTarget = Page | Folio | VirtAddr | VmallocAddr;
 
 /**
- * `Page::read_raw`'s receiver — the target argument of `readRaw`: anything live, or
- * {@link MsgConsumed} for a consumed handle or address.
+ * `Page::read_raw`'s receiver — the target argument of `readRaw`: anything live, or the sentence
+ * that refuses it: {@link MsgConsumed} for a consumed handle or address, a handle that may be
+ * `null`, or something that is not a page, folio or address ({@link MsgRawTarget}).
  */
-export type RawReadArg<T> = AnyConsumed<T> extends true ? MsgConsumed : T;
+export type RawReadArg<T> = Checked<T> extends Checked<RawTarget & Live>
+  ? T
+  : NoInfer<HandleRefusal<'readRaw()', T, MsgRawTarget<'readRaw()'>> | Expected<Unconsumed, T>>;
 
 /**
  * `Page::write_raw`'s receiver — the target argument of `writeRaw`/`fillZeroRaw`: anything live,
- * but a folio only through its lock guard (else {@link MsgFolioWrite}); {@link MsgConsumed} for a
- * consumed handle or address.
+ * but a folio only through its lock guard (else {@link MsgFolioWrite}); refused as
+ * {@link RawReadArg} otherwise.
  */
-export type RawWriteArg<T> = AnyConsumed<T> extends true
-  ? MsgConsumed
-  : [T] extends [LockedMark]
+export type RawWriteArg<T> = Checked<T> extends Checked<RawTarget & Live>
+  ? Checked<T> extends Checked<LockedMark>
     ? T
-    : [T] extends [Folio]
+    : Checked<T> extends Checked<Folio>
       ? MsgFolioWrite
-      : [T] extends [Page]
-        ? [OwnerOf<T>] extends ['folio']
+      : Checked<T> extends Checked<Page>
+        ? Checked<OwnerOf<T>> extends Checked<'folio'>
           ? MsgFolioWrite
           : T
-        : [T] extends [VirtAddr<'folio'>]
+        : Checked<T> extends Checked<VirtAddr<'folio'>>
           ? MsgFolioWrite
-          : T;
+          : T
+  : NoInfer<HandleRefusal<'writeRaw()', T, MsgRawTarget<'writeRaw()'>> | Expected<Unconsumed, T>>;
 
 /** A resolved target: which bytes of which machine, and how far the object reaches. */
 export interface Span {
@@ -425,7 +428,7 @@ export function fillZeroRaw<T extends RawTarget>(target: RawWriteArg<T>, offset:
  * freePage(p);
  * ```
  */
-export function withPageMapped<R>(page: Page & Live, fn: (view: Uint8Array) => R): R {
+export function withPageMapped<P, R>(page: PageArg<P, 'kmap_local_page()'>, fn: (view: Uint8Array) => R): R {
   const h = checkHandle(page, 'withPageMapped', false);
   if (typeof fn !== 'function') invalidArgument('withPageMapped', 'fn must be a function', fn);
   const mem = H.mem(h);

@@ -4,11 +4,11 @@
  * @module
  */
 import { MmError, describeValue, hexPfn, invalidArgument, optionKeys, readOptions } from '../debug/mm-error.js';
-import type { AnyConsumed, Owned, Borrowed, Consumed, Live } from '../types/ownership.js';
-import type { Page, Pfn, PageOrder, OrderArg, OrderOf, FreeOrderArg, OwnerOf } from '../types/page.js';
+import type { Owned, Borrowed, Checked, Consumed, HandleRefusal, Live } from '../types/ownership.js';
+import type { Page, PageArg, Pfn, OrderArg, FreeOrderArg, FreePageArg, FreePagesArg, OwnerOf } from '../types/page.js';
 import { VMALLOC_START, type VirtAddr, type AddrOwner, type VmallocAddr } from '../types/address.js';
-import type { AtomicContext, GfpArg, MaySleepCtx, ProcessContextMark } from '../types/gfp.js';
-import type { MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
+import type { AtomicContext, CtxArg, GfpArg, MaySleepCtx, ProcessContextMark } from '../types/gfp.js';
+import type { MsgAddressNotPage, MsgConsumed, MsgNotAnAddress, MsgVirtToPageVmalloc } from '../types/messages.js';
 import { MAX_PAGE_ORDER } from './constants.js';
 import { REC, REC_ALLOC_TS, REC_FREE_TS, REC_GFP_ORDER, captureSite } from '../debug/page-owner.js';
 import { GFP_VALID_MASK, __GFP_DIRECT_RECLAIM, __GFP_ZERO } from './gfp.js';
@@ -223,13 +223,8 @@ function paranoid(mem: MemoryImpl): void {
  * @see {@link freePages}
  * @see {@link allocPage}
  */
-export function allocPages<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
-  ctx: Ctx,
-  gfp: GfpArg<Ctx, G>,
-  order: Order,
-): Owned<Page<Order>> | null;
-export function allocPages<Ctx extends AllocContext, G extends number, Order extends number>(
-  ctx: Ctx,
+export function allocPages<Ctx, G extends number, Order extends number>(
+  ctx: CtxArg<Ctx>,
   gfp: GfpArg<Ctx, G>,
   order: OrderArg<Order>,
 ): Owned<Page<Order>> | null;
@@ -265,7 +260,7 @@ export function allocPages(ctx: AllocContext, gfp: number, order: number): Owned
  * @see {@link allocPages}
  * @see {@link freePage}
  */
-export function allocPage<Ctx extends AllocContext, G extends number>(ctx: Ctx, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
+export function allocPage<Ctx, G extends number>(ctx: CtxArg<Ctx>, gfp: GfpArg<Ctx, G>): Owned<Page<0>> | null {
   const h = allocBare0(ctx, gfp);
   if (h !== undefined) return h as unknown as Owned<Page<0>>;
   const g = checkGfp(gfp, 'allocPage');
@@ -428,11 +423,7 @@ export function badFreeReason(mem: MemoryImpl, head: number): string | null {
  * ```
  * @see {@link allocPages}
  */
-export function freePages<P extends Owned<Page> & Live>(page: P, order: OrderOf<P>): asserts page is P & Consumed;
-export function freePages<P extends Owned<Page> & Live, O extends number>(
-  page: P,
-  order: FreeOrderArg<P, O>,
-): asserts page is P & Consumed;
+export function freePages<P, O extends number>(page: FreePagesArg<P>, order: FreeOrderArg<P, O>): asserts page is FreePagesArg<P> & Consumed;
 export function freePages(page: Owned<Page>, order: number): void {
   if (order !== 0 || !freeBare0(page)) freeOwned(page, order, 'freePages');
 }
@@ -454,7 +445,7 @@ export function freePages(page: Owned<Page>, order: number): void {
  * ```
  * @see {@link freePages}
  */
-export function freePage<P extends Owned<Page<0>> & Live>(page: P): asserts page is P & Consumed {
+export function freePage<P>(page: FreePageArg<P>): asserts page is FreePageArg<P> & Consumed {
   if (!freeBare0(page)) freeOwned(page, 0, 'freePage');
 }
 
@@ -534,7 +525,7 @@ setDisposer(PageKind.Bare, (h) => {
  * freePage(p);
  * ```
  */
-export function pageToPfn(page: Page & Live): Pfn {
+export function pageToPfn<P>(page: PageArg<P, 'page_to_pfn()'>): Pfn {
   return H.pfn(checkHandle(page, 'pageToPfn', false)) as Pfn;
 }
 
@@ -636,7 +627,7 @@ export function pfnToPage<N extends number>(mem: Memory, pfn: PfnArg<N>): Borrow
  * ```
  * @see {@link virtToPage}
  */
-export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>> {
+export function pageAddress<P>(page: PageArg<P, 'page_address()'>): VirtAddr<OwnerOf<P>> {
   const h = checkHandle(page, 'pageAddress', false);
   return (H.mem(h).linearBase + H.pfn(h) * 4096) as VirtAddr<OwnerOf<P>>;
 }
@@ -646,13 +637,9 @@ export function pageAddress<P extends Page & Live>(page: P): VirtAddr<OwnerOf<P>
  * consumed address ({@link MsgConsumed}), a vmalloc address ({@link MsgVirtToPageVmalloc}) or a
  * plain number ({@link MsgNotAnAddress}).
  */
-export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
-  ? MsgConsumed
-  : [A] extends [VmallocAddr]
-    ? MsgVirtToPageVmalloc
-    : [A] extends [VirtAddr]
-      ? A
-      : MsgNotAnAddress;
+export type VirtToPageArg<A> = Checked<A> extends Checked<VirtAddr & Live>
+  ? A
+  : NoInfer<HandleRefusal<'virt_to_page()', A, Checked<A> extends Checked<VmallocAddr> ? MsgVirtToPageVmalloc : Checked<A> extends Checked<Page> ? MsgAddressNotPage<'virt_to_page()'> : MsgNotAnAddress>>;
 
 /**
  * `virt_to_page(addr)` — the page behind a linear-map address, as a borrow: it can be read, never
@@ -678,7 +665,7 @@ export type VirtToPageArg<A extends number> = AnyConsumed<A> extends true
  * ```
  * @see {@link vmallocToPage}
  */
-export function virtToPage<A extends number>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
+export function virtToPage<A>(addr: VirtToPageArg<A>): Borrowed<Page<0, AddrOwner<A>>> {
   return borrowAddress(addr, 'virtToPage') as unknown as Borrowed<Page<0, AddrOwner<A>>>;
 }
 

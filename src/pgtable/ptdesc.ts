@@ -13,9 +13,10 @@ import { PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
 import { badFreeReason, checkGfp, checkOrder, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
-import type { Borrowed, Consumed, Live, Ownable, Owned } from '../types/ownership.js';
-import type { OrderArg, Page, PageOrder } from '../types/page.js';
+import type { CtxArg, GfpArg } from '../types/gfp.js';
+import type { MsgNotPtdesc, MsgPagetableFree } from '../types/messages.js';
+import type { Borrowed, Checked, Consumed, HandleRefusal, Live, Unconsumed, MemdescKindMark, Ownable, Owned } from '../types/ownership.js';
+import type { Expected, OrderArg, Page } from '../types/page.js';
 
 declare const ptdescOrder: unique symbol;
 
@@ -39,10 +40,25 @@ declare const ptdescOrder: unique symbol;
  * ```
  * @see {@link pagetableAlloc}
  */
-export interface PtDesc<Order extends number = number> extends Ownable {
+export interface PtDesc<Order extends number = number> extends Ownable, MemdescKindMark<'struct ptdesc'> {
   /** Phantom: the order of the page-table block. */
   readonly [ptdescOrder]: Order;
 }
+
+/**
+ * A ptdesc parameter of kernel function `Fn` (`ptdesc_page()`, `ptdesc_address()`) — any live
+ * ptdesc handle, or the sentence that refuses the argument ({@link MsgNotPtdesc}; a handle that may
+ * be `null` or is consumed).
+ */
+export type PtdescArg<P, Fn extends string> = Checked<P> extends Checked<PtDesc & Live> ? P : NoInfer<HandleRefusal<Fn, P, MsgNotPtdesc<Fn>> | Expected<PtDesc & Unconsumed, P>>;
+
+/**
+ * `pagetable_free()`'s argument — the live `Owned` ptdesc `pagetableAlloc()` returned, or the
+ * sentence that refuses anything else ({@link MsgPagetableFree}).
+ */
+export type PagetableFreeArg<P> = Checked<P> extends Checked<Owned<PtDesc> & Live>
+  ? P
+  : NoInfer<HandleRefusal<'pagetable_free()', P, MsgPagetableFree> | Expected<Owned<PtDesc> & Unconsumed, P>>;
 
 /**
  * `pagetable_alloc(gfp, order)` — a page-table page, owned by the caller.
@@ -61,13 +77,8 @@ export interface PtDesc<Order extends number = number> extends Ownable {
  * ```
  * @see {@link pagetableFree}
  */
-export function pagetableAlloc<Ctx extends AllocContext, G extends number, Order extends PageOrder>(
-  ctx: Ctx,
-  gfp: GfpArg<Ctx, G>,
-  order: Order,
-): Owned<PtDesc<Order>> | null;
-export function pagetableAlloc<Ctx extends AllocContext, G extends number, Order extends number>(
-  ctx: Ctx,
+export function pagetableAlloc<Ctx, G extends number, Order extends number>(
+  ctx: CtxArg<Ctx>,
   gfp: GfpArg<Ctx, G>,
   order: OrderArg<Order>,
 ): Owned<PtDesc<Order>> | null;
@@ -111,7 +122,7 @@ function ptdescHandle(x: unknown, fn: string, freeing: boolean): PageHandle {
  * ```
  * @see {@link pagetableAlloc}
  */
-export function pagetableFree<P extends Owned<PtDesc> & Live>(ptdesc: P): asserts ptdesc is P & Consumed {
+export function pagetableFree<P>(ptdesc: PagetableFreeArg<P>): asserts ptdesc is PagetableFreeArg<P> & Consumed {
   freePtdesc(ptdesc, 'pagetableFree');
 }
 
@@ -149,7 +160,7 @@ function freePtdesc(ptdesc: unknown, fn: string): void {
  * pagetableFree(pt);
  * ```
  */
-export function ptdescPage(ptdesc: PtDesc & Live): Borrowed<Page<0, 'pgtable'>> {
+export function ptdescPage<P>(ptdesc: PtdescArg<P, 'ptdesc_page()'>): Borrowed<Page<0, 'pgtable'>> {
   const h = ptdescHandle(ptdesc, 'ptdescPage', false);
   return new PageHandle(H.mem(h), H.head(h), H.head(h), H.gen(h), 0, Role.Borrowed, true) as unknown as Borrowed<Page<0, 'pgtable'>>;
 }
@@ -170,7 +181,7 @@ export function ptdescPage(ptdesc: PtDesc & Live): Borrowed<Page<0, 'pgtable'>> 
  * pagetableFree(pt);
  * ```
  */
-export function ptdescAddress(ptdesc: PtDesc & Live): VirtAddr<'pgtable'> {
+export function ptdescAddress<P>(ptdesc: PtdescArg<P, 'ptdesc_address()'>): VirtAddr<'pgtable'> {
   const h = ptdescHandle(ptdesc, 'ptdescAddress', false);
   return (H.mem(h).linearBase + H.head(h) * PAGE_SIZE) as VirtAddr<'pgtable'>;
 }

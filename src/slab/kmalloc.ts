@@ -14,8 +14,10 @@ import { MemoryImpl } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg } from '../types/gfp.js';
-import type { Consumed, Live } from '../types/ownership.js';
+import type { CtxArg, GfpArg } from '../types/gfp.js';
+import type { MsgKfree } from '../types/messages.js';
+import type { Checked, Consumed, HandleRefusal, Live, Unconsumed } from '../types/ownership.js';
+import type { Expected } from '../types/page.js';
 import { cacheAlloc, cacheFree, createCache, getOrder, slabHeadOf, slabObjectAt, slabRoot, type SlabObject } from './slab.js';
 
 /**
@@ -39,10 +41,22 @@ declare const kmallocKey: unique symbol;
  * misc large-kmalloc block (larger sizes). Either way it has no refcount: `getPage` on its page is
  * refused. Free it with `kfree`.
  */
-export type KmallocPtr<Owner extends 'slab' | 'misc' = 'slab' | 'misc'> = VirtAddr<Owner> & {
-  /** Phantom: marks memory from `kmalloc()`, spelled as the sentence a wrong free shows. */
+export type KmallocPtr<Owner extends 'slab' | 'misc' = 'slab' | 'misc'> = VirtAddr<Owner> & KmallocMark;
+
+/** (no kernel counterpart) — the phantom mark of memory from `kmalloc()` ({@link KmallocPtr}). */
+export interface KmallocMark {
+  /** Phantom: marks memory from `kmalloc()`, spelled as the rule for freeing it. */
   readonly [kmallocKey]: 'kmalloc() memory: free it with kfree()';
-};
+}
+
+/**
+ * `kfree(ptr)`'s (and `ksize(ptr)`'s) `ptr` — a live address `kmalloc()` or `kmemCacheAlloc()`
+ * returned, or the sentence that refuses anything else ({@link MsgKfree}; a consumed address is a
+ * double free).
+ */
+export type KfreeArg<P, Fn extends string> = Checked<P> extends Checked<(KmallocPtr | SlabObject) & Live>
+  ? P
+  : NoInfer<HandleRefusal<Fn, P, MsgKfree<Fn>> | Expected<(KmallocPtr | SlabObject) & Unconsumed, P>>;
 
 /**
  * `kmalloc()`'s choice at `KMALLOC_MAX_CACHE_SIZE` — the owner of a kmalloc of `Size` bytes: a slab
@@ -126,8 +140,8 @@ function kmallocCacheFor(mem: MemoryImpl, size: number) {
  * @see {@link kfree}
  * @see {@link ksize}
  */
-export function kmalloc<Ctx extends AllocContext, const Size extends number, G extends number>(
-  ctx: Ctx,
+export function kmalloc<Ctx, const Size extends number, G extends number>(
+  ctx: CtxArg<Ctx>,
   size: Size,
   gfp: GfpArg<Ctx, G>,
 ): KmallocPtr<KmallocOwner<Size>> | null {
@@ -174,7 +188,7 @@ export function kmalloc<Ctx extends AllocContext, const Size extends number, G e
  * ```
  * @see {@link kmalloc}
  */
-export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asserts ptr is P & Consumed {
+export function kfree<P>(ptr: KfreeArg<P, 'kfree()'>): asserts ptr is KfreeArg<P, 'kfree()'> & Consumed {
   const fn = 'kfree';
   if (typeof ptr !== 'number' || !Number.isSafeInteger(ptr)) invalidArgument(fn, 'ptr must be an address kmalloc() returned', ptr);
   const mem = MemoryImpl.forLinearAddress(ptr);
@@ -226,7 +240,7 @@ export function kfree<P extends (KmallocPtr | SlabObject) & Live>(ptr: P): asser
  * kfree(p);
  * ```
  */
-export function ksize(ptr: (KmallocPtr | SlabObject) & Live): number {
+export function ksize<P>(ptr: KfreeArg<P, 'ksize()'>): number {
   const fn = 'ksize';
   if (typeof ptr !== 'number') invalidArgument(fn, 'ptr must be an address kmalloc() returned', ptr);
   const mem = MemoryImpl.forLinearAddress(ptr);

@@ -20,8 +20,10 @@ import { MemoryImpl, asMemory } from '../page-alloc/memory.js';
 import { badFreeReason, checkGfp, type AllocContext, type Memory } from '../page-alloc/page-alloc.js';
 import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import type { VirtAddr } from '../types/address.js';
-import type { GfpArg, MaySleepCtx } from '../types/gfp.js';
-import type { Consumed, Live } from '../types/ownership.js';
+import type { CtxArg, GfpArg, MaySleepCtx } from '../types/gfp.js';
+import type { MsgNotCache, MsgNotSlabObject, MsgWrongCache } from '../types/messages.js';
+import type { Checked, Consumed, HandleRefusal, Live, Unconsumed } from '../types/ownership.js';
+import type { Expected } from '../types/page.js';
 
 declare const cacheBrand: unique symbol;
 declare const slabCacheKey: unique symbol;
@@ -62,10 +64,40 @@ export interface KmemCache<Name extends string = string> {
  * slab, whose type remembers its cache so `kmemCacheFree` into another cache does not compile.
  * `kfree` accepts it too, as the kernel's `kfree()` does.
  */
-export type SlabObject<Name extends string = string> = VirtAddr<'slab'> & {
-  /** Phantom: the cache the object belongs to, spelled as the sentence a wrong-cache free shows. */
-  readonly [slabCacheKey]: `an object of kmem_cache "${Name}"`;
-};
+export type SlabObject<Name extends string = string> = VirtAddr<'slab'> & SlabObjectMark<Name>;
+
+/** (no kernel counterpart) — the phantom mark of an object of kmem_cache `Name` ({@link SlabObject}). */
+export interface SlabObjectMark<Name extends string> {
+  /** Phantom: the name of the cache the object belongs to. */
+  readonly [slabCacheKey]: Name;
+}
+
+/**
+ * `kmem_cache->name` at the type level — the literal name of a cache-type argument, read through its
+ * phantom field (`never` when it is not a cache).
+ */
+export type CacheNameOf<C> = C[typeof cacheBrand & keyof C] & string;
+
+/**
+ * A cache parameter of kernel function `Fn` (`kmem_cache_alloc()`, `kmem_cache_free()`,
+ * `kmem_cache_destroy()`) — a live cache, or the sentence that refuses the argument
+ * ({@link MsgNotCache}; a destroyed cache is refused as consumed).
+ */
+export type KmemCacheArg<C, Fn extends string> = Checked<C> extends Checked<KmemCache & Live>
+  ? C
+  : NoInfer<HandleRefusal<Fn, C, MsgNotCache<Fn>> | Expected<KmemCache & Unconsumed, C>>;
+
+/**
+ * `kmem_cache_free(cache, obj)`'s `obj` — a live object of that very cache, or the sentence that
+ * refuses it: an object of another cache ({@link MsgWrongCache}), something that is not a slab
+ * object ({@link MsgNotSlabObject}), a consumed object (a double free).
+ */
+export type KmemCacheFreeArg<C, O> = Checked<O> extends Checked<SlabObject<CacheNameOf<C>> & Live>
+  ? O
+  : NoInfer<
+      | HandleRefusal<'kmem_cache_free()', O, Checked<O> extends Checked<SlabObject<infer N>> ? MsgWrongCache<N, CacheNameOf<C>> : MsgNotSlabObject>
+      | Expected<SlabObject<CacheNameOf<C>> & Unconsumed, O>
+    >;
 
 /**
  * `kmem_cache_create()`'s `align` argument (`struct kmem_cache_args` in recent kernels) — the
@@ -456,11 +488,11 @@ export function slabHeadOf(mem: MemoryImpl, addr: number): number {
  * ```
  * @see {@link kmemCacheFree}
  */
-export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G extends number>(
-  ctx: Ctx,
-  cache: KmemCache<Name> & Live,
+export function kmemCacheAlloc<Ctx, C, G extends number>(
+  ctx: CtxArg<Ctx>,
+  cache: KmemCacheArg<C, 'kmem_cache_alloc()'>,
   gfp: GfpArg<Ctx, G>,
-): SlabObject<Name> | null {
+): SlabObject<CacheNameOf<C>> | null {
   const fn = 'kmemCacheAlloc';
   const g = checkGfp(gfp, fn);
   const mem = contextMemory(ctx, g, fn);
@@ -469,7 +501,7 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
     throw new MmError('FOREIGN_HANDLE', `BUG: ${fn}(): kmem_cache "${c.name}" belongs to ${c.mem.describe()}, not to ${mem.describe()}`);
   }
   const addr = cacheAlloc(mem, c, g);
-  return addr < 0 ? null : (addr as SlabObject<Name>);
+  return addr < 0 ? null : (addr as SlabObject<CacheNameOf<C>>);
 }
 
 /**
@@ -493,10 +525,10 @@ export function kmemCacheAlloc<Ctx extends AllocContext, Name extends string, G 
  * ```
  * @see {@link kmemCacheAlloc}
  */
-export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & Live>(
-  cache: KmemCache<Name> & Live,
-  obj: O,
-): asserts obj is O & Consumed {
+export function kmemCacheFree<C, O>(
+  cache: KmemCacheArg<C, 'kmem_cache_free()'>,
+  obj: KmemCacheFreeArg<C, O>,
+): asserts obj is KmemCacheFreeArg<C, O> & Consumed {
   const fn = 'kmemCacheFree';
   const c = liveCache(cache, fn);
   const mem = c.mem;
@@ -563,7 +595,7 @@ export function kmemCacheFree<Name extends string, O extends SlabObject<Name> & 
  * ```
  * @see {@link kmemCacheCreate}
  */
-export function kmemCacheDestroy<C extends KmemCache & Live>(cache: C): asserts cache is C & Consumed {
+export function kmemCacheDestroy<C>(cache: KmemCacheArg<C, 'kmem_cache_destroy()'>): asserts cache is KmemCacheArg<C, 'kmem_cache_destroy()'> & Consumed {
   const fn = 'kmemCacheDestroy';
   const c = liveCache(cache, fn);
   if (c.kmalloc) invalidArgument(fn, 'the kmalloc caches cannot be destroyed', c.name);

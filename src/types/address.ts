@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { Brand } from 'ts-brand';
 import type { PageOwner } from './page.js';
 
 /**
@@ -28,6 +27,24 @@ export const VMALLOC_START = 0xc90000000000;
 export const VMALLOC_END = 0xe90000000000;
 
 declare const addrOwner: unique symbol;
+declare const addrKind: unique symbol;
+
+/**
+ * (no kernel counterpart) — the phantom mark that makes a number an address of one kind of kernel
+ * virtual memory (`'linear-map address'`, `'vmalloc address'`). The kinds exclude each other: an
+ * address of one kind is never taken for the other, and a refused call names the rule instead of
+ * listing brand internals.
+ */
+export interface AddressMark<Kind extends string> {
+  /** Phantom: the kind of kernel virtual address. */
+  readonly [addrKind]: Kind;
+}
+
+/** (no kernel counterpart) — the phantom mark of a linear-map address ({@link VirtAddr}): its kind and the memdesc that owns the memory. */
+export interface LinearAddressMark<Owner extends PageOwner> extends AddressMark<'linear-map address'> {
+  /** Phantom: the memdesc that owns the memory behind the address ({@link PageOwner}). */
+  readonly [addrOwner]: Owner;
+}
 
 /**
  * `void *` in the linear map — a kernel virtual address that remembers its provenance: what
@@ -52,17 +69,14 @@ declare const addrOwner: unique symbol;
  * kfree(buf);
  * ```
  */
-export type VirtAddr<Owner extends PageOwner = PageOwner> = Brand<number, 'linear-map address'> & {
-  /** Phantom: the memdesc that owns the memory behind the address ({@link PageOwner}). */
-  readonly [addrOwner]: Owner;
-};
+export type VirtAddr<Owner extends PageOwner = PageOwner> = number & LinearAddressMark<Owner>;
 
 /**
  * `void *` in vmalloc space — an address between `VMALLOC_START` and `VMALLOC_END`:
  * `vmallocToPage` accepts it, `virtToPage` refuses it (a compile error, and `BAD_ADDRESS` at run
  * time).
  */
-export type VmallocAddr = Brand<number, 'vmalloc address'>;
+export type VmallocAddr = number & AddressMark<'vmalloc address'>;
 
 /**
  * `virt_to_page()`'s view of provenance — the `Owner` a linear-map address (`VirtAddr<Owner>`)

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { MsgMaySleep, MsgSleepInAtomic } from './messages.js';
+import type { MsgBadContext, MsgMaySleep, MsgSleepInAtomic } from './messages.js';
+import type { Checked } from './ownership.js';
 
 declare const gfpSleeps: unique symbol;
 
@@ -95,7 +96,7 @@ export type GfpArg<Ctx, G extends number> = [Ctx] extends [
   },
 ]
   ? G
-  : [G] extends [Gfp<false>]
+  : Checked<G> extends Checked<Gfp<false>>
     ? G
     : MsgSleepInAtomic;
 
@@ -106,6 +107,13 @@ export interface ProcessContextMark {
   /** Phantom: marks process context (no spinlock held, may sleep). */
   readonly [processContext]: true;
 }
+
+/**
+ * `in_atomic()` or not, checked — the context argument of an allocation: a `Memory` (process
+ * context) or the `AtomicContext` `withSpinLock` hands its callback; anything else is refused with
+ * {@link MsgBadContext}.
+ */
+export type CtxArg<Ctx> = Checked<Ctx> extends Checked<ProcessContextMark | AtomicContext> ? Ctx : MsgBadContext;
 
 /**
  * `might_sleep()` at the type level — the context argument of a call that may sleep whatever its

@@ -18,10 +18,37 @@
  *
  * @module
  */
-import type { MsgConsumed, MsgOwnableAlwaysRefCounted } from './messages.js';
+import type { MsgConsumed, MsgLive, MsgMaybeNull, MsgOwnableAlwaysRefCounted } from './messages.js';
+
+/**
+ * (no kernel counterpart) — a one-field wrapper for checks that must not distribute over a union:
+ * `Checked<A> extends Checked<B>` asks whether all of `A` is assignable to `B`, as the usual
+ * `[A] extends [B]` does, without making TypeScript create a tuple type (and the `Array<A>` behind
+ * it) for every `A` it checks. It has no value; it exists only in conditional types.
+ */
+export interface Checked<T> {
+  /** Phantom: the type being checked. */
+  readonly checked: T;
+}
 
 declare const roleKey: unique symbol;
 declare const consumedKey: unique symbol;
+declare const memdescKind: unique symbol;
+
+/**
+ * `page->memdesc`'s type field, as a phantom discriminant — which descriptor a handle is: `struct
+ * page`, `struct folio`, `struct ptdesc` or a driver's own memdesc. {@link Page}, `Folio`, `PtDesc`
+ * and `Memdesc` extend it with their own `Kind`.
+ *
+ * You never name it yourself. Because the kinds differ, a handle of one kind intersected with the
+ * type another function expects reduces to `never`, which is how a refused call shows only the
+ * sentence of its rule (`freePages(folio, …)` reads "__free_pages(): a folio is put, never freed
+ * …", not a list of missing properties).
+ */
+export interface MemdescKindMark<Kind extends string> {
+  /** Phantom: the kind of descriptor (`'struct page'`, `'struct folio'`, …). */
+  readonly [memdescKind]: Kind;
+}
 
 /**
  * `Owned<T>` (Rust-for-Linux) — the role mark of the unique owner: only a handle carrying it can be
@@ -31,7 +58,7 @@ declare const consumedKey: unique symbol;
  * borrow or a reference to a free reads as "… is not assignable to type '"Owned: the unique owner;
  * only it may free"'".
  */
-export interface OwnedMark {
+export interface OwnedMark extends Disposable {
   /** Phantom: the handle's role (`Owned`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Owned: the unique owner; only it may free';
 }
@@ -42,7 +69,7 @@ export interface OwnedMark {
  *
  * Part of {@link ARef}.
  */
-export interface ARefMark {
+export interface ARefMark extends Disposable {
   /** Phantom: the handle's role (`ARef`), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'ARef: a counted reference; give it back with a put, never a free';
 }
@@ -51,7 +78,7 @@ export interface ARefMark {
  * `PG_locked` held — the role mark of a lock guard (`LockedFolio`): writes go through it, and
  * `folioUnlock` consumes it.
  */
-export interface LockedMark {
+export interface LockedMark extends Disposable {
   /** Phantom: the handle's role (lock guard), spelled as the sentence a refused call shows. */
   readonly [roleKey]: 'Locked: a lock guard; it may write, and folioUnlock() gives it up';
 }
@@ -92,7 +119,7 @@ export interface BorrowedMark {
  * @see {@link ARef}
  * @see {@link Borrowed}
  */
-export type Owned<T> = T & OwnedMark & Disposable;
+export type Owned<T> = T & OwnedMark;
 
 /**
  * `ARef<T>` (Rust-for-Linux `ARef<T: AlwaysRefCounted>`) — one counted reference to `T`, what
@@ -119,7 +146,7 @@ export type Owned<T> = T & OwnedMark & Disposable;
  * ```
  * @see {@link Owned}
  */
-export type ARef<T> = T & ARefMark & Disposable;
+export type ARef<T> = T & ARefMark;
 
 /**
  * `&T` (Rust) — a view of `T` that can be read but never freed or put; what `virt_to_page()`,
@@ -155,7 +182,8 @@ export type Borrowed<T> = T & BorrowedMark;
  *
  * It is one type for every consumer on purpose: a variable declared {@link MaybeConsumed} lists it
  * as a member, and TypeScript keeps a declared union through a join of paths only when each path's
- * type is one of its members.
+ * type is one of its members. (That is also why it cannot carry its sentence as a type argument:
+ * an instantiated generic mark stops being one type, and the join forgets the consumed path.)
  */
 export interface Consumed {
   /** Phantom: set on a consumed handle; its type is the sentence a later use shows. */
@@ -170,10 +198,40 @@ export interface Consumed {
 export type AnyConsumed<T> = true extends (T extends Consumed ? true : false) ? true : false;
 
 /**
+ * (no kernel counterpart) — the refusals every handle argument shares, as the sentence for kernel
+ * function `Fn`: a handle that may be `null` ({@link MsgMaybeNull}), a consumed one
+ * ({@link MsgConsumed}); `Otherwise` for anything else.
+ */
+export type HandleRefusal<Fn extends string, P, Otherwise> = null extends P
+  ? MsgMaybeNull<Fn>
+  : undefined extends P
+    ? MsgMaybeNull<Fn>
+    : AnyConsumed<P> extends true
+      ? MsgConsumed
+      : Otherwise;
+
+/**
+ * (no kernel counterpart) — {@link Live} without its printed label: "no consumed mark". It is the
+ * liveness part of the shape an argument check shows beside its sentence (`Expected<…>`), where
+ * the label would only repeat what the sentence says. Write `Live` in your own code.
+ */
+export interface Unconsumed {
+  /** Phantom: absent on a live handle (a consumed one has it, see {@link Consumed}). */
+  readonly [consumedKey]?: never;
+}
+
+/**
  * (no kernel counterpart) — "not consumed": every API that accepts a handle requires this, so a
  * handle that was freed, put, unlocked or moved is refused at compile time.
+ *
+ * Its type parameter is only a label: it defaults to the rule {@link MsgLive}, and the compiler
+ * prints it, so a consumed handle passed to a parameter of your own typed `Owned<Page<0>> & Live`
+ * is refused with the rule in the first line: `… is not assignable to parameter of type
+ * 'Page<0, PageOwner> & OwnedMark & Live<"a live handle: …">'`.
+ *
+ * @typeParam Why - the rule, as the sentence the compiler prints (only {@link MsgLive}).
  */
-export interface Live {
+export interface Live<Why extends MsgLive = MsgLive> {
   /** Phantom: absent on a live handle (a consumed one has it, see {@link Consumed}). */
   readonly [consumedKey]?: never;
 }

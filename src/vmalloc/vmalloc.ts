@@ -20,10 +20,10 @@ import { allocBulk0, releaseBulk0 } from '../page-alloc/alloc.js';
 import { badFreeReason, checkGfp, type AllocContext } from '../page-alloc/page-alloc.js';
 import { contextMemory, mightSleep } from '../sync/spinlock.js';
 import { VMALLOC_END, VMALLOC_START, type VirtAddr, type VmallocAddr } from '../types/address.js';
-import type { GfpArg, ProcessContextMark } from '../types/gfp.js';
-import type { MsgConsumed, MsgNotAnAddress, MsgVmallocToPageLinear } from '../types/messages.js';
-import type { AnyConsumed, Borrowed, Consumed, Live } from '../types/ownership.js';
-import type { Page } from '../types/page.js';
+import type { AtomicContext, GfpArg, ProcessContextMark } from '../types/gfp.js';
+import type { MsgAddressNotPage, MsgBadContext, MsgConsumed, MsgNotAnAddress, MsgVfree, MsgVmallocToPageLinear } from '../types/messages.js';
+import type { Borrowed, Checked, Consumed, HandleRefusal, Live, Unconsumed } from '../types/ownership.js';
+import type { Expected, Page } from '../types/page.js';
 
 declare const areaKey: unique symbol;
 
@@ -53,10 +53,13 @@ declare const areaKey: unique symbol;
  * ```
  * @see {@link vmalloc}
  */
-export type VmallocArea = VmallocAddr & {
-  /** Phantom: marks a vmalloc area's start address, spelled as the sentence a wrong free shows. */
+export type VmallocArea = VmallocAddr & VmallocAreaMark;
+
+/** (no kernel counterpart) — the phantom mark of a vmalloc area's start address ({@link VmallocArea}). */
+export interface VmallocAreaMark {
+  /** Phantom: marks a vmalloc area's start address, spelled as the rule for freeing it. */
   readonly [areaKey]: 'a vmalloc area: free it with vfree()';
-};
+}
 
 /**
  * `might_sleep()` in `vmalloc()` — why vmalloc refuses an atomic context: it allocates page tables
@@ -68,20 +71,29 @@ export type MsgVmallocAtomic = 'vmalloc() may sleep (it allocates page tables an
  * `vmalloc()`'s context — process context only: a `Memory` passes, an atomic context becomes
  * {@link MsgVmallocAtomic}.
  */
-export type VmallocCtx<Ctx> = [Ctx] extends [ProcessContextMark] ? Ctx : MsgVmallocAtomic;
+export type VmallocCtx<Ctx> = Checked<Ctx> extends Checked<ProcessContextMark>
+  ? Ctx
+  : Checked<Ctx> extends Checked<ProcessContextMark | AtomicContext>
+    ? MsgVmallocAtomic
+    : MsgBadContext;
 
 /**
  * `vmalloc_to_page(addr)`'s argument — a live vmalloc address, or the reason it is refused: a
  * consumed address ({@link MsgConsumed}), a linear-map address ({@link MsgVmallocToPageLinear}) or
  * a plain number ({@link MsgNotAnAddress}).
  */
-export type VmallocToPageArg<A extends number> = AnyConsumed<A> extends true
-  ? MsgConsumed
-  : [A] extends [VirtAddr]
-    ? MsgVmallocToPageLinear
-    : [A] extends [VmallocAddr]
-      ? A
-      : MsgNotAnAddress;
+export type VmallocToPageArg<A> = [A] extends [VmallocAddr & Live] // a tuple, not Checked: vmallocToPage's body needs the constraint it gives A
+  ? A
+  : NoInfer<HandleRefusal<'vmalloc_to_page()', A, Checked<A> extends Checked<VirtAddr> ? MsgVmallocToPageLinear : Checked<A> extends Checked<Page> ? MsgAddressNotPage<'vmalloc_to_page()'> : MsgNotAnAddress>>;
+
+/**
+ * A vmalloc-area parameter of kernel function `Fn` (`vfree()`, `vmalloc_size()`, the page iterator)
+ * — the live start address `vmalloc()` returned, or the sentence that refuses anything else
+ * ({@link MsgVfree}; a consumed area is a double free or a use after free).
+ */
+export type VmallocAreaArg<A, Fn extends string> = Checked<A> extends Checked<VmallocArea & Live>
+  ? A
+  : NoInfer<HandleRefusal<Fn, A, MsgVfree<Fn>> | Expected<VmallocArea & Unconsumed, A>>;
 
 /**
  * One vmalloc area (`struct vm_struct`). The process-wide list of areas refers to the machine
@@ -202,7 +214,7 @@ function liveArea(addr: unknown, fn: string, freeing: boolean): Area {
  * @see {@link vfree}
  * @see {@link VmallocArea}
  */
-export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_KERNEL>(
+export function vmalloc<Ctx, G extends number = typeof GFP_KERNEL>(
   ctx: VmallocCtx<Ctx>,
   size: number,
   gfp?: GfpArg<Ctx, G>,
@@ -279,7 +291,7 @@ export function vmalloc<Ctx extends AllocContext, G extends number = typeof GFP_
  * ```
  * @see {@link vmalloc}
  */
-export function vfree<A extends VmallocArea & Live>(area: A): asserts area is A & Consumed {
+export function vfree<A>(area: VmallocAreaArg<A, 'vfree()'>): asserts area is VmallocAreaArg<A, 'vfree()'> & Consumed {
   vfreeImpl(area, 'vfree');
 }
 
@@ -321,7 +333,7 @@ function vfreeImpl(area: unknown, fn: string): void {
  * ```
  * @see {@link vmallocPageIter}
  */
-export function vmallocToPage<A extends number>(addr: VmallocToPageArg<A>): Borrowed<Page<0, 'vmalloc'>> {
+export function vmallocToPage<A>(addr: VmallocToPageArg<A>): Borrowed<Page<0, 'vmalloc'>> {
   const fn = 'vmallocToPage';
   if (typeof addr === 'number' && addr < VMALLOC_START) {
     throw new MmError('BAD_ADDRESS', `BUG: ${fn}(0x${addr.toString(16)}): a linear-map address, not a vmalloc one (use virtToPage())`);
@@ -357,7 +369,7 @@ function borrowOf(a: Area, index: number): PageHandle {
  * vfree(area);
  * ```
  */
-export function vmallocPageIter(area: VmallocArea & Live): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
+export function vmallocPageIter<A>(area: VmallocAreaArg<A, 'vmallocPageIter()'>): IterableIterator<Borrowed<Page<0, 'vmalloc'>>> {
   // Checked now, not at the first next(): a bad argument fails at the call, like every other one.
   return pagesOf(liveArea(area, 'vmallocPageIter', false), area);
 }
@@ -385,7 +397,7 @@ function* pagesOf(a: Area, area: unknown): IterableIterator<Borrowed<Page<0, 'vm
  * vfree(area);
  * ```
  */
-export function vmallocSize(area: VmallocArea & Live): number {
+export function vmallocSize<A>(area: VmallocAreaArg<A, 'vmallocSize()'>): number {
   return liveArea(area, 'vmallocSize', false).size;
 }
 

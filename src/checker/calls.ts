@@ -1,0 +1,683 @@
+/**
+ * Calls, for the abstract interpreter: memdesc's API (applied from its declared effect), the
+ * user's own functions, methods, constructors and closures (followed into their bodies with the
+ * arguments bound), the containers of the standard library (arrays, Maps, Sets: by key where the
+ * key is a literal or a variable), continuations (`.then`, timers, async callees past their first
+ * `await`), and everything else (an unknown callee: its arguments escape).
+ *
+ * @module
+ */
+import { NF, SF, SK, TF, ts } from './ts.js';
+import { resolveAlias, type ApiEffect } from './api.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
+import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
+
+const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
+/** Library methods that only read their arguments (console output, lookups, formatting). */
+const READ_ONLY_METHODS = new Set([
+  'log', 'info', 'warn', 'error', 'debug', 'trace', 'assert', 'dir', 'table', 'count', 'indexOf', 'lastIndexOf', 'includes', 'has', 'get',
+  'join', 'toString', 'stringify', 'is', 'isArray', 'test', 'localeCompare', 'startsWith', 'endsWith', 'isInteger', 'isSafeInteger', 'max', 'min',
+  'floor', 'ceil', 'round', 'abs', 'write',
+]);
+const DEFERRED_METHODS = new Set(['then', 'catch', 'finally', 'addEventListener', 'on', 'once']);
+
+/** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
+function declSource(an: Analyzer, decl: ts.Node): 'memdesc' | 'user' | 'lib' | 'unknown' {
+  const sf = decl.getSourceFile();
+  if (an.isMemdesc(decl)) return 'memdesc';
+  if (an.program.isSourceFileDefaultLibrary(sf) || /[\\/]node_modules[\\/](typescript|@types[\\/]node)[\\/]/.test(sf.fileName)) return 'lib';
+  if (sf.isDeclarationFile) return 'unknown';
+  return 'user';
+}
+
+/** The declaration a callee expression names (through imports and re-exports). */
+function calleeDecl(an: Analyzer, callee: ts.Expression): ts.Declaration | undefined {
+  let node: ts.Node = callee;
+  while (ts.isParenthesizedExpression(node as ts.Expression) || ts.isNonNullExpression(node as ts.Expression)) node = (node as ts.ParenthesizedExpression).expression;
+  if (ts.isPropertyAccessExpression(node)) node = node.name;
+  const sym0 = an.checker.getSymbolAtLocation(node);
+  if (!sym0) return undefined;
+  const sym = resolveAlias(an.checker, sym0);
+  const decls = sym.declarations ?? [];
+  return decls.find((d) => isFunctionLike(d) && d.body) ?? sym.valueDeclaration ?? decls[0];
+}
+
+/** Evaluates arguments left to right. */
+function evalArgs(an: Analyzer, args: readonly ts.Expression[], s: State): [Val[], State] {
+  const out: Val[] = [];
+  for (const a of args) {
+    if (ts.isSpreadElement(a)) {
+      const [v, st] = an.evalExpr(a.expression, s);
+      s = an.escape(v, st);
+      out.push(V_UNKNOWN);
+      continue;
+    }
+    const [v, st] = an.evalExpr(a, s);
+    s = st;
+    out.push(v);
+  }
+  return [out, s];
+}
+
+export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val, State] {
+  const callee = call.expression;
+  if (callee.kind === SK.SuperKeyword) {
+    const [args, st] = evalArgs(an, call.arguments, s);
+    const cls = ts.findAncestor(call, ts.isClassLike);
+    const base = cls && extendsOf(cls);
+    if (base) {
+      const sym = an.checker.getSymbolAtLocation(base.expression);
+      const decl = sym && resolveAlias(an.checker, sym).valueDeclaration;
+      if (decl && ts.isClassDeclaration(decl) && declSource(an, decl) === 'user') return [V_UNKNOWN, runConstructor(an, decl, an.top().thisVal, args, call.arguments, st, call)];
+    }
+    return [V_UNKNOWN, escapeAll(an, args, st)];
+  }
+  // obj.method(…): the receiver first.
+  let recv: Val | null = null;
+  let method: string | null = null;
+  if (ts.isPropertyAccessExpression(callee)) {
+    let st: State;
+    [recv, st] = an.evalExpr(callee.expression, s);
+    s = st;
+    method = callee.name.text;
+  } else if (ts.isElementAccessExpression(callee)) {
+    [recv, s] = an.evalExpr(callee.expression, s);
+  }
+  const decl = calleeDecl(an, callee);
+  const source = decl ? declSource(an, decl) : 'unknown';
+
+  // memdesc's API (read from an overload's signature when there are overloads: the
+  // implementation's own signature is untyped — `freePages(page: Owned<Page>, order: number)`).
+  if (decl && source === 'memdesc' && isFunctionLike(decl)) {
+    const sym = decl.name ? an.checker.getSymbolAtLocation(decl.name) : undefined;
+    const overload = sym?.declarations?.find((d): d is ts.FunctionDeclaration => ts.isFunctionDeclaration(d) && !d.body);
+    const eff = an.apiEffect((overload ?? decl) as ts.SignatureDeclaration);
+    if (eff) return applyApi(an, eff, call, s);
+    const [args, st] = evalArgs(an, call.arguments, s);
+    return [V_UNKNOWN, usesOf(an, args, call, st, decl)];
+  }
+
+  // Containers and other standard-library methods.
+  if (recv && method !== null) {
+    const c = containerCall(an, call, recv, method, s, source);
+    if (c) return c;
+  }
+
+  // A closure or function value held in a variable or field.
+  let fnVal: Val | null = null;
+  if (ts.isIdentifier(callee)) {
+    const sym = an.checker.getSymbolAtLocation(callee);
+    let v = sym && s.val(sym);
+    // An element of a container of closures (`for (const cb of callbacks) cb()`): one of them.
+    if (v && v.length === 1 && v[0]! > UNKNOWN) {
+      const alts = (s.atom(v[0]!) as { alts?: Val }).alts;
+      if (alts && alts.length && alts.every((a) => a > UNKNOWN && an.info(a).kind === 'func')) v = alts;
+    }
+    if (v && v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
+  } else if (recv && method !== null) {
+    const refs = recv.filter((a) => a > UNKNOWN);
+    const held = refs.map((a) => s.atom(a).fields?.get(method!)).filter((x): x is Val => !!x);
+    if (held.length && held.some((v) => v.some((a) => a > UNKNOWN && an.info(a).kind === 'func'))) fnVal = held.reduce((a, b) => union(a, b), V_NONE);
+  } else if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) {
+    const [v, st] = an.evalExpr(callee, s);
+    s = st;
+    if (v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
+  }
+  if (fnVal) {
+    const fns = fnVal.filter((a) => a > UNKNOWN && an.info(a).kind === 'func');
+    if (fns.length === 1 && !fnVal.includes(UNKNOWN)) {
+      const [args, st] = evalArgs(an, call.arguments, s);
+      const fn = an.info(fns[0]!).fn!;
+      if (an.isMemdesc(fn)) {
+        const eff = an.apiEffect(fn);
+        if (eff) return applyApiArgs(an, eff, call, args, st);
+      }
+      return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+    }
+  }
+
+  // A user function or method with a body.
+  if (decl && source === 'user' && isFunctionLike(decl) && decl.body) {
+    const [args, st] = evalArgs(an, call.arguments, s);
+    const thisVal = recv ?? V_UNKNOWN;
+    return invoke(an, decl, args, call.arguments, thisVal, st, call);
+  }
+
+  // A declared assertion consumer without a body (`declare function release(p): asserts p is P & Consumed`).
+  if (decl && isFunctionLike(decl)) {
+    const eff = an.apiEffect(decl as ts.SignatureDeclaration);
+    if (eff?.consumes) return applyApi(an, eff, call, s);
+  }
+
+  const [args, st] = evalArgs(an, call.arguments, s);
+  if (source === 'lib') return libCall(an, call, method ?? (ts.isIdentifier(callee) ? callee.text : ''), recv, args, st);
+  // Unknown code: whatever it is given escapes.
+  let out = escapeAll(an, args, st);
+  if (recv && source !== 'user') out = an.escape(recv, out);
+  return [V_UNKNOWN, out];
+}
+
+function escapeAll(an: Analyzer, args: Val[], s: State): State {
+  for (const a of args) s = an.escape(a, s);
+  return s;
+}
+
+/** memdesc functions that take handles use them: each must be live. */
+function usesOf(an: Analyzer, args: Val[], call: ts.CallExpression, s: State, decl: ts.Node): State {
+  const name = isFunctionLike(decl) ? fnName(decl) : 'memdesc';
+  args.forEach((v, i) => an.use(v, s, call.arguments[i] ?? call, `${name}() uses it here`));
+  return s;
+}
+
+function applyApi(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, s: State): [Val, State] {
+  const [args, st] = evalArgs(an, call.arguments, s);
+  return applyApiArgs(an, eff, call, args, st);
+}
+
+function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, args: Val[], s: State): [Val, State] {
+  const frame = an.top();
+  // Uses: every argument but the consumed one and the callback must be a live handle.
+  args.forEach((v, i) => {
+    if (i === eff.consumes?.index || i === eff.callback?.index || i === eff.tolerates) return;
+    if (eff.memdesc) an.use(v, s, call.arguments[i] ?? call, `${eff.name}() uses it here`);
+  });
+  // Objects handed to memdesc (a list_lru item, a shrinker's private data) are kept by it.
+  args.forEach((v, i) => {
+    if (i === eff.callback?.index) return;
+    const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
+    if (objs.length) s = an.escape(objs, s);
+  });
+  // Sleeping.
+  if (frame.atomic) {
+    if (eff.sleeps) an.sleeping(call, `${eff.name}()`);
+    else if (eff.gfp !== undefined) {
+      const g = call.arguments[eff.gfp];
+      const ctx = call.arguments[0];
+      if (g && ctx && an.isProcessCtx(ctx, frame) && an.gfpMaySleep(g, frame)) an.sleeping(call, `${eff.name}() with ${shortText(g)}`);
+    }
+  }
+  // Consumption.
+  if (eff.consumes) {
+    const v = args[eff.consumes.index];
+    const argNode = call.arguments[eff.consumes.index];
+    if (v && argNode) s = an.consume(v, s, eff.consumes.kind, eff.name, call, argNode);
+  }
+  // Callbacks.
+  let ret: Val = V_UNKNOWN;
+  if (eff.callback) {
+    const cb = args[eff.callback.index];
+    const fns = cb ? cb.filter((a) => a > UNKNOWN && an.info(a).kind === 'func') : [];
+    if (cb && fns.length === 1) {
+      const fn = an.info(fns[0]!).fn!;
+      const mapped = eff.callback.maps !== undefined ? args[eff.callback.maps] : undefined;
+      const setup = (): void => {
+        const f = an.top();
+        f.callback = true;
+        if (eff.callback!.atomic) f.atomic = { line: an.line(call), depth: an.frames.length - 2 };
+        if (mapped) for (const a of mapped) if (a > UNKNOWN) f.mapped.push({ base: s.atom(a).base ?? a, line: an.line(call), depth: an.frames.length - 2 });
+      };
+      if (eff.callback.mode === 'once') {
+        [ret, s] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, s, call, setup);
+      } else {
+        s = many(an, s, (st) => invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, call, setup)[1]);
+      }
+    } else if (cb) s = an.escape(cb, s);
+  }
+  // The result.
+  if (eff.returns) {
+    const r = eff.returns;
+    if (r.kind === 'alloc') {
+      let id: number;
+      [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh: true, what: r.what, madeBy: eff.name, line: an.rootLine(call), allocNode: call }));
+      s = s.setAtom(id, { ex: 2, nul: r.nullable ? 1 : 0, refs: 1 });
+      ret = [id];
+    } else {
+      const src = args[r.of ?? 0] ?? V_UNKNOWN;
+      const refs = src.filter((a) => a > UNKNOWN && an.info(a).kind === 'ref');
+      if (refs.length === 1 && !src.includes(UNKNOWN) && !s.atom(refs[0]!).esc) {
+        const a = refs[0]!;
+        const base = s.atom(a).base ?? a;
+        const fresh = r.kind === 'ref';
+        let id: number;
+        [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh, what: r.what, madeBy: eff.name, line: an.rootLine(call) }));
+        s = s.setAtom(id, { ex: 2, nul: r.nullable ? 1 : 0, base });
+        // A new counted reference (folioGet, getPage) raises the count; a lock guard does not.
+        if (r.kind === 'ref' && eff.consumes?.kind !== 'move' && r.what !== 'folio lock') {
+          const b = s.atom(base);
+          if (b.refs !== undefined) s = s.update(base, { refs: b.refs + 1 });
+        }
+        if (eff.consumes?.kind === 'move') s = s.update(base, { refs: undefined as unknown as number });
+        ret = [id];
+      } else if (r.kind === 'ref' && refs.length === 0 && !src.includes(UNKNOWN)) {
+        ret = V_UNKNOWN;
+      } else {
+        ret = V_UNKNOWN;
+      }
+    }
+  }
+  return [ret, s];
+}
+
+/** Runs `step` any number of times (0..n): a small fixpoint. */
+function many(an: Analyzer, s: State, step: (s: State) => State): State {
+  let acc = s;
+  an.mute++;
+  for (let i = 0; i < 3; i++) {
+    const next = join(acc, step(acc))!;
+    if (next === acc) break;
+    acc = next;
+  }
+  an.mute--;
+  // Report from the state the calls start in (once more, unmuted).
+  const once = step(acc);
+  return join(acc, once)!;
+}
+
+/**
+ * Follows a call into a function's body: parameters bound to the arguments, `this` to the
+ * receiver; the result joins every return.
+ */
+export function invoke(
+  an: Analyzer,
+  fn: ts.SignatureDeclaration,
+  args: Val[],
+  argNodes: readonly ts.Expression[],
+  thisVal: Val,
+  s: State,
+  call: ts.Node,
+  setup?: () => void,
+): [Val, State] {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !an.canFollow() || an.inStack(fn) || fn.getSourceFile().isDeclarationFile) {
+    // Not followed: an assertion signature still says what it consumes.
+    const eff = an.apiEffect(fn);
+    if (eff?.consumes) {
+      const v = args[eff.consumes.index];
+      const n = argNodes[eff.consumes.index];
+      if (v && n) s = an.consume(v, s, eff.consumes.kind, eff.name, call, n);
+    }
+    for (const a of args) s = an.escape(a, s);
+    return [V_UNKNOWN, s];
+  }
+  an.followed++;
+  const parent = an.top();
+  const async = isAsync(fn);
+  const arrowThis = ts.isArrowFunction(fn) ? parent.thisVal : thisVal;
+  const frame = an.pushFrame(fn, fnName(fn), call, arrowThis, async);
+  setup?.();
+  const savedSusp = s.susp;
+  const parentRoot = an.frames.length === 2;
+  let st = s.withSusp(parentRoot ? 0 : async ? (s.susp === 2 ? 2 : 0) : s.susp);
+  const savedDeferred = an.deferred;
+  an.deferred = [];
+  const firstAtom = an.atoms.length;
+  try {
+    fn.parameters.forEach((p, i) => {
+      let v = args[i];
+      if (p.dotDotDotToken) {
+        for (const rest of args.slice(i)) st = an.escape(rest, st);
+        v = V_UNKNOWN;
+      } else if (v === undefined || (p.initializer && v.includes(NULL))) {
+        if (p.initializer) {
+          let d: Val;
+          [d, st] = an.evalExpr(p.initializer, st);
+          v = v ? union(v.filter((a) => a !== NULL), d) : d;
+        } else v = V_NULL;
+      }
+      const n = argNodes[i];
+      if (ts.isIdentifier(p.name)) {
+        const sym = an.checker.getSymbolAtLocation(p.name);
+        if (sym && n && !ts.isSpreadElement(n)) frame.argNodes.set(sym, { node: n, frame: parent });
+      }
+      st = an.bindPattern(p.name, v, st, true);
+      // Parameter properties: `constructor(readonly mem: Memory)`.
+      if (ts.isConstructorDeclaration(fn) && ts.getModifiers(p)?.some((m) => m.kind === SK.PublicKeyword || m.kind === SK.PrivateKeyword || m.kind === SK.ProtectedKeyword || m.kind === SK.ReadonlyKeyword) && ts.isIdentifier(p.name)) {
+        st = an.writeField(frame.thisVal, p.name.text, v, st, p);
+      }
+    });
+    let end: State | null;
+    if (ts.isBlock(body)) end = an.execStatements(body.statements, st);
+    else {
+      const [v, s2] = an.evalExpr(body, st);
+      frame.returns.push({ state: s2, val: v, line: an.line(body) });
+      end = null;
+    }
+    // The callee's exits taken because an allocation failed (`if (!next) return false`) do not
+    // decide what the caller sees of the handles when another exit exists: allocations succeed.
+    const ok = frame.returns.filter((r) => !r.state.oom);
+    const exits = (end && !end.oom) || ok.length ? ok : frame.returns;
+    let out: State | null = end && (!end.oom || exits === frame.returns) ? end : null;
+    let ret: Val = out ? V_NULL : V_NONE;
+    for (const r of exits) {
+      ret = union(ret, r.val);
+      out = join(out, r.state);
+    }
+    if (!out && end) out = end;
+    if (!out) {
+      // Every path throws: nothing after the call runs on them; keep the state as it was.
+      out = s;
+      ret = V_UNKNOWN;
+    }
+    out = out.delVars(frame.locals).withSusp(savedSusp);
+    // What the callee made and dropped is its own business (its own analysis reports the leak).
+    let reach: Set<number> | null = null;
+    for (const [id, st] of out.atoms) {
+      if (id < firstAtom || st.esc || !an.info(id).fresh) continue;
+      reach ??= an.reachable(out, ret);
+      if (!reach.has(id)) out = out.update(id, { esc: true });
+    }
+    const deferred = an.deferred;
+    an.deferred = savedDeferred;
+    if (deferred.length) {
+      if (parentRoot) out = out.withPending([...out.pending, ...deferred]);
+      else an.deferred.push(...deferred);
+    }
+    return [ret.length ? ret : V_UNKNOWN, out];
+  } finally {
+    an.frames.pop();
+    if (an.deferred !== savedDeferred && an.frames.length > 0) an.deferred = savedDeferred;
+  }
+}
+
+/** Field initialisers, then the constructor body, with `this` bound to the new object. */
+function runConstructor(an: Analyzer, cls: ts.ClassLikeDeclaration, thisVal: Val, args: Val[], argNodes: readonly ts.Expression[], s: State, call: ts.Node): State {
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && m.initializer && !ts.getModifiers(m)?.some((x) => x.kind === SK.StaticKeyword) && ts.isIdentifier(m.name)) {
+      const frameThis = an.top().thisVal;
+      (an.top() as { thisVal: Val }).thisVal = thisVal;
+      const [v, st] = an.evalExpr(m.initializer, s);
+      (an.top() as { thisVal: Val }).thisVal = frameThis;
+      s = an.writeField(thisVal, m.name.text, v, st, m);
+    }
+  }
+  const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  if (ctor) return invoke(an, ctor, args, argNodes, thisVal, s, call)[1];
+  const base = extendsOf(cls);
+  if (base) {
+    const sym = an.checker.getSymbolAtLocation(base.expression);
+    const decl = sym && resolveAlias(an.checker, sym).valueDeclaration;
+    if (decl && ts.isClassDeclaration(decl) && declSource(an, decl) === 'user') return runConstructor(an, decl, thisVal, args, argNodes, s, call);
+    return escapeAll(an, args, s);
+  }
+  return s;
+}
+
+export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val, State] {
+  const [args, st0] = evalArgs(an, e.arguments ?? [], s);
+  let st = st0;
+  const sym0 = an.checker.getSymbolAtLocation(e.expression);
+  const sym = sym0 && resolveAlias(an.checker, sym0);
+  const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+  const source = decl ? declSource(an, decl) : 'unknown';
+  if (decl && source === 'lib') {
+    const name = sym!.name;
+    const kind = name === 'Map' || name === 'WeakMap' ? 'map' : name === 'Set' || name === 'WeakSet' ? 'set' : name === 'Array' ? 'array' : null;
+    if (kind) {
+      let id: number;
+      [id, st] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: kind }));
+      const init = args[0];
+      let fields = new Map<string, Val>();
+      if (init && kind !== 'array') {
+        // new Map(entries) / new Set(values): contents we cannot place precisely.
+        st = an.escape(init, st);
+        fields = new Map([['[*]', V_UNKNOWN]]);
+      }
+      st = st.setAtom(id, { ex: 2, fields });
+      return [[id], st];
+    }
+    // Other library objects (Promise, Error, typed arrays): callbacks run now, arguments are read.
+    for (const a of args) {
+      const fns = a.filter((x) => x > UNKNOWN && an.info(x).kind === 'func');
+      if (fns.length === 1 && name === 'Promise') st = invoke(an, an.info(fns[0]!).fn!, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, e, () => (an.top().callback = true))[1];
+      else if (fns.length) st = an.escape(a, st);
+      else if (name !== 'Uint8Array' && name !== 'Error' && name !== 'RangeError' && name !== 'TypeError') st = an.escape(a, st);
+    }
+    return [V_UNKNOWN, st];
+  }
+  if (decl && source === 'user' && (ts.isClassDeclaration(decl) || ts.isClassExpression(decl))) {
+    let id: number;
+    [id, st] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'object', instance: true }));
+    st = st.setAtom(id, { ex: 2, fields: new Map() });
+    st = runConstructor(an, decl, [id], args, e.arguments ?? [], st, e);
+    return [[id], st];
+  }
+  return [V_UNKNOWN, escapeAll(an, args, st)];
+}
+
+/** What a container key expression becomes (precise) or null. */
+function keyArg(an: Analyzer, call: ts.CallExpression, i: number): string | null {
+  const a = call.arguments[i];
+  if (!a) return null;
+  const k = an.keyOf(a);
+  return k && k.startsWith('[') ? k : k ? `[F:${k}]` : null;
+}
+
+/** A method of Array, Map or Set on a tracked container; other library methods. */
+function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method: string, s: State, source: string): [Val, State] | null {
+  const conts = recv.filter((a) => a > UNKNOWN && an.info(a).kind !== 'func' && (an.info(a).container !== undefined || an.info(a).symbolic));
+  if (conts.length === 0 || recv.includes(UNKNOWN) || conts.length !== recv.filter((a) => a !== NULL).length) return null;
+  // A symbolic receiver: only if its type is a library container.
+  const local = conts.every((a) => an.info(a).container !== undefined && an.info(a).container !== 'object');
+  if (!local) {
+    if (conts.some((a) => an.info(a).container !== undefined)) return null;
+    if (source !== 'lib') return null;
+    const t = an.checker.getTypeAtLocation((call.expression as ts.PropertyAccessExpression).expression);
+    const name = t.getSymbol()?.name ?? '';
+    if (!/^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap|WeakSet)$/.test(name)) return null;
+  }
+  const [args, st0] = evalArgs(an, call.arguments, s);
+  let st = st0;
+  const elemName = shortText(call);
+  switch (method) {
+    case 'push':
+    case 'unshift':
+    case 'add': {
+      for (const v of args) st = an.writeElem(recv, null, v, st, call);
+      return [method === 'add' ? recv : V_UNKNOWN, st];
+    }
+    case 'set': {
+      const k = keyArg(an, call, 0);
+      st = an.writeElem(recv, k, args[1] ?? V_NULL, st, call);
+      return [recv, st];
+    }
+    case 'get':
+    case 'at': {
+      const k = keyArg(an, call, 0);
+      return an.readElem(recv, k, st, elemName);
+    }
+    case 'delete': {
+      const k = keyArg(an, call, 0);
+      if (k) {
+        const [old, st2] = an.readElem(recv, k, st, elemName);
+        let st3 = st2;
+        for (const a of recv) {
+          const f = st3.atom(a).fields;
+          if (f?.has(k)) {
+            const nf = new Map(f);
+            nf.delete(k);
+            st3 = st3.setAtom(a, { ...st3.atom(a), fields: nf });
+          }
+        }
+        return [V_UNKNOWN, an.dropped(old.filter((x) => x > UNKNOWN && !an.info(x).symbolic), st3, call, 'the entry holding it is deleted here', undefined, true)];
+      }
+      return [V_UNKNOWN, st];
+    }
+    case 'has':
+    case 'includes':
+    case 'indexOf':
+    case 'lastIndexOf':
+    case 'join':
+    case 'toString':
+      return [V_UNKNOWN, st];
+    case 'clear': {
+      let dropped: Val = V_NONE;
+      for (const a of recv) {
+        dropped = union(dropped, an.contents(a, st));
+        st = st.setAtom(a, { ...st.atom(a), fields: new Map() });
+      }
+      return [V_UNKNOWN, an.dropped(dropped.filter((x) => x > UNKNOWN), st, call, 'the container holding it is cleared here')];
+    }
+    case 'pop':
+    case 'shift': {
+      if (!local) return [V_UNKNOWN, st];
+      let all: Val = V_NONE;
+      for (const a of recv) all = union(all, an.contents(a, st));
+      for (const a of recv) st = forgetPrecise(st, a);
+      const [e, st2] = an.elemAlias(call, all, st, true);
+      return [[e], st2];
+    }
+    case 'splice':
+    case 'slice':
+    case 'filter':
+    case 'concat':
+    case 'values':
+    case 'entries':
+    case 'reverse':
+    case 'sort':
+    case 'toSorted':
+    case 'toReversed': {
+      if (!local) return [V_UNKNOWN, escapeAll(an, args, st)];
+      let all: Val = V_NONE;
+      for (const a of recv) all = union(all, an.contents(a, st));
+      const removed = all;
+      args.forEach((v, i) => {
+        const fns = v.filter((x) => x > UNKNOWN && an.info(x).kind === 'func');
+        if (fns.length) st = callbackMany(an, fns[0]!, removed, st, call);
+        else if (method === 'concat') {
+          for (const x of v) all = union(all, x > UNKNOWN && an.info(x).container ? an.contents(x, st) : [x]);
+        } else if (method === 'splice' && i >= 2) all = union(all, v);
+      });
+      if (method === 'splice') {
+        for (const a of recv) st = forgetPrecise(st, a);
+        for (const v of args.slice(2)) st = an.writeElem(recv, null, v, st, call);
+      }
+      if (method === 'reverse' || method === 'sort') {
+        for (const a of recv) st = forgetPrecise(st, a);
+        return [recv, st];
+      }
+      let id: number;
+      [id, st] = an.siteAtom(call, st, () => ({ kind: 'obj', name: '', fresh: false, container: method === 'entries' && an.info(recv[0]!).container === 'map' ? 'map' : 'array' }));
+      st = st.setAtom(id, { ex: 2, fields: new Map([['[*]', all]]) });
+      return [[id], st];
+    }
+    case 'keys':
+      return [V_UNKNOWN, st];
+    case 'forEach':
+    case 'map':
+    case 'some':
+    case 'every':
+    case 'find':
+    case 'findIndex':
+    case 'findLast':
+    case 'reduce':
+    case 'flatMap': {
+      let all: Val = V_UNKNOWN;
+      if (local) {
+        all = V_NONE;
+        for (const a of recv) all = union(all, an.contents(a, st));
+      }
+      const cb = args[0];
+      const fns = cb ? cb.filter((x) => x > UNKNOWN && an.info(x).kind === 'func') : [];
+      if (fns.length === 1) st = callbackMany(an, fns[0]!, all, st, call);
+      else if (cb) st = an.escape(cb, st);
+      if (method === 'find' || method === 'findLast') {
+        const [e, st2] = an.elemAlias(call, all, st, true);
+        return [[e], st2];
+      }
+      return [V_UNKNOWN, st];
+    }
+    default:
+      // A method the checker does not model: what the container holds escapes.
+      for (const a of recv) st = an.escape(an.contents(a, st), st);
+      return [V_UNKNOWN, escapeAll(an, args, st)];
+  }
+}
+
+function forgetPrecise(s: State, a: number): State {
+  const st = s.atom(a);
+  if (!st.fields) return s;
+  let star: Val = V_NONE;
+  const f = new Map<string, Val>();
+  for (const [k, v] of st.fields) {
+    if (k.startsWith('[')) star = union(star, v);
+    else f.set(k, v);
+  }
+  if (star.length) f.set('[*]', star);
+  return s.setAtom(a, { ...st, fields: f } as AtomState);
+}
+
+/** A callback called for each element (0..n times); what it returns escapes. */
+function callbackMany(an: Analyzer, fnAtom: number, elems: Val, s: State, call: ts.CallExpression): State {
+  const fn = an.info(fnAtom).fn!;
+  return many(an, s, (st) => {
+    let el: Val = V_UNKNOWN;
+    let st2 = st;
+    if (!elems.includes(UNKNOWN)) {
+      let e: number;
+      [e, st2] = an.elemAlias(call, elems, st2);
+      el = [e];
+    }
+    const [ret, st3] = invoke(an, fn, [el, V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st2, call, () => (an.top().callback = true));
+    return an.escape(ret, st3);
+  });
+}
+
+function markCallback(this: void): void {
+  current!.top().callback = true;
+}
+let current: Analyzer | null = null;
+
+/** A standard-library call: callbacks are run (now, or at the next `await` for timers and `.then`). */
+function libCall(an: Analyzer, call: ts.CallExpression, name: string, recv: Val | null, args: Val[], s: State): [Val, State] {
+  current = an;
+  const deferred = DEFERRED_FNS.has(name) || (recv !== null && DEFERRED_METHODS.has(name));
+  let st = s;
+  let anyRef = false;
+  for (const v of args) {
+    const fns = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'func');
+    if (fns.length === 1 && !v.includes(UNKNOWN)) {
+      const fn = an.info(fns[0]!).fn!;
+      if (deferred) {
+        const frames = [...an.frames];
+        const run = (x: State): State => {
+          const saved = an.frames;
+          an.frames = frames;
+          try {
+            return invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call, markCallback)[1];
+          } finally {
+            an.frames = saved;
+          }
+        };
+        if (an.frames.length === 1) st = st.withPending([...st.pending, { run }]);
+        else an.deferred.push({ run });
+      } else {
+        st = many(an, st, (x) => {
+          const [ret, y] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, x, call, markCallback);
+          return an.escape(ret, y);
+        });
+      }
+      continue;
+    }
+    if (v.some((a) => a > UNKNOWN)) anyRef = true;
+  }
+  if (anyRef) {
+    // Handles given to the library: kept only if the result can hold them, or the receiver (an
+    // untracked array's push, a Map's set) — a method not known to only read escapes them.
+    const sig = an.checker.getResolvedSignature(call);
+    const rt = sig ? an.checker.getReturnTypeOfSignature(sig) : undefined;
+    const primitive = rt !== undefined && (rt.flags & (TF.Void | TF.Undefined | TF.BooleanLike | TF.NumberLike | TF.StringLike | TF.BigIntLike)) !== 0;
+    const keeps = recv !== null && !READ_ONLY_METHODS.has(name);
+    if (!primitive || keeps) for (const v of args) st = an.escape(v, st);
+  }
+  if (recv && !DEFERRED_METHODS.has(name)) {
+    // A library method on a tracked object we do not model.
+    const refs = recv.filter((a) => a > UNKNOWN && an.info(a).container);
+    for (const a of refs) st = an.escape(an.contents(a, st), st);
+  }
+  return [recv && DEFERRED_METHODS.has(name) ? recv : V_UNKNOWN, st];
+}
+
+/** The `extends X` expression of a class, if any. */
+function extendsOf(cls: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined {
+  return cls.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
+}
