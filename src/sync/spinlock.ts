@@ -114,7 +114,9 @@ export function spinLockInit(mem: Memory, name = 'lock'): SpinLock {
  * cast, or the outer `Memory` used inside the lock) it is `SLEEP_IN_ATOMIC`, as are `folioLock`
  * and `vmalloc` inside the lock. Taking a lock already held is a deadlock in the kernel; here it is
  * `INVALID_ARGUMENT`. The context is dead once `fn` returns (`INVALID_ARGUMENT` if a saved one is
- * used). An async `fn` holds the lock only until its first `await`.
+ * used). An `async` callback, or one that returns a promise, is `SLEEP_IN_ATOMIC`: an `await`
+ * inside the lock would sleep with it held (an async function is refused before it runs, as
+ * `might_sleep()` refuses a function that may sleep whether or not it does this time).
  *
  * @example
  * ```ts
@@ -142,16 +144,58 @@ export function withSpinLock<R>(lock: SpinLock, fn: (ctx: AtomicContext) => R): 
   if (SpinLockImpl.held(l)) {
     throw new MmError('INVALID_ARGUMENT', `BUG: spinlock recursion on CPU#0, ${mem.comm}: lock ${l.name} is already held`);
   }
+  // might_sleep(): an async critical section may suspend at any await with the lock held, so it
+  // is refused before it runs, as CONFIG_DEBUG_ATOMIC_SLEEP refuses a function that may sleep
+  // whether or not it sleeps this time.
+  if (isAsyncFunction(fn)) throw asyncCriticalSection(mem, l.name, 'is an async function');
   const ctx = new AtomicContextImpl(mem);
   SpinLockImpl.setHeld(l, true);
   mem.atomicDepth++;
+  let result: R;
   try {
-    return fn(ctx as unknown as AtomicContext);
+    result = fn(ctx as unknown as AtomicContext);
   } finally {
     AtomicContextImpl.end(ctx);
     mem.atomicDepth--;
     SpinLockImpl.setHeld(l, false);
   }
+  if (isPromise(result)) {
+    // A plain function that returned a promise: its continuation runs after the unlock, with a dead
+    // context. Observe the promise so that its own failure is logged, not an unhandled rejection.
+    result.then(undefined, (e: unknown) => mem.logOnly(`withSpinLock(${l.name}): the promise returned under the lock rejected: ${String(e)}`));
+    throw asyncCriticalSection(mem, l.name, 'returned a promise');
+  }
+  return result;
+}
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as unknown;
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as unknown;
+
+/** Whether `fn` is an `async` function (read without running any of the caller's code but a Proxy trap, which is caught). */
+function isAsyncFunction(fn: unknown): boolean {
+  try {
+    return fn instanceof (AsyncFunction as FunctionConstructor) || fn instanceof (AsyncGeneratorFunction as FunctionConstructor);
+  } catch {
+    return false;
+  }
+}
+
+function isPromise(x: unknown): x is Promise<unknown> {
+  try {
+    return x instanceof Promise;
+  } catch {
+    return false;
+  }
+}
+
+function asyncCriticalSection(mem: MemoryImpl, lock: string, what: string): MmError {
+  const msg =
+    `BUG: sleeping function called from invalid context at include/linux/spinlock.h (withSpinLock)\n` +
+    `in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: ${mem.comm}\n` +
+    `the critical section of ${lock} ${what}: an await would sleep with the spinlock held; ` +
+    'keep the critical section synchronous and await outside withSpinLock';
+  mem.logOnly(msg);
+  return new MmError('SLEEP_IN_ATOMIC', msg);
 }
 
 /**

@@ -27,6 +27,8 @@ import {
   memdescFree,
   spinLockInit,
   withSpinLock,
+  spinIsLocked,
+  dmesg,
   liveAllocations,
   MmError,
   GFP_KERNEL,
@@ -205,28 +207,41 @@ describe('withSpinLock', () => {
     expectMmError(mem, 'INVALID_ARGUMENT', () => allocPage(spinLockInit(mem) as Any, GFP_ATOMIC));
   });
 
-  it('an async callback holds the lock only until its first await', async () => {
+  it('an async critical section is SLEEP_IN_ATOMIC, refused before it runs (might_sleep())', () => {
+    const mem = machine();
+    const lock = spinLockInit(mem, 'ring.lock');
+    let ran = false;
+    expectMmError(mem, 'SLEEP_IN_ATOMIC', () =>
+      withSpinLock(lock, async (ctx) => {
+        ran = true;
+        allocPage(ctx, GFP_ATOMIC);
+        await Promise.resolve();
+      }),
+    );
+    expect(ran).toBe(false);
+    expect(spinIsLocked(lock)).toBe(false);
+    expect(dmesg(mem).join('\n')).toContain('the critical section of ring.lock is an async function');
+    // The lock is free again: process context may sleep.
+    freePage(allocPage(mem, GFP_KERNEL)!);
+  });
+
+  it('a callback that returns a promise is SLEEP_IN_ATOMIC once it returns; the lock is released and the rejection logged', async () => {
     const mem = machine();
     const lock = spinLockInit(mem);
     let ctxSeen: AtomicContext | undefined;
-    const done = withSpinLock(lock, async (ctx) => {
-      ctxSeen = ctx;
-      await Promise.resolve();
-      // The lock was released when the callback returned its promise.
-      let err: unknown;
-      try {
-        allocPage(ctx, GFP_ATOMIC);
-      } catch (e) {
-        err = e;
-      }
-      return err;
-    });
-    const err = await done;
-    expect(err).toBeInstanceOf(MmError);
-    expect((err as MmError).code).toBe('INVALID_ARGUMENT');
-    expect(ctxSeen).toBeDefined();
-    const p = allocPage(mem, GFP_KERNEL)!;
-    freePage(p);
-    vfree(vmalloc(mem, 4096)!);
+    const later = Promise.reject(new Error('late failure'));
+    expectMmError(mem, 'SLEEP_IN_ATOMIC', () =>
+      withSpinLock(lock, (ctx) => {
+        ctxSeen = ctx;
+        return later;
+      }),
+    );
+    expect(spinIsLocked(lock)).toBe(false);
+    await later.catch(() => undefined);
+    await Promise.resolve();
+    expect(dmesg(mem).join('\n')).toContain('late failure');
+    // The saved context is dead after the unlock.
+    expectMmError(mem, 'INVALID_ARGUMENT', () => allocPage(ctxSeen!, GFP_ATOMIC));
+    freePage(allocPage(mem, GFP_KERNEL)!);
   });
 });
