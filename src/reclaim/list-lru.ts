@@ -276,8 +276,10 @@ export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boo
  *
  * **When to use**: in a shrinker's `scanObjects`, with `sc.nrToScan` as the budget.
  *
- * **Gotchas**: a callback that returns anything but an `LRU_*` value is `INVALID_ARGUMENT`; walks do
- * not nest (`INVALID_ARGUMENT`). `LRU_REMOVED` takes the item off the list if the callback did not
+ * **Gotchas**: `isolate` runs with the list's lock held, as in the kernel: in atomic context, so
+ * an allocation that may sleep (or `vfree`, `kmemCacheDestroy`, `folioLock`) inside it is
+ * `SLEEP_IN_ATOMIC` — free pages there, allocate elsewhere. A callback that returns anything but an
+ * `LRU_*` value is `INVALID_ARGUMENT`; walks do not nest (`INVALID_ARGUMENT`). `LRU_REMOVED` takes the item off the list if the callback did not
  * (the kernel's callback must `list_lru_isolate()` it itself).
  *
  * @example
@@ -309,7 +311,16 @@ export function listLruWalk<T extends object>(lru: ListLru<T>, isolate: ListLruW
       }
       const saved = cur.next;
       budget--;
-      const status = isolate(cur.item, lru);
+      // __list_lru_walk_one() calls isolate() with the list's spinlock held: atomic context, so a
+      // sleeping allocation (or vfree, kmem_cache_destroy, ...) inside it is SLEEP_IN_ATOMIC.
+      const mem = l.mem;
+      mem.atomicDepth++;
+      let status: unknown;
+      try {
+        status = isolate(cur.item, lru);
+      } finally {
+        mem.atomicDepth--;
+      }
       // Where to go next: the item after this one, as it stands after the callback.
       // (The end of the list ends the walk; a saved successor the callback deleted is replaced by
       // the current item's new successor, or, if both are gone, by the head.)

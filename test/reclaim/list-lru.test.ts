@@ -13,6 +13,11 @@ import {
   LRU_SKIP,
   LRU_RETRY,
   LRU_STOP,
+  allocPage,
+  freePage,
+  vmalloc,
+  GFP_ATOMIC,
+  GFP_KERNEL,
   MmError,
   verifyMemory,
   type ListLru,
@@ -550,5 +555,33 @@ describe('list_lru: misuse', () => {
     for (const bad of [{}, null, undefined, 'mem']) {
       expectMmError(mem, 'INVALID_ARGUMENT', () => listLruInit(bad as never));
     }
+  });
+});
+
+describe('list_lru_walk: isolate runs under the list lock', () => {
+  it('a sleeping allocation inside isolate is SLEEP_IN_ATOMIC; GFP_ATOMIC and frees are fine; the context ends with the callback', () => {
+    const { mem, lru, get } = setup(['a', 'b']);
+    const page = allocPage(mem, GFP_KERNEL)!;
+    // Freeing and atomic allocations are what a shrinker's isolate callback may do.
+    listLruWalk(
+      lru,
+      (it) => {
+        if (it.name === 'a') freePage(page);
+        const q = allocPage(mem, GFP_ATOMIC);
+        if (q) freePage(q);
+        return LRU_SKIP;
+      },
+      10,
+    );
+    // A sleeping GFP (or vmalloc) under the lru lock is refused, and the walk stops with it.
+    expectMmError(mem, 'SLEEP_IN_ATOMIC', () => listLruWalk(lru, () => (allocPage(mem, GFP_KERNEL), LRU_SKIP), 10));
+    expectMmError(mem, 'SLEEP_IN_ATOMIC', () => listLruWalk(lru, () => (vmalloc(mem, 4096), LRU_SKIP), 10));
+    // Out of the walk the machine is in process context again, and the list is unchanged.
+    expect(order(lru)).toEqual(['a', 'b']);
+    expect(listLruContains(lru, get('a'))).toBe(true);
+    const r = allocPage(mem, GFP_KERNEL);
+    expect(r).not.toBeNull();
+    freePage(r!);
+    verifyMemory(mem);
   });
 });
