@@ -9,6 +9,7 @@ import { PageKind, PAGE_KIND_NAMES } from '../page-alloc/memmap.js';
 import { asMemory, type MemoryImpl } from '../page-alloc/memory.js';
 import type { Memory } from '../page-alloc/page-alloc.js';
 import { MmError, hexPfn } from './mm-error.js';
+import { slabLiveObjects } from '../slab/slab.js';
 import { NO_STACKS, formatSite } from './page-owner.js';
 
 /**
@@ -96,12 +97,14 @@ function liveAllocationsOf(m: MemoryImpl): LiveAllocation[] {
 /**
  * `kmemleak` (`echo scan > /sys/kernel/debug/kmemleak`) — a leak check: throws `MmError` `LEAK`
  * listing every live allocation (its order, GFP flags and age; its allocation stack with
- * `pageOwnerStacks: true`) if any remain.
+ * `pageOwnerStacks: true`) if any remain. As kmemleak does, it reports slab memory by object: each
+ * `kmemCacheAlloc`/`kmalloc` object still allocated, with its address, size, cache and own
+ * allocation stack — not the slab page it sits on.
  *
  * **When to use**: at the end of a test, after freeing everything the test allocated.
  *
  * **Gotchas**: it does not know what *should* still be allocated: everything live counts, including
- * slab pages kept by a cache that still holds objects, and memory another part of the program
+ * objects of a cache that is still in use, and memory another part of the program
  * keeps on purpose. Use a fresh machine per test. The report lists the first 10 allocations.
  *
  * @example
@@ -114,12 +117,27 @@ function liveAllocationsOf(m: MemoryImpl): LiveAllocation[] {
  * @see {@link liveAllocations}
  */
 export function checkLeaks(mem: Memory): void {
-  const live = liveAllocationsOf(asMemory(mem, 'checkLeaks'));
+  const m = asMemory(mem, 'checkLeaks');
+  const live = liveAllocationsOf(m);
   if (live.length === 0) return;
-  const shown = live.slice(0, 10).map(
-    (a) =>
-      `unreferenced object pfn:${hexPfn(a.pfn)} (order ${a.order}, ${a.kind}): gfp ${a.gfp}, age ${a.age}\n  backtrace:\n${a.stack}`,
-  );
-  const more = live.length > 10 ? `\n… and ${live.length - 10} more` : '';
-  throw new MmError('LEAK', `kmemleak: ${live.length} new suspected memory leaks\n${shown.join('\n')}${more}`, live[0]!.pfn);
+  // kmemleak tracks objects: a slab page is reported as the objects still allocated on it, each
+  // with its own allocation site (kmem_cache_alloc()/kmalloc(), with stacks on), not as the page.
+  const reports: string[] = [];
+  for (const a of live) {
+    const objects = a.kind === 'slab' ? slabLiveObjects(m, a.pfn) : null;
+    if (objects === null || objects.length === 0) {
+      reports.push(`unreferenced object pfn:${hexPfn(a.pfn)} (order ${a.order}, ${a.kind}): gfp ${a.gfp}, age ${a.age}\n  backtrace:\n${a.stack}`);
+      continue;
+    }
+    const noSite = m.pageOwner === null ? formatSite(undefined, '    ') : formatSite(undefined, '    ', m.pageOwnerStacks ? 'none recorded' : NO_STACKS);
+    for (const o of objects) {
+      reports.push(
+        `unreferenced object 0x${o.addr.toString(16)} (size ${o.size}, kmem_cache ${o.cache}, slab pfn:${hexPfn(a.pfn)}): gfp ${a.gfp}\n  backtrace:\n` +
+          (o.site === undefined ? noSite : formatSite(o.site, '    ')),
+      );
+    }
+  }
+  const shown = reports.slice(0, 10);
+  const more = reports.length > 10 ? `\n… and ${reports.length - 10} more` : '';
+  throw new MmError('LEAK', `kmemleak: ${reports.length} new suspected memory leaks\n${shown.join('\n')}${more}`, live[0]!.pfn);
 }

@@ -625,6 +625,32 @@ export function kmemCacheDestroy<C>(cache: KmemCacheArg<C, 'kmem_cache_destroy()
   c.destroyed = true;
 }
 
+/** One allocated object of a slab, for kmemleak's object-level report ({@link slabLiveObjects}). */
+export interface SlabObjectRecord {
+  readonly addr: number;
+  readonly size: number;
+  readonly cache: string;
+  /** Its allocation site, with `pageOwnerStacks: true`; `undefined` otherwise. */
+  readonly site: Error | undefined;
+}
+
+/**
+ * The allocated objects of the slab whose head page is `head`, lowest address first; `null` if
+ * `head` is not a slab of a live cache. kmemleak tracks slab objects one by one, not their pages.
+ */
+export function slabLiveObjects(mem: MemoryImpl, head: number): SlabObjectRecord[] | null {
+  const c = slabRoot(mem).caches[mem.map.u0[head]! - 1];
+  const s = c?.slabs.get(head);
+  if (c === undefined || s === undefined) return null;
+  const out: SlabObjectRecord[] = [];
+  for (let i = 0; i < c.objsPerSlab; i++) {
+    if (s.inuse[i] === 0) continue;
+    const addr = mem.linearBase + head * PAGE_SIZE + i * c.size;
+    out.push({ addr, size: c.objectSize, cache: c.name, site: c.sites?.get(addr) });
+  }
+  return out;
+}
+
 /** The span of a slab object for readRaw/writeRaw: from the address to the object's end. */
 setSlabSpanResolver((mem: MemoryImpl, head: number, addr: number, fn: string): Span => {
   const { s, index } = slabObjectAt(mem, head, addr, fn, false);

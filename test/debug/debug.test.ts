@@ -22,6 +22,12 @@ import {
   __GFP_ZERO,
   __GFP_COMP,
   __GFP_NOWARN,
+  kmalloc,
+  kfree,
+  kmemCacheCreate,
+  kmemCacheAlloc,
+  kmemCacheFree,
+  kmemCacheDestroy,
 } from '../../src/index.js';
 import { impl, quiet } from '../helpers.js';
 
@@ -52,6 +58,49 @@ describe('page_owner and leak checks', () => {
     expect((err as MmError).message).toContain('debug.test.ts');
     freePage(p);
     expect(() => checkLeaks(mem)).not.toThrow();
+  });
+
+  it('checkLeaks reports slab memory by object, as kmemleak does: each leaked object with its own allocation site', () => {
+    const mem = createMemory({ pages: 1024, pageOwnerStacks: true, ...quiet });
+    const cache = kmemCacheCreate(mem, 'leaky_obj', 96);
+    const keep = kmemCacheAlloc(mem, cache, GFP_KERNEL)!; // freed below: not reported
+    const leaked = kmemCacheAlloc(mem, cache, GFP_KERNEL)!; function leakSite() { return kmalloc(mem, 48, GFP_KERNEL)!; }
+    const small = leakSite();
+    kmemCacheFree(cache, keep);
+    let err: unknown;
+    try {
+      checkLeaks(mem);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as MmError).code).toBe('LEAK');
+    const msg = (err as MmError).message;
+    // Two objects, each its own report: address, size and cache, not the slab page.
+    expect(msg).toMatch(/^kmemleak: 2 new suspected memory leaks\n/);
+    expect(msg).toContain(`unreferenced object 0x${(leaked as number).toString(16)} (size 96, kmem_cache leaky_obj, slab pfn:`);
+    expect(msg).toMatch(new RegExp(`unreferenced object 0x${(small as number).toString(16)} \\(size 64, kmem_cache kmalloc-`));
+    expect(msg).not.toContain(`0x${(keep as number).toString(16)} (size`);
+    // The kmalloc object's backtrace is its own call (leakSite), not the slab page's first allocation.
+    const smallReport = msg.slice(msg.indexOf(`0x${(small as number).toString(16)} (size`));
+    expect(smallReport).toContain('leakSite');
+    kmemCacheFree(cache, leaked);
+    kfree(small);
+    kmemCacheDestroy(cache);
+    expect(() => checkLeaks(mem)).not.toThrow();
+  });
+
+  it('without stacks a leaked slab object still names its address, size and cache, and says how to get its stack', () => {
+    const mem = createMemory({ pages: 1024, ...quiet });
+    const obj = kmalloc(mem, 200, GFP_KERNEL)!;
+    let msg = '';
+    try {
+      checkLeaks(mem);
+    } catch (e) {
+      msg = (e as MmError).message;
+    }
+    expect(msg).toContain(`unreferenced object 0x${(obj as number).toString(16)} (size 256, kmem_cache kmalloc-256`);
+    expect(msg).toContain('pageOwnerStacks');
+    kfree(obj);
   });
 
   it('by default page_owner records order, GFP flags and time, and says how to get stacks', () => {
