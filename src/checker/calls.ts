@@ -312,6 +312,7 @@ export function invoke(
   an.deferred = [];
   const firstAtom = an.atoms.length;
   try {
+    st = an.bindCaptures(fn, frame, st);
     fn.parameters.forEach((p, i) => {
       let v = args[i];
       if (p.dotDotDotToken) {
@@ -358,7 +359,7 @@ export function invoke(
       out = s;
       ret = V_UNKNOWN;
     }
-    out = out.delVars(frame.locals).withSusp(savedSusp);
+    out = an.keepCaptures(fn, frame.locals, out, ret).delVars(frame.locals).withSusp(savedSusp);
     // What the callee made and dropped is its own business (its own analysis reports the leak).
     let reach: Set<number> | null = null;
     for (const [id, st] of out.atoms) {

@@ -593,8 +593,8 @@ export class Analyzer {
 
   private readonly captures = new Map<ts.Node, ts.Symbol[]>();
 
-  /** A closure given to unknown code: whatever it captures may be used at any time. */
-  escapeClosure(fn: ts.Node, s: State, seen: Set<number>): State {
+  /** The variables of enclosing scopes a closure refers to. */
+  capturesOf(fn: ts.Node): ts.Symbol[] {
     let syms = this.captures.get(fn);
     if (!syms) {
       const set = new Set<ts.Symbol>();
@@ -610,11 +610,68 @@ export class Analyzer {
       syms = [...set];
       this.captures.set(fn, syms);
     }
-    for (const sym of syms) {
+    return syms;
+  }
+
+  /** The key under which a closure atom keeps a captured variable's value once its scope has ended. */
+  capKey(sym: ts.Symbol): string {
+    return `@cap:${symId(sym)}`;
+  }
+
+  /** Binds, for a call of a closure, the captured variables whose scope has ended to what the closure kept. */
+  bindCaptures(fn: ts.Node, frame: Frame, s: State): State {
+    const fa = this.funcAtoms.get(fn);
+    const kept = fa !== undefined ? s.atom(fa).fields : undefined;
+    if (!kept) return s;
+    for (const sym of this.capturesOf(fn)) {
+      const v = kept.get(this.capKey(sym));
+      if (!v || s.val(sym)) continue;
+      frame.locals.push(sym);
+      s = s.setVar(sym, v);
+    }
+    return s;
+  }
+
+  /** A closure given to unknown code: whatever it captures may be used at any time. */
+  escapeClosure(fn: ts.Node, s: State, seen: Set<number>): State {
+    for (const sym of this.capturesOf(fn)) {
       const v = s.val(sym);
       if (v) s = this.escape(v, s, seen);
     }
+    const fa = this.funcAtoms.get(fn);
+    const kept = fa !== undefined ? s.atom(fa).fields : undefined;
+    if (kept) for (const w of kept.values()) s = this.escape(w, s, seen);
     if (this.frames.some((f) => f.thisVal.some((a) => a > UNKNOWN))) s = this.escape(this.top().thisVal, s, seen);
+    return s;
+  }
+
+  /**
+   * A function's scope ends while closures made in it live on (stored in a field, returned): each
+   * keeps the values of the variables it captures from that scope, bound again when it is called.
+   */
+  keepCaptures(fn: ts.Node, locals: readonly ts.Symbol[], s: State, ret: Val): State {
+    const lset = new Set(locals);
+    const nested = new Set<number>();
+    const look = (v: Val): void => {
+      for (const a of v) {
+        if (a <= UNKNOWN) continue;
+        const inf = this.info(a);
+        if (inf.kind === 'func' && inf.fn && inf.fn !== fn && inf.fn.getSourceFile() === fn.getSourceFile() && inf.fn.pos >= fn.pos && inf.fn.end <= fn.end) nested.add(a);
+      }
+    };
+    look(ret);
+    for (const v of s.env.values()) look(v);
+    for (const st of s.atoms.values()) if (st.fields) for (const v of st.fields.values()) look(v);
+    for (const a of nested) {
+      for (const sym of this.capturesOf(this.info(a).fn!)) {
+        if (!lset.has(sym)) continue;
+        const v = s.val(sym);
+        if (!v) continue;
+        const k = this.capKey(sym);
+        const had = s.field(a, k);
+        s = s.setField(a, k, had ? union(had, v) : v);
+      }
+    }
     return s;
   }
 
@@ -639,7 +696,7 @@ export class Analyzer {
       const inf = this.info(a);
       if (inf.kind === 'func') {
         // A closure keeps what it captures.
-        for (const sym of this.captures.get(inf.fn!) ?? []) stack.push(...(s.val(sym) ?? []));
+        for (const sym of this.capturesOf(inf.fn!)) stack.push(...(s.val(sym) ?? []));
       }
     }
     return seen;
@@ -866,7 +923,9 @@ export class Analyzer {
       case SK.ExpressionStatement: {
         const e = (node as ts.ExpressionStatement).expression;
         const [v, s2] = this.evalExpr(e, s);
-        // A fresh handle made and dropped on the spot.
+        // A fresh handle made and dropped on the spot. Not inside a try with a catch: a call
+        // there may be expected to throw (with what input, the checker cannot tell).
+        if (this.innermost('catch')) return s2;
         return this.dropped(v, s2, e, 'its value is discarded here');
       }
       case SK.IfStatement: {
@@ -1955,8 +2014,10 @@ export class Analyzer {
     }
     const [v, st] = this.evalExpr(e, s);
     if (v.some((a) => a === NULL || (a > UNKNOWN && this.info(a).kind === 'ref'))) {
+      // A handle is an object or a nonzero address: truthy unless it may be null. A side the
+      // refinement rules out is not a path (its state would hold what cannot happen).
       const [nn, nl] = this.refine(e, v, st, true);
-      return [nn ?? st, nl ?? st];
+      return [nn, nl];
     }
     // An object or a function is truthy.
     if (v.length && v.every((a) => a > UNKNOWN && this.info(a).kind !== 'ref')) return [st, null];
