@@ -105,13 +105,19 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
 
   // A closure or function value held in a variable or field.
   let fnVal: Val | null = null;
+  // Called through an element of a container: each call may be another instance of the closure
+  // (made in a loop, with other captured values), so what it consumes is consumed maybe.
+  let oneOfMany = false;
   if (ts.isIdentifier(callee)) {
     const sym = an.checker.getSymbolAtLocation(callee);
     let v = sym && s.val(sym);
     // An element of a container of closures (`for (const cb of callbacks) cb()`): one of them.
     if (v && v.length === 1 && v[0]! > UNKNOWN) {
       const alts = (s.atom(v[0]!) as { alts?: Val }).alts;
-      if (alts && alts.length && alts.every((a) => a > UNKNOWN && an.info(a).kind === 'func')) v = alts;
+      if (alts && alts.length && alts.every((a) => a > UNKNOWN && an.info(a).kind === 'func')) {
+        v = alts;
+        oneOfMany = true;
+      }
     }
     if (v && v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
   } else if (recv && method !== null) {
@@ -132,7 +138,13 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
         const eff = an.apiEffect(fn);
         if (eff) return applyApiArgs(an, eff, call, args, st);
       }
-      return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+      if (!oneOfMany) return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+      an.weak++;
+      try {
+        return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+      } finally {
+        an.weak--;
+      }
     }
   }
 

@@ -94,6 +94,8 @@ export class Analyzer {
   private readonly seen = new Set<string>();
   frames: Frame[] = [];
   mute = 0;
+  /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
+  weak = 0;
   private frameIds = 0;
   private readonly children = new Map<string, number>();
   private readonly sites = new Map<string, number>();
@@ -528,7 +530,7 @@ export class Analyzer {
       return s;
     }
     const refs = v.filter((a) => a !== NULL && a !== UNKNOWN && this.info(a).kind === 'ref');
-    const strong = refs.length === 1 && !this.info(refs[0]!).many && !v.includes(UNKNOWN);
+    const strong = this.weak === 0 && refs.length === 1 && !this.info(refs[0]!).many && !v.includes(UNKNOWN);
     const line = this.rootLine(node);
     const via = this.frames.slice(1).filter((f) => f.call).map((f) => f.name);
     const cons: Cons = { must: strong, kind, line, by, via, frames: this.frames.map((f) => f.id) };
