@@ -367,9 +367,11 @@ export function invoke(
     }
     if (!out && end) out = end;
     if (!out) {
-      // Every path throws: nothing after the call runs on them; keep the state as it was.
+      // Every path throws: nothing after the call runs on them; keep the state as it was (a
+      // statement that is only this call ends its path there).
       out = s;
       ret = V_UNKNOWN;
+      an.noReturn.add(call);
     }
     out = an.keepCaptures(fn, frame.locals, out, ret).delVars(frame.locals).withSusp(savedSusp);
     // What the callee made and dropped is its own business (its own analysis reports the leak).

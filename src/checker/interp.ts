@@ -94,6 +94,8 @@ export class Analyzer {
   private readonly seen = new Set<string>();
   frames: Frame[] = [];
   mute = 0;
+  /** Calls followed whose every path throws. */
+  readonly noReturn = new Set<ts.Node>();
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
   weak = 0;
   private frameIds = 0;
@@ -924,7 +926,20 @@ export class Analyzer {
         return this.execVarList((node as ts.VariableStatement).declarationList, s, node);
       case SK.ExpressionStatement: {
         const e = (node as ts.ExpressionStatement).expression;
+        const call = stripCall(e);
+        if (call) this.noReturn.delete(call);
         const [v, s2] = this.evalExpr(e, s);
+        // A call that never returns (every path of it throws, or it is typed `never`): the path
+        // ends here; a catch around it starts from what the call was given, unknown.
+        if (call && (this.noReturn.has(call) || this.returnsNever(call))) {
+          const c = this.innermost('catch');
+          if (c) {
+            let st = s2;
+            for (const a of call.arguments) if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) st = this.escape(this.evalExpr(a, st)[0], st);
+            (c.throws ??= []).push(st);
+          }
+          return null;
+        }
         // A fresh handle made and dropped on the spot. Not inside a try with a catch: a call
         // there may be expected to throw (with what input, the checker cannot tell).
         if (this.innermost('catch')) return s2;
@@ -1022,6 +1037,13 @@ export class Analyzer {
       default:
         return s;
     }
+  }
+
+  /** Whether a call's resolved return type is `never` (`process.exit()`, a `fail(): never` helper). */
+  returnsNever(call: ts.CallExpression): boolean {
+    const sig = this.checker.getResolvedSignature(call);
+    const rt = sig && this.checker.getReturnTypeOfSignature(sig);
+    return !!rt && (rt.flags & TF.Never) !== 0;
   }
 
   private internalVal(v: Val): boolean {
@@ -2068,6 +2090,12 @@ export class Analyzer {
   isMemdesc(decl: ts.Node): boolean {
     return isMemdescFile(decl.getSourceFile().fileName);
   }
+}
+
+/** The call a statement's expression is (through parentheses, `await` and `void`), or null. */
+function stripCall(e: ts.Expression): ts.CallExpression | null {
+  while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e) || ts.isVoidExpression(e)) e = e.expression;
+  return ts.isCallExpression(e) ? e : null;
 }
 
 function kindVerb(kind: ConsumeKind): string {
