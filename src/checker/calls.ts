@@ -11,6 +11,7 @@ import { NF, SF, SK, TF, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
+import { exactEntries } from './loops.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
 /** Library methods that only read their arguments (console output, lookups, formatting). */
@@ -487,6 +488,12 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
     case 'push':
     case 'unshift':
     case 'add': {
+      // A local array of known length: push writes the next index.
+      const one = recv.length === 1 ? recv[0]! : -1;
+      if (method === 'push' && one > UNKNOWN && an.info(one).container === 'array' && !an.info(one).many && st.atom(one).len !== undefined) {
+        for (const v of args) st = an.writeElem(recv, `[L:${st.atom(one).len ?? 0}]`, v, st, call);
+        return [V_UNKNOWN, st];
+      }
       for (const v of args) st = an.writeElem(recv, null, v, st, call);
       return [method === 'add' ? recv : V_UNKNOWN, st];
     }
@@ -552,6 +559,16 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
     case 'toSorted':
     case 'toReversed': {
       if (!local) return [V_UNKNOWN, escapeAll(an, args, st)];
+      // The values of a Map whose keys are all known: an array of them, in order.
+      if (method === 'values' && args.length === 0 && recv.length === 1 && an.info(recv[0]!).container === 'map') {
+        const entries = exactEntries(an, recv, st);
+        if (entries) {
+          let id: number;
+          [id, st] = an.siteAtom(call, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+          st = st.setAtom(id, { ex: 2, len: entries.length, fields: new Map(entries.map((e, i) => [`[L:${i}]`, e.val] as [string, Val])) });
+          return [[id], st];
+        }
+      }
       let all: Val = V_NONE;
       for (const a of recv) all = union(all, an.contents(a, st));
       const removed = all;
@@ -609,6 +626,12 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
 }
 
 function forgetPrecise(s: State, a: number): State {
+  const st0 = s.atom(a);
+  if (st0.len !== undefined) {
+    const { len: _len, ...rest } = st0;
+    void _len;
+    s = s.setAtom(a, rest);
+  }
   const st = s.atom(a);
   if (!st.fields) return s;
   let star: Val = V_NONE;

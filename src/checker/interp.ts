@@ -16,6 +16,7 @@ import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, resolveAlias, rol
 import { join, NULL, sameState, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_LEAK, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
 import { callExpr, constructNew, invoke } from './calls.js';
+import { bodyMayGrow, canUnroll, constCompare, countedLoop, exactEntries, execCounted, execExactForOf } from './loops.js';
 
 /** How deep calls are followed into bodies. */
 const MAX_DEPTH = 6;
@@ -94,6 +95,12 @@ export class Analyzer {
   private readonly seen = new Set<string>();
   frames: Frame[] = [];
   mute = 0;
+  /** Loop counters and entry keys known while an unrolled loop runs. */
+  readonly loopConst = new Map<ts.Symbol, number | string>();
+  /** Tags of the unrolled iterations running (allocation sites are told apart by them). */
+  readonly unrollTags: string[] = [];
+  /** Iterations of the unrolled loops running, multiplied (a budget). */
+  unrollWork = 1;
   /** Calls followed whose every path throws. */
   readonly noReturn = new Set<ts.Node>();
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
@@ -265,7 +272,7 @@ export class Analyzer {
    * one is still in the state (a loop), the previous one becomes the site's older instance.
    */
   siteAtom(site: ts.Node, s: State, make: () => Omit<AtomInfo, 'id' | 'depth'>, tag = ''): [number, State] {
-    const key = `${this.frames.map((f) => (f.call ? this.nodeId(f.call) : 0)).join('/')}|${this.nodeId(site)}${tag}`;
+    const key = `${this.frames.map((f) => (f.call ? this.nodeId(f.call) : 0)).join('/')}|${this.nodeId(site)}${tag}${this.unrollTags.join('')}`;
     let id = this.sites.get(key);
     if (id === undefined) {
       id = this.newAtom(make());
@@ -542,7 +549,21 @@ export class Analyzer {
       const c: Cons = strong ? cons : st.cons?.must ? st.cons : { ...cons, must: false };
       s = s.update(a, { cons: c });
       const alts = (st as { alts?: Val }).alts;
-      if (alts) for (const b of alts) if (b > UNKNOWN) s = s.update(b, { cons: s.atom(b).cons?.must ? s.atom(b).cons! : { ...cons, must: false } });
+      // One of several handles (an element read from a container, maybe itself one of several):
+      // each of them is consumed maybe.
+      if (alts) {
+        const seen = new Set<number>([a]);
+        const todo = [...alts];
+        while (todo.length) {
+          const b = todo.pop()!;
+          if (b <= UNKNOWN || seen.has(b) || seen.size > 64) continue;
+          seen.add(b);
+          const bs = s.atom(b);
+          if (!bs.esc) s = s.update(b, { cons: bs.cons?.must ? bs.cons : { ...cons, must: false } });
+          const more = (bs as { alts?: Val }).alts;
+          if (more) todo.push(...more);
+        }
+      }
       // The memory object under the handle.
       const base = st.base ?? a;
       const bs = s.atom(base);
@@ -1222,6 +1243,15 @@ export class Analyzer {
       if (ts.isForInStatement(node)) iterable = V_UNKNOWN;
     }
     if (!entry) return null;
+    // Loops run exactly: a small constant range, or a container whose entries are all known.
+    if (ts.isForStatement(node)) {
+      const plan = countedLoop(this, node);
+      if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
+    }
+    if (ts.isForOfStatement(node) && !node.awaitModifier) {
+      const entries = exactEntries(this, iterable, entry);
+      if (entries && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, this.info(iterable[0]!).container === 'map');
+    }
     const body = (head: State): { out: State | null; back: State | null } => {
       t.breaks = [];
       t.continues = [];
@@ -1536,6 +1566,8 @@ export class Analyzer {
     if (ts.isIdentifier(k)) {
       const sym = this.checker.getSymbolAtLocation(k);
       if (!sym) return null;
+      const lc = this.loopConst.get(sym);
+      if (lc !== undefined) return `[L:${lc}]`;
       const decl = sym.valueDeclaration;
       // A parameter bound to a literal argument, or a const initialised with one: that literal.
       if (depth < 6) {
@@ -1759,6 +1791,13 @@ export class Analyzer {
         }
         const old = s.atom(a).fields?.get(key);
         s = s.setField(a, key, strong || !old ? v : union(old, v));
+        // A local array's length: known while every index written is known.
+        const len = s.atom(a).len;
+        if (len !== undefined) {
+          const n = key.startsWith('[L:') ? Number(key.slice(3, -1)) : NaN;
+          const nl = strong && Number.isInteger(n) && n >= 0 && n <= len ? Math.max(len, n + 1) : undefined;
+          if (nl !== len) s = s.setAtom(a, { ...s.atom(a), len: nl as number });
+        }
         if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, 'the entry holding it is overwritten here', undefined, true);
       } else {
         // An imprecise index: the precise keys may have changed.
@@ -1770,7 +1809,9 @@ export class Analyzer {
           else f.set(k, w);
         }
         f.set('[*]', star);
-        s = s.setAtom(a, { ...st, fields: f });
+        const { len: _len, ...rest } = st;
+        void _len;
+        s = s.setAtom(a, { ...rest, fields: f });
       }
       if (inf.symbolic) s = this.store(v, s, node, false);
     }
@@ -1833,7 +1874,7 @@ export class Analyzer {
     });
     let id: number;
     [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
-    s = s.setAtom(id, { ex: 2, fields });
+    s = s.setAtom(id, { ex: 2, fields, ...(precise ? { len: e.elements.length } : {}) });
     return [[id], s];
   }
 
@@ -2024,6 +2065,9 @@ export class Analyzer {
         const [t2, f2] = f1 ? this.evalCond(e.right, f1) : [null, null];
         return [join(t1, t2), f2];
       }
+      // Two known constants (a loop counter being unrolled, a literal): decided.
+      const known = this.loopConst.size ? constCompare(this, e) : null;
+      if (known !== null) return known ? [s, null] : [null, s];
       const eq = op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken;
       const ne = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
       if (eq || ne) {

@@ -64,6 +64,8 @@ export interface AtomState {
   readonly stored?: true;
   /** The line where its last reference was dropped (an overwrite, a Map delete). */
   readonly dropped?: number;
+  /** A local array's length, when every push and index is known. */
+  readonly len?: number;
 }
 
 /** A static description of an atom (the same on every path). */
@@ -275,6 +277,7 @@ export function joinAtom(a: AtomState, b: AtomState, sym = false): AtomState {
     ...(fields ? { fields } : {}),
     ...(a.stored || b.stored ? { stored: true as const } : {}),
     ...(a.dropped !== undefined || b.dropped !== undefined ? { dropped: (a.dropped ?? b.dropped)! } : {}),
+    ...(a.len !== undefined && a.len === b.len ? { len: a.len } : {}),
   };
   return out;
 }
@@ -324,7 +327,7 @@ function sameCons(a: Cons | undefined, b: Cons | undefined): boolean {
 function sameAtom(a: AtomState, b: AtomState): boolean {
   if (a === b) return true;
   if (!sameCons(a.cons, b.cons) || !sameCons(a.freed, b.freed)) return false;
-  if (!!a.esc !== !!b.esc || a.nul !== b.nul || a.ex !== b.ex || a.base !== b.base || a.refs !== b.refs || !!a.stored !== !!b.stored) return false;
+  if (!!a.esc !== !!b.esc || a.nul !== b.nul || a.ex !== b.ex || a.base !== b.base || a.refs !== b.refs || !!a.stored !== !!b.stored || a.len !== b.len) return false;
   const fa = a.fields;
   const fb = b.fields;
   if ((fa?.size ?? 0) !== (fb?.size ?? 0)) return false;

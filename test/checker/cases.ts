@@ -126,7 +126,7 @@ export function run(): void {
     bad: c('array-two-lookups', `
 export function run(): void {
   const pages: Owned<Page<0>>[] = [];
-  for (let i = 0; i < 4; i++) pages.push(allocPage(mem, GFP_KERNEL)!);
+  for (let i = 0; i < 4; i++) pages.push(allocPage(mem, GFP_KERNEL)!); // <- leak (pages 0, 1 and 3 are never freed)
   const victim = pages[2]!;
   freePage(victim);
   freePage(pages[2]!); // <- double-free

@@ -1,0 +1,235 @@
+/**
+ * Loops the checker can run exactly instead of iterating to a fixpoint:
+ *
+ * - a counted loop over a small constant range (`for (let i = 0; i < 4; i++)`, the counter not
+ *   written in the body) runs once per value, with the counter a known constant: `map.set(i, p)`
+ *   and `arr[i]` are precise keys, `i === 2` is decided, and each iteration's allocations are
+ *   their own values (not one "many" value standing for all of them);
+ * - a `for…of` over a local array or Map whose entries are all known (by literal index or key,
+ *   on every path) runs once per entry, bound to that entry.
+ *
+ * Exits of the loop taken because an allocation failed (`if (p === null) break`) do not decide
+ * what holds after it when another exit exists: allocations succeed, as in the followed callees.
+ *
+ * @module
+ */
+import { NF, SK, ts } from './ts.js';
+import { join, UNKNOWN, V_UNKNOWN, type State, type Val } from './state.js';
+import type { Analyzer, Frame } from './interp.js';
+
+/** Iterations run one by one at most (per loop, and all nested unrolled loops together). */
+const MAX_UNROLL = 8;
+const MAX_UNROLL_PRODUCT = 16;
+
+/** A constant an expression surely has: a literal, a loop counter being unrolled, a `const` with a literal initialiser. */
+export function constValue(an: Analyzer, e: ts.Expression, depth = 0): number | string | null {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  if (ts.isIdentifier(e) && depth < 4) {
+    const sym = an.checker.getSymbolAtLocation(e);
+    if (!sym) return null;
+    const k = an.loopConst.get(sym);
+    if (k !== undefined) return k;
+    const d = sym.valueDeclaration;
+    if (d && ts.isVariableDeclaration(d) && d.initializer && (ts.getCombinedNodeFlags(d) & NF.Const) !== 0 && !ts.isForOfStatement(d.parent.parent) && !ts.isForInStatement(d.parent.parent)) {
+      return constValue(an, d.initializer, depth + 1);
+    }
+  }
+  return null;
+}
+
+/** `a OP b` of two constants, decided; null when either side is not a known constant. */
+export function constCompare(an: Analyzer, e: ts.BinaryExpression): boolean | null {
+  const op = e.operatorToken.kind;
+  const cmp = [SK.EqualsEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.ExclamationEqualsToken, SK.LessThanToken, SK.LessThanEqualsToken, SK.GreaterThanToken, SK.GreaterThanEqualsToken];
+  if (!cmp.includes(op)) return null;
+  // Only when a loop counter is involved: elsewhere a const compared to a literal is the program's
+  // configuration, decided the same way on every run (and so no harm), but keep the rule narrow.
+  const a = constValue(an, e.left);
+  const b = constValue(an, e.right);
+  if (a === null || b === null || typeof a !== typeof b) return null;
+  switch (op) {
+    case SK.EqualsEqualsEqualsToken:
+    case SK.EqualsEqualsToken:
+      return a === b;
+    case SK.ExclamationEqualsEqualsToken:
+    case SK.ExclamationEqualsToken:
+      return a !== b;
+    case SK.LessThanToken:
+      return a < b;
+    case SK.LessThanEqualsToken:
+      return a <= b;
+    case SK.GreaterThanToken:
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+/** Whether `body` writes the variable `sym` (an assignment, `++`/`--`, a destructuring target). */
+function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
+  let found = false;
+  const isSym = (n: ts.Node): boolean => ts.isIdentifier(n) && an.checker.getSymbolAtLocation(n) === sym;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
+      let hit = false;
+      const target = (t: ts.Node): void => {
+        if (isSym(t)) hit = true;
+        else if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) || ts.isPropertyAssignment(t) || ts.isShorthandPropertyAssignment(t) || ts.isSpreadElement(t) || ts.isParenthesizedExpression(t)) ts.forEachChild(t, target);
+      };
+      target(n.left);
+      if (hit) found = true;
+    }
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && isSym(n.operand)) found = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** The values of a counted loop over a small constant range, or null. */
+export function countedLoop(an: Analyzer, node: ts.IterationStatement): { sym: ts.Symbol; values: number[] } | null {
+  if (!ts.isForStatement(node) || !node.initializer || !node.condition || !node.incrementor) return null;
+  const init = node.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return null;
+  const d = init.declarations[0]!;
+  if (!ts.isIdentifier(d.name) || !d.initializer) return null;
+  const sym = an.checker.getSymbolAtLocation(d.name);
+  const from = constValue(an, d.initializer);
+  if (!sym || typeof from !== 'number' || !Number.isInteger(from)) return null;
+  const c = node.condition;
+  if (!ts.isBinaryExpression(c) || !ts.isIdentifier(c.left) || an.checker.getSymbolAtLocation(c.left) !== sym) return null;
+  const to = constValue(an, c.right);
+  if (typeof to !== 'number' || !Number.isInteger(to)) return null;
+  const op = c.operatorToken.kind;
+  const inc = node.incrementor;
+  const isInc =
+    ((ts.isPostfixUnaryExpression(inc) || ts.isPrefixUnaryExpression(inc)) && inc.operator === SK.PlusPlusToken && ts.isIdentifier(inc.operand) && an.checker.getSymbolAtLocation(inc.operand) === sym) ||
+    (ts.isBinaryExpression(inc) && inc.operatorToken.kind === SK.PlusEqualsToken && ts.isIdentifier(inc.left) && an.checker.getSymbolAtLocation(inc.left) === sym && constValue(an, inc.right) === 1);
+  if (!isInc) return null;
+  const last = op === SK.LessThanToken || op === SK.ExclamationEqualsEqualsToken ? to - 1 : op === SK.LessThanEqualsToken ? to : null;
+  if (last === null || last - from + 1 > MAX_UNROLL) return null;
+  if (writes(an, node.statement, sym)) return null;
+  const values: number[] = [];
+  for (let k = from; k <= last; k++) values.push(k);
+  return { sym, values };
+}
+
+/** Whether nested unrolling stays within its budget with `n` more iterations. */
+export function canUnroll(an: Analyzer, n: number): boolean {
+  return an.unrollWork * Math.max(1, n) <= MAX_UNROLL_PRODUCT && an.mute === 0;
+}
+
+/** Runs a counted loop once per value of its counter. */
+export function execCounted(an: Analyzer, node: ts.ForStatement, entry: State, plan: { sym: ts.Symbol; values: number[] }): State | null {
+  const iterations = plan.values.map((k) => ({ bind: (st: State): State => st, konst: [[plan.sym, k] as [ts.Symbol, number | string]], tag: `#${k}` }));
+  return runIterations(an, node, entry, iterations);
+}
+
+/** The entries of a local container known exactly (every index or key precise, on every path), or null. */
+export function exactEntries(an: Analyzer, it: Val, s: State): { key: string; val: Val }[] | null {
+  if (it.length !== 1 || it[0]! <= UNKNOWN) return null;
+  const a = it[0]!;
+  const inf = an.info(a);
+  const st = s.atom(a);
+  if (!inf.container || inf.container === 'object' || inf.container === 'set' || st.esc || inf.many || st.ex !== 2) return null;
+  const out: { key: string; val: Val }[] = [];
+  for (const [k, v] of st.fields ?? []) {
+    if (!k.startsWith('[')) continue;
+    if (!k.startsWith('[L:')) return null;
+    if (v.includes(UNKNOWN)) return null;
+    out.push({ key: k.slice(3, -1), val: v });
+  }
+  if (inf.container === 'array') {
+    if (st.len === undefined || st.len !== out.length) return null;
+    out.sort((x, y) => Number(x.key) - Number(y.key));
+    if (out.some((e, i) => e.key !== String(i))) return null;
+  }
+  if (out.length === 0 || out.length > MAX_UNROLL) return null;
+  return out;
+}
+
+/** Whether the loop body may add to the container it iterates (its entries would not be the ones known at the start). */
+export function bodyMayGrow(node: ts.ForOfStatement): boolean {
+  const name = node.expression.getText().replace(/\.(values|entries)\(\)$/, '');
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|set|add|unshift|splice)$/.test(n.expression.name.text) && n.expression.expression.getText() === name) found = true;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && ts.isElementAccessExpression(n.left) && n.left.expression.getText() === name) found = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(node.statement);
+  return found;
+}
+
+/** Runs a `for…of` over exactly known entries, once per entry. */
+export function execExactForOf(an: Analyzer, node: ts.ForOfStatement, entry: State, entries: { key: string; val: Val }[], isMap: boolean): State | null {
+  const init = node.initializer;
+  const d = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
+  if (!d) return null;
+  const iterations = entries.map((e, i) => {
+    const konst: [ts.Symbol, number | string][] = [];
+    let keySym: ts.Symbol | undefined;
+    if (isMap && ts.isArrayBindingPattern(d.name)) {
+      const first = d.name.elements[0];
+      if (first && ts.isBindingElement(first) && ts.isIdentifier(first.name)) keySym = an.checker.getSymbolAtLocation(first.name);
+    }
+    const key: number | string = /^-?\d+$/.test(e.key) ? Number(e.key) : e.key;
+    if (keySym) konst.push([keySym, key]);
+    const bind = (st: State): State => {
+      let v: Val = e.val;
+      if (isMap) {
+        let t: number;
+        [t, st] = an.siteAtom(node, st, () => ({ kind: 'obj', name: 'entry', fresh: false, container: 'array' }), `:entry${i}`);
+        st = st.setAtom(t, { ex: 2, len: 2, fields: new Map([['[L:0]', V_UNKNOWN], ['[L:1]', e.val]]) });
+        v = [t];
+      }
+      if (ts.isIdentifier(d.name)) an.nameAtoms(v, d.name.text, st);
+      return an.bindPattern(d.name, v, st, false);
+    };
+    return { bind, konst, tag: `@${i}` };
+  });
+  return runIterations(an, node, entry, iterations);
+}
+
+function runIterations(an: Analyzer, node: ts.IterationStatement, entry: State, iterations: { bind: (s: State) => State; konst: [ts.Symbol, number | string][]; tag: string }[]): State | null {
+  const frame: Frame = an.top();
+  const t = { kind: 'loop' as const, node, breaks: [] as State[], continues: [] as State[], localsStart: 0 };
+  const exits: State[] = [];
+  let cur: State | null = entry;
+  an.unrollWork *= Math.max(1, iterations.length);
+  try {
+    for (const it of iterations) {
+      if (!cur) break;
+      for (const [sym, k] of it.konst) an.loopConst.set(sym, k);
+      an.unrollTags.push(it.tag);
+      t.breaks = [];
+      t.continues = [];
+      t.localsStart = frame.locals.length;
+      frame.targets.push(t);
+      try {
+        let st: State | null = it.bind(cur);
+        st = an.exec(node.statement, st);
+        if (st) st = an.scopeEnd(st, frame.locals.slice(t.localsStart), null);
+        let back: State | null = st;
+        for (const c of t.continues) back = join(back, c);
+        exits.push(...t.breaks);
+        cur = back;
+      } finally {
+        frame.targets.pop();
+        an.unrollTags.pop();
+        for (const [sym] of it.konst) an.loopConst.delete(sym);
+      }
+    }
+  } finally {
+    an.unrollWork /= Math.max(1, iterations.length);
+  }
+  if (cur) exits.push(cur);
+  const ok = exits.filter((x) => !x.oom);
+  const use = ok.length ? ok : exits;
+  return use.reduce<State | null>((a, b) => join(a, b), null);
+}
