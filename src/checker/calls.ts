@@ -11,7 +11,7 @@ import { NF, SF, SK, TF, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
-import { exactEntries } from './loops.js';
+import { constValue, exactEntries } from './loops.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
 /** Library methods that only read their arguments (console output, lookups, formatting). */
@@ -139,7 +139,7 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
         const eff = an.apiEffect(fn);
         if (eff) return applyApiArgs(an, eff, call, args, st);
       }
-      if (!oneOfMany) return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+      if (!oneOfMany && !an.manyFns.has(fn)) return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
       an.weak++;
       try {
         return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
@@ -580,7 +580,16 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
         } else if (method === 'splice' && i >= 2) all = union(all, v);
       });
       if (method === 'splice') {
-        for (const a of recv) st = forgetPrecise(st, a);
+        // `splice(0)`: everything moves to the result; the array is left empty.
+        const first = call.arguments[0];
+        const all0 = call.arguments.length === 1 && first !== undefined && constValue(an, first) === 0;
+        for (const a of recv) {
+          if (all0 && recv.length === 1) {
+            const f = new Map<string, Val>();
+            for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+            st = st.setAtom(a, { ...st.atom(a), fields: f, ...(an.info(a).container === 'array' ? { len: 0 } : {}) });
+          } else st = forgetPrecise(st, a);
+        }
         for (const v of args.slice(2)) st = an.writeElem(recv, null, v, st, call);
       }
       if (method === 'reverse' || method === 'sort') {
@@ -619,8 +628,12 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       return [V_UNKNOWN, st];
     }
     default:
-      // A method the checker does not model: what the container holds escapes.
-      for (const a of recv) st = an.escape(an.contents(a, st), st);
+      // A method the checker does not model: what the container holds escapes, and what it holds
+      // from now on is not known.
+      for (const a of recv) {
+        st = an.escape(an.contents(a, st), st);
+        if (an.info(a).container) st = st.setField(a, '[*]', union(st.field(a, '[*]') ?? V_NONE, V_UNKNOWN));
+      }
       return [V_UNKNOWN, escapeAll(an, args, st)];
   }
 }

@@ -16,7 +16,7 @@ import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, resolveAlias, rol
 import { join, NULL, sameState, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_LEAK, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { bodyMayGrow, canUnroll, constCompare, countedLoop, exactEntries, execCounted, execExactForOf } from './loops.js';
+import { bodyMayGrow, canUnroll, constCompare, constValue, countedLoop, exactEntries, execCounted, execExactForOf } from './loops.js';
 
 /** How deep calls are followed into bodies. */
 const MAX_DEPTH = 6;
@@ -101,6 +101,8 @@ export class Analyzer {
   readonly unrollTags: string[] = [];
   /** Iterations of the unrolled loops running, multiplied (a budget). */
   unrollWork = 1;
+  /** Closures made in a loop (several instances: a call of one consumes maybe). */
+  readonly manyFns = new Set<ts.Node>();
   /** Calls followed whose every path throws. */
   readonly noReturn = new Set<ts.Node>();
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
@@ -457,10 +459,17 @@ export class Analyzer {
   /** A use of a value that must be a live handle (an argument to memdesc, a store, a return). */
   use(v: Val, s: State, node: ts.Node, what: string): void {
     if (this.deferring(s)) {
-      this.defer(s, node, (st) => {
-        this.use(v, st, node, `${what}, after an await`);
-        return st;
-      });
+      const alts = this.altsOf(v, s);
+      this.defer(
+        s,
+        node,
+        (st) => {
+          this.use(alts ?? v, st, node, `${what}, after an await`);
+          return st;
+        },
+        'use',
+        v,
+      );
       return;
     }
     const d = this.deadVal(v, s);
@@ -489,10 +498,23 @@ export class Analyzer {
     return s.susp === 2 && this.frames.length > 1 && this.frames.slice(1).some((f) => f.isAsync);
   }
 
-  defer(s: State, node: ts.Node, run: (s: State) => State): void {
+  /** The handles a value of container elements may be (null when it holds none). */
+  altsOf(v: Val, s: State): Val | null {
+    if (!v.some((a) => a > UNKNOWN && s.atom(a).alts)) return null;
+    let out: Val = V_NONE;
+    for (const a of v) out = union(out, a > UNKNOWN && s.atom(a).alts ? s.atom(a).alts! : [a]);
+    return out;
+  }
+
+  defer(s: State, node: ts.Node, run: (s: State) => State, what = '', v: Val = V_NONE): void {
+    // The iterations that look for a loop's fixpoint register nothing (the reporting passes do);
+    // the same effect on the same value, registered again by another pass, happens once.
+    if (this.mute > 0) return;
+    const key = `${what}:${this.nodeId(node)}:${v.join(',')}`;
+    if (this.deferred.some((d) => d.key === key)) return;
     const frames = [...this.frames];
-    void node;
     this.deferred.push({
+      key,
       run: (st: State) => {
         const saved = this.frames;
         this.frames = frames;
@@ -508,13 +530,20 @@ export class Analyzer {
     void s;
   }
   /** Deferred effects collected while following an async callee; attached to the state after the call. */
-  deferred: { run: (s: State) => State }[] = [];
+  deferred: { run: (s: State) => State; key?: string }[] = [];
 
   /** Runs the continuations started before an `await` (at the root's next `await`, or its end). */
   runPending(s: State, _node: ts.Node): State {
     if (s.pending.length === 0) return s;
     let st = s.withPending([]);
-    for (const p of s.pending) st = p.run(st);
+    const ran = new Set<string>();
+    for (const p of s.pending) {
+      if (p.key !== undefined) {
+        if (ran.has(p.key)) continue;
+        ran.add(p.key);
+      }
+      st = p.run(st);
+    }
     return st;
   }
 
@@ -523,7 +552,23 @@ export class Analyzer {
   /** A consuming call (free, put, unlock, move) on a value. */
   consume(v: Val, s: State, kind: ConsumeKind, by: string, node: ts.Node, argNode: ts.Node): State {
     if (this.deferring(s)) {
-      this.defer(s, node, (st) => this.consume(v, st, kind, by, node, argNode));
+      // An element read from a container is a transient value: what it may be is decided now.
+      const alts = this.altsOf(v, s);
+      this.defer(
+        s,
+        node,
+        (st) => {
+          if (!alts) return this.consume(v, st, kind, by, node, argNode);
+          this.weak++;
+          try {
+            return this.consume(alts, st, kind, by, node, argNode);
+          } finally {
+            this.weak--;
+          }
+        },
+        'consume',
+        v,
+      );
       return s;
     }
     const d = this.deadVal(v, s);
@@ -641,6 +686,28 @@ export class Analyzer {
   /** The key under which a closure atom keeps a captured variable's value once its scope has ended. */
   capKey(sym: ts.Symbol): string {
     return `@cap:${symId(sym)}`;
+  }
+
+  /** Closures in the state that capture one of `syms` keep those variables' values (their scope ends). */
+  keepCapturesOf(syms: readonly ts.Symbol[], s: State): State {
+    const set = new Set(syms);
+    const fns = new Set<number>();
+    const look = (v: Val): void => {
+      for (const a of v) if (a > UNKNOWN && this.info(a).kind === 'func' && this.info(a).fn) fns.add(a);
+    };
+    for (const v of s.env.values()) look(v);
+    for (const st of s.atoms.values()) if (st.fields) for (const v of st.fields.values()) look(v);
+    for (const a of fns) {
+      for (const sym of this.capturesOf(this.info(a).fn!)) {
+        if (!set.has(sym)) continue;
+        const v = s.val(sym);
+        if (!v) continue;
+        const k = this.capKey(sym);
+        const had = s.field(a, k);
+        s = s.setField(a, k, had ? union(had, v) : v);
+      }
+    }
+    return s;
   }
 
   /** Binds, for a call of a closure, the captured variables whose scope has ended to what the closure kept. */
@@ -831,6 +898,8 @@ export class Analyzer {
       const d = x.valueDeclaration;
       return d && (ts.isVariableDeclaration(d) || ts.isBindingElement(d)) && (ts.getCombinedNodeFlags(d) & (NF.Let | NF.Const)) !== 0;
     });
+    // Closures that capture a dying variable keep its value.
+    s = this.keepCapturesOf(dying, s);
     let old: Val = V_NONE;
     for (const x of dying) old = union(old, s.val(x) ?? V_NONE);
     const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true) && s.atom(a).nul === 0);
@@ -1443,6 +1512,8 @@ export class Analyzer {
         return constructNew(this, e as ts.NewExpression, s);
       case SK.ArrowFunction:
       case SK.FunctionExpression:
+        // Made in a loop: the one atom stands for several instances, each with its own captures.
+        if (this.unrollTags.length || this.frames.some((f) => f.targets.some((t) => t.kind === 'loop'))) this.manyFns.add(e);
         return [[this.funcAtom(e as ts.SignatureDeclaration)], s];
       case SK.ObjectLiteralExpression:
         return this.objectLiteral(e as ts.ObjectLiteralExpression, s);
@@ -1457,6 +1528,8 @@ export class Analyzer {
         const b = f ? this.evalExpr(n.whenFalse, f) : null;
         if (!a) return b ?? [V_UNKNOWN, s];
         if (!b) return a;
+        // The side taken because an allocation failed does not decide what holds after it.
+        if (a[1].oom !== b[1].oom && !s.oom) return [union(a[0], b[0]), a[1].oom ? b[1] : a[1]];
         return [union(a[0], b[0]), join(a[1], b[1])!];
       }
       case SK.BinaryExpression:
@@ -1563,6 +1636,9 @@ export class Analyzer {
   /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */
   keyOf(k: ts.Expression, depth = 0): string | null {
     if (ts.isNumericLiteral(k) || ts.isStringLiteral(k) || ts.isNoSubstitutionTemplateLiteral(k)) return `[L:${k.text}]`;
+    // A key the checker can compute (a constant, arithmetic on constants and constant arguments).
+    const c = constValue(this, k);
+    if (c !== null) return `[L:${c}]`;
     if (ts.isIdentifier(k)) {
       const sym = this.checker.getSymbolAtLocation(k);
       if (!sym) return null;
@@ -1597,6 +1673,7 @@ export class Analyzer {
 
   /** `o.f` on every atom `o` may be. */
   readField(o: Val, key: string, s: State, name: string): [Val, State] {
+    o = this.throughAlts(o, s);
     let out: Val = V_NONE;
     for (const a of o) {
       if (a <= UNKNOWN) {
@@ -1633,6 +1710,21 @@ export class Analyzer {
       out = union(out, V_UNKNOWN);
     }
     return [out.length ? out : V_UNKNOWN, s];
+  }
+
+  /**
+   * An element read from a container stands for one of the objects stored there: its fields are
+   * theirs (a read is one of their fields, a write may change any of them).
+   */
+  throughAlts(o: Val, s: State): Val {
+    if (!o.some((a) => a > UNKNOWN && s.atom(a).alts && this.info(a).kind === 'ref')) return o;
+    let out: Val = V_NONE;
+    for (const a of o) {
+      const alts = a > UNKNOWN && this.info(a).kind === 'ref' ? s.atom(a).alts : undefined;
+      if (alts && alts.length && alts.every((x) => x > UNKNOWN && this.info(x).kind === 'obj')) out = union(out, alts);
+      else out = union(out, [a]);
+    }
+    return out;
   }
 
   /** `o[k]` (an array element or Map entry) on every atom `o` may be; `key` null when imprecise. */
@@ -1677,6 +1769,12 @@ export class Analyzer {
           out = union(out, union(all, V_NULL));
           continue;
         }
+        // Every key known and literal (a Map by constant keys, an array of known length): a key
+        // that is not there holds nothing.
+        if (key.startsWith('[L:') && this.exactKeys(a, s)) {
+          out = union(out, V_NULL);
+          continue;
+        }
         const c0 = this.child(a, key, name);
         if (s.atoms.has(c0)) s = this.age(s, c0);
         const c = this.child(a, key, name);
@@ -1692,6 +1790,16 @@ export class Analyzer {
       out = union(out, V_UNKNOWN);
     }
     return [out.length ? out : V_UNKNOWN, s];
+  }
+
+  /** Whether a local container's keys are all known literals on every path (so a missing one is absent). */
+  exactKeys(a: number, s: State): boolean {
+    const inf = this.info(a);
+    const st = s.atom(a);
+    if (inf.many || st.esc || st.ex !== 2 || (inf.container !== 'map' && inf.container !== 'array')) return false;
+    if (inf.container === 'array' && st.len === undefined) return false;
+    for (const k of st.fields?.keys() ?? []) if (k.startsWith('[') && !k.startsWith('[L:')) return false;
+    return true;
   }
 
   /** Everything a local container may hold. */
@@ -1739,9 +1847,11 @@ export class Analyzer {
   }
 
   writeField(o: Val, key: string, v: Val, s: State, node: ts.Node, isDelete = false): State {
+    const o0 = o;
+    o = this.throughAlts(o, s);
     const refs = o.filter((a) => a > UNKNOWN);
     if (o.includes(UNKNOWN) || refs.length === 0) return isDelete ? s : this.store(v, s, node, true);
-    const strong = refs.length === 1 && !this.info(refs[0]!).many;
+    const strong = refs.length === 1 && !this.info(refs[0]!).many && o0 === o;
     for (const a of refs) {
       const inf = this.info(a);
       if (inf.kind === 'func' || s.atom(a).esc) {
@@ -2013,8 +2123,14 @@ export class Analyzer {
     const canNull = hasNull || nullable.length > 0 || v.includes(UNKNOWN) || refs.some((a) => s.atom(a).nul === undefined && this.info(a).symbolic);
     if (!canNull) no = null;
     else {
-      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom(true);
+      // An allocation that returned null failed (a lookup that found nothing did not).
+      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom(!!this.info(nullable[0]!).fresh || no.oom);
       if (!v.includes(UNKNOWN) && !refs.some((a) => this.info(a).symbolic || s.atom(a).nul === undefined)) no = this.setExprVal(e, V_NULL, no);
+      else {
+        // A handle known not to be null is not what the value is on the null side.
+        const w = v.filter((a) => !(a > UNKNOWN && s.atom(a).nul === 0 && !this.info(a).symbolic && this.info(a).kind === 'ref'));
+        if (w.length < v.length) no = this.setExprVal(e, w.length ? w : V_NULL, no);
+      }
     }
     void nonNullFirst;
     return [yes, no];

@@ -14,6 +14,7 @@
  * @module
  */
 import { NF, SK, ts } from './ts.js';
+import { resolveAlias } from './api.js';
 import { join, UNKNOWN, V_UNKNOWN, type State, type Val } from './state.js';
 import type { Analyzer, Frame } from './interp.js';
 
@@ -21,20 +22,52 @@ import type { Analyzer, Frame } from './interp.js';
 const MAX_UNROLL = 8;
 const MAX_UNROLL_PRODUCT = 16;
 
-/** A constant an expression surely has: a literal, a loop counter being unrolled, a `const` with a literal initialiser. */
-export function constValue(an: Analyzer, e: ts.Expression, depth = 0): number | string | null {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+/**
+ * A constant an expression surely has: a literal, a loop counter being unrolled, a `const` with a
+ * constant initialiser (in any module), a parameter bound to a constant argument (and not written
+ * in its function), and arithmetic and `Math.floor`/`Math.trunc` of those.
+ */
+export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx = an.frames.length - 1): number | string | null {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  if (depth > 8) return null;
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
-  if (ts.isIdentifier(e) && depth < 4) {
-    const sym = an.checker.getSymbolAtLocation(e);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken) {
+    const v = constValue(an, e.operand, depth + 1, frameIdx);
+    return typeof v === 'number' ? -v : null;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (![SK.PlusToken, SK.MinusToken, SK.AsteriskToken, SK.SlashToken, SK.PercentToken].includes(op)) return null;
+    const a = constValue(an, e.left, depth + 1, frameIdx);
+    const b = constValue(an, e.right, depth + 1, frameIdx);
+    if (typeof a !== 'number' || typeof b !== 'number') return null;
+    const r = op === SK.PlusToken ? a + b : op === SK.MinusToken ? a - b : op === SK.AsteriskToken ? a * b : op === SK.SlashToken ? a / b : a % b;
+    return Number.isFinite(r) ? r : null;
+  }
+  if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText() === 'Math' && /^(floor|trunc)$/.test(e.expression.name.text)) {
+    const a = constValue(an, e.arguments[0]!, depth + 1, frameIdx);
+    return typeof a === 'number' ? (e.expression.name.text === 'floor' ? Math.floor(a) : Math.trunc(a)) : null;
+  }
+  if (ts.isIdentifier(e)) {
+    let sym = an.checker.getSymbolAtLocation(e);
     if (!sym) return null;
     const k = an.loopConst.get(sym);
     if (k !== undefined) return k;
+    sym = resolveAlias(an.checker, sym);
     const d = sym.valueDeclaration;
-    if (d && ts.isVariableDeclaration(d) && d.initializer && (ts.getCombinedNodeFlags(d) & NF.Const) !== 0 && !ts.isForOfStatement(d.parent.parent) && !ts.isForInStatement(d.parent.parent)) {
-      return constValue(an, d.initializer, depth + 1);
+    if (!d) return null;
+    if (ts.isVariableDeclaration(d) && d.initializer && (ts.getCombinedNodeFlags(d) & NF.Const) !== 0 && ts.isVariableDeclarationList(d.parent) && !ts.isForOfStatement(d.parent.parent) && !ts.isForInStatement(d.parent.parent)) {
+      return constValue(an, d.initializer, depth + 1, frameIdx);
+    }
+    if (ts.isParameter(d) && ts.isIdentifier(d.name)) {
+      for (let i = frameIdx; i >= 0; i--) {
+        const f = an.frames[i]!;
+        const b = f.argNodes.get(sym);
+        if (!b) continue;
+        if (!ts.isFunctionLike(d.parent) || !('body' in d.parent) || !d.parent.body || writes(an, d.parent.body, sym)) return null;
+        return constValue(an, b.node, depth + 1, an.frames.indexOf(b.frame));
+      }
     }
   }
   return null;

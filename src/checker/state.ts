@@ -66,6 +66,8 @@ export interface AtomState {
   readonly dropped?: number;
   /** A local array's length, when every push and index is known. */
   readonly len?: number;
+  /** The handles an element read from a container may be (this atom stands for one of them). */
+  readonly alts?: Val;
 }
 
 /** A static description of an atom (the same on every path). */
@@ -104,6 +106,8 @@ export interface AtomInfo {
 /** Work started before an `await` in a callee, to be checked when the caller next awaits. */
 export interface Pending {
   readonly run: (s: State) => State;
+  /** The same effect registered twice (by two passes over a loop) runs once. */
+  readonly key?: string;
 }
 
 export class State {
@@ -193,6 +197,7 @@ export class State {
         st = { ...st, fields: f };
       }
       if (st.base !== undefined && map.has(st.base)) st = { ...st, base: map.get(st.base)! };
+      if (st.alts && st.alts.some((a) => map.has(a))) st = { ...st, alts: r(st.alts) };
       const to = map.get(id);
       if (to !== undefined) {
         const prev = atoms.get(to) ?? this.atoms.get(to);
@@ -278,6 +283,7 @@ export function joinAtom(a: AtomState, b: AtomState, sym = false): AtomState {
     ...(a.stored || b.stored ? { stored: true as const } : {}),
     ...(a.dropped !== undefined || b.dropped !== undefined ? { dropped: (a.dropped ?? b.dropped)! } : {}),
     ...(a.len !== undefined && a.len === b.len ? { len: a.len } : {}),
+    ...(a.alts || b.alts ? { alts: union(a.alts ?? V_NONE, b.alts ?? V_NONE) } : {}),
   };
   return out;
 }
@@ -328,6 +334,7 @@ function sameAtom(a: AtomState, b: AtomState): boolean {
   if (a === b) return true;
   if (!sameCons(a.cons, b.cons) || !sameCons(a.freed, b.freed)) return false;
   if (!!a.esc !== !!b.esc || a.nul !== b.nul || a.ex !== b.ex || a.base !== b.base || a.refs !== b.refs || !!a.stored !== !!b.stored || a.len !== b.len) return false;
+  if (!sameVal(a.alts, b.alts) && (a.alts?.length || b.alts?.length)) return false;
   const fa = a.fields;
   const fb = b.fields;
   if ((fa?.size ?? 0) !== (fb?.size ?? 0)) return false;
