@@ -1047,8 +1047,9 @@ export class Analyzer {
         let v: Val = V_NULL;
         let st0 = s;
         if (n.expression) {
+          // Returning a freed handle is not itself a use at run time: the caller's use of it is
+          // (reported where the caller uses it).
           [v, st0] = this.evalExpr(n.expression, s);
-          if (this.frames.length === 1 || !this.internalVal(v)) this.use(v, st0, n.expression, 'is returned here');
         }
         const st = this.throughFinally(st0, 0);
         if (st) this.top().returns.push({ state: st, val: v, line: this.line(node) });
