@@ -626,7 +626,7 @@ export class Analyzer {
       if (frees) {
         s = s.update(base, { freed: strong ? cons : (s.atom(base).freed ?? { ...cons, must: false }) });
         for (const m of this.top().mapped) {
-          if (m.base === base && m.depth === 0 && !this.internal(base)) {
+          if (m.base === base && m.depth === 0 && !this.internal(base) && strong) {
             this.reportAt(node, 'free-while-mapped', `free while mapped: '${shortText(argNode)}' is ${verbOf(kind)} by ${by}()${this.through()} while withPageMapped() at line ${m.line} maps it; ${SENTENCE_MAPPED}`);
           }
         }
