@@ -162,6 +162,19 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
     if (eff?.consumes) return applyApi(an, eff, call, s);
   }
 
+  // `Array.from({ length: n }, () => v)`: a local array of what the callback returns.
+  if (source === 'lib' && method === 'from' && callee.getText() === 'Array.from' && call.arguments.length === 2) {
+    const [len, fn] = call.arguments;
+    if (len && ts.isObjectLiteralExpression(len) && len.properties.length === 1 && len.properties[0]!.name?.getText() === 'length' && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
+      let st = an.evalExpr(len, s)[1];
+      let ret: Val;
+      [ret, st] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, call, () => (an.top().callback = true));
+      let id: number;
+      [id, st] = an.siteAtom(call, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+      st = st.setAtom(id, { ex: 2, fields: new Map([['[*]', ret]]) });
+      return [[id], st];
+    }
+  }
   const [args, st] = evalArgs(an, call.arguments, s);
   if (source === 'lib') return libCall(an, call, method ?? (ts.isIdentifier(callee) ? callee.text : ''), recv, args, st);
   // Unknown code: whatever it is given escapes.
@@ -627,15 +640,33 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       }
       return [V_UNKNOWN, st];
     }
-    default:
-      // A method the checker does not model: what the container holds escapes, and what it holds
-      // from now on is not known.
-      for (const a of recv) {
-        st = an.escape(an.contents(a, st), st);
-        if (an.info(a).container) st = st.setField(a, '[*]', union(st.field(a, '[*]') ?? V_NONE, V_UNKNOWN));
+    case 'fill': {
+      // `fill(v)` of a whole local array: every slot holds v.
+      if (local && call.arguments.length === 1 && recv.length === 1) {
+        const a = recv[0]!;
+        const f = new Map<string, Val>();
+        for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+        f.set('[*]', args[0] ?? V_NULL);
+        const { len: _l, ...rest } = st.atom(a);
+        void _l;
+        st = st.setAtom(a, { ...rest, fields: f });
+        an.use(args[0] ?? V_NULL, st, call, 'is stored in an array here');
+        return [recv, st];
       }
-      return [V_UNKNOWN, escapeAll(an, args, st)];
+      return unmodelled(an, recv, args, st);
+    }
+    default:
+      return unmodelled(an, recv, args, st);
   }
+}
+
+/** A container method the checker does not model: what the container holds escapes, and what it holds from now on is not known. */
+function unmodelled(an: Analyzer, recv: Val, args: Val[], st: State): [Val, State] {
+  for (const a of recv) {
+    st = an.escape(an.contents(a, st), st);
+    if (an.info(a).container) st = st.setField(a, '[*]', union(st.field(a, '[*]') ?? V_NONE, V_UNKNOWN));
+  }
+  return [V_UNKNOWN, escapeAll(an, args, st)];
 }
 
 function forgetPrecise(s: State, a: number): State {
