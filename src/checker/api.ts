@@ -41,6 +41,8 @@ export interface ApiEffect {
   readonly sleeps?: boolean;
   /** A callback parameter the function calls. */
   readonly callback?: { readonly index: number; readonly mode: 'once' | 'many'; readonly atomic?: boolean; readonly maps?: number };
+  /** An array argument the call fills with new owned pages (`allocPagesBulk`). */
+  readonly fills?: number;
   /** Arguments it accepts even when stale (`folioTryGet` on a borrow of a freed folio returns null). */
   readonly tolerates?: number;
   /** True for memdesc's own functions (their arguments are uses of live handles). */
@@ -57,6 +59,7 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   withSpinLock: { callback: { index: 1, mode: 'once', atomic: true } },
   withPageMapped: { callback: { index: 1, mode: 'once', maps: 0 } },
   listLruWalk: { callback: { index: 1, mode: 'many' } },
+  allocPagesBulk: { fills: 3 },
 };
 
 /** Phantom keys of memdesc's handle types (declared `unique symbol`s), by what they mark. */
@@ -307,6 +310,7 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
       ...(row.sleeps ? { sleeps: true } : {}),
       ...(row.callback ? { callback: row.callback } : {}),
       ...(row.tolerates !== undefined ? { tolerates: row.tolerates } : {}),
+      ...(row.fills !== undefined ? { fills: row.fills } : {}),
     };
   } else if (ci >= 0) {
     eff = { name: name || 'an assertion function', memdesc: false, consumes: { index: ci, kind: consumeKindOf(checker, decl.parameters[ci]!) } };

@@ -207,9 +207,20 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     if (i === eff.consumes?.index || i === eff.callback?.index || i === eff.tolerates) return;
     if (eff.memdesc) an.use(v, s, call.arguments[i] ?? call, `${eff.name}() uses it here`);
   });
+  // allocPagesBulk(): the array it is given (a local one) holds new owned pages in some slots.
+  if (eff.fills !== undefined) {
+    const arr = args[eff.fills] ?? V_UNKNOWN;
+    const one = arr.length === 1 ? arr[0]! : -1;
+    if (one > UNKNOWN && an.info(one).container === 'array' && !s.atom(one).esc) {
+      let id: number;
+      [id, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: '', fresh: true, what: 'page', madeBy: eff.name, line: an.rootLine(call), allocNode: call, many: true }));
+      s = s.setAtom(id, { ex: 2, nul: 0, refs: 1 });
+      s = an.writeElem(arr, null, union([id], V_NULL), s, call);
+    }
+  }
   // Objects handed to memdesc (a list_lru item, a shrinker's private data) are kept by it.
   args.forEach((v, i) => {
-    if (i === eff.callback?.index) return;
+    if (i === eff.callback?.index || i === eff.fills) return;
     const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
     if (objs.length) s = an.escape(objs, s);
   });
