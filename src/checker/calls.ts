@@ -12,6 +12,7 @@ import { resolveAlias, type ApiEffect } from './api.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { constValue, exactEntries } from './loops.js';
+import { SENTENCE_SLEEP } from './rules.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
 /** Library methods that only read their arguments (console output, lookups, formatting). */
@@ -246,6 +247,8 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     const fns = cb ? cb.filter((a) => a > UNKNOWN && an.info(a).kind === 'func') : [];
     if (cb && fns.length === 1) {
       const fn = an.info(fns[0]!).fn!;
+      // An async critical section: it would sleep (await) with the lock held — refused at run time.
+      if (eff.callback.atomic && isAsync(fn)) an.reportAt(call, 'sleep-in-atomic', `sleep in atomic context: the withSpinLock() callback is async${an.through()}: an await inside it would sleep with the spinlock held (SLEEP_IN_ATOMIC before it runs); ${SENTENCE_SLEEP}`);
       const mapped = eff.callback.maps !== undefined ? args[eff.callback.maps] : undefined;
       const setup = (): void => {
         const f = an.top();
