@@ -265,6 +265,7 @@ export class Analyzer {
     if (id === undefined) {
       id = this.newAtom({ kind: 'func', name: fnName(fn), fresh: false, fn, depth: 0 });
       this.funcAtoms.set(fn, id);
+      for (const x of this.capturesOf(fn)) this.capturedSyms.add(x);
     }
     return id;
   }
@@ -663,6 +664,26 @@ export class Analyzer {
 
   private readonly captures = new Map<ts.Node, ts.Symbol[]>();
 
+  /** Variables some closure made so far captures. */
+  private readonly capturedSyms = new Set<ts.Symbol>();
+  private readonly nestedCache = new Map<ts.Node, boolean>();
+
+  /** Whether a function has closures inside it. */
+  hasNested(fn: ts.Node): boolean {
+    let h = this.nestedCache.get(fn);
+    if (h === undefined) {
+      h = false;
+      const visit = (n: ts.Node): void => {
+        if (h) return;
+        if (n !== fn && (ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n))) h = true;
+        else ts.forEachChild(n, visit);
+      };
+      ts.forEachChild(fn, visit);
+      this.nestedCache.set(fn, h);
+    }
+    return h;
+  }
+
   /** The variables of enclosing scopes a closure refers to. */
   capturesOf(fn: ts.Node): ts.Symbol[] {
     let syms = this.captures.get(fn);
@@ -690,6 +711,7 @@ export class Analyzer {
 
   /** Closures in the state that capture one of `syms` keep those variables' values (their scope ends). */
   keepCapturesOf(syms: readonly ts.Symbol[], s: State): State {
+    if (!syms.some((x) => this.capturedSyms.has(x))) return s;
     const set = new Set(syms);
     const fns = new Set<number>();
     const look = (v: Val): void => {
@@ -742,6 +764,7 @@ export class Analyzer {
    * keeps the values of the variables it captures from that scope, bound again when it is called.
    */
   keepCaptures(fn: ts.Node, locals: readonly ts.Symbol[], s: State, ret: Val): State {
+    if (!this.hasNested(fn)) return s;
     const lset = new Set(locals);
     const nested = new Set<number>();
     const look = (v: Val): void => {
@@ -1132,9 +1155,12 @@ export class Analyzer {
 
   /** Whether a call's resolved return type is `never` (`process.exit()`, a `fail(): never` helper). */
   returnsNever(call: ts.CallExpression): boolean {
-    const sig = this.checker.getResolvedSignature(call);
-    const rt = sig && this.checker.getReturnTypeOfSignature(sig);
-    return !!rt && (rt.flags & TF.Never) !== 0;
+    // By the declaration's written return type (cheap: no signature resolution).
+    let callee: ts.Node = call.expression;
+    if (ts.isPropertyAccessExpression(callee)) callee = callee.name;
+    const sym0 = this.checker.getSymbolAtLocation(callee);
+    const sym = sym0 && resolveAlias(this.checker, sym0);
+    return !!sym?.declarations?.some((d) => ts.isFunctionLike(d) && d.type?.kind === SK.NeverKeyword);
   }
 
   private internalVal(v: Val): boolean {
