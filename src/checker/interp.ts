@@ -1519,7 +1519,12 @@ export class Analyzer {
       case SK.PropertyAccessExpression: {
         const n = e as ts.PropertyAccessExpression;
         const [o, st] = this.evalExpr(n.expression, s);
-        const [v, st2] = this.readField(o, n.name.text, st, `${shortText(n)}`);
+        let [v, st2] = this.readField(o, n.name.text, st, `${shortText(n)}`);
+        // A getter of your own class on an object the checker made: run it.
+        if (v.includes(UNKNOWN) && o.some((a) => a > UNKNOWN && this.info(a).instance)) {
+          const g = this.getterOf(n);
+          if (g) [v, st2] = invoke(this, g, [], [], o, st, n);
+        }
         return [n.questionDotToken ? union(v, V_NULL) : v, st2];
       }
       case SK.ElementAccessExpression: {
@@ -1608,6 +1613,13 @@ export class Analyzer {
         if (e.kind === SK.UndefinedKeyword) return [V_NULL, s];
         return [V_UNKNOWN, s];
     }
+  }
+
+  /** The user-written `get` accessor a property access reads, if any. */
+  getterOf(n: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | null {
+    const sym = this.checker.getSymbolAtLocation(n.name);
+    const d = sym?.declarations?.find((x): x is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(x) && !!x.body);
+    return d && !d.getSourceFile().isDeclarationFile && !this.isMemdesc(d) ? d : null;
   }
 
   /** `x!`: not null. When the value is one allocation result, that allocation succeeded. */
