@@ -1,0 +1,19 @@
+/**
+ * Domain teardown unmaps through the page table, which frees the emptied leaf; destroy() frees the rest.
+ *
+ * Kernel: io-pgtable frees leaf tables when their last entry is unmapped.
+ * Protocol: the IoPgtable owns every table in its leaves Map; a table leaves the Map
+ * and is freed only through unmap() or destroy(), never by a caller's free.
+ * Tables are freed with pagetable_free(): ptdescs are Ownable, not counted.
+ */
+import { type Memory } from 'memdesc';
+import { IoPgtable } from '../lib/iommu-pt.js';
+
+export function run(mem: Memory): void {
+  const pt = IoPgtable.create(mem);
+  if (pt === null) return;
+  pt.map(5, 0x100);
+  pt.map(600, 0x200);
+  pt.unmap(600); // the leaf of 600 is empty now: freed and removed
+  pt.destroy();
+}

@@ -1,0 +1,28 @@
+/**
+ * Read-ahead reads folios in; a hole puts the returned reference before it moves on.
+ *
+ * Kernel: page_cache_ra_unbounded() reads folios in; holes are skipped.
+ * Protocol: readPage() returns a reference of the caller's own (the cache keeps another);
+ * each iteration puts its reference on every path, `continue` included.
+ */
+import { folioPut, readRaw, type Memory } from 'memdesc';
+import { PageCache } from '../lib/pcache.js';
+
+export function run(mem: Memory): void {
+  const cache = new PageCache(mem);
+  const holes = new Set([2]);
+  let bytes = 0;
+  for (let index = 0; index < 4; index++) {
+    const ref = cache.readPage(index, index);
+    if (ref === null) break;
+    if (holes.has(index)) {
+      folioPut(ref);
+      continue;
+    }
+    readRaw(ref, new Uint8Array(16), 0);
+    bytes += 16;
+    folioPut(ref);
+  }
+  cache.destroy();
+  if (bytes === 0) throw new Error('nothing read');
+}

@@ -1,0 +1,23 @@
+/**
+ * A wipe callback captures the CPU's scratch page and runs before the slot is emptied.
+ *
+ * Kernel: per-CPU scratch pages are wiped (memzero_explicit) before reuse or release.
+ * Protocol: a callback that captures the slot's page is valid only while the slot
+ * still owns it; scratchDrop() frees the page.
+ */
+import { fillZeroRaw, type Memory } from 'memdesc';
+import { PcpuScratch, scratchDrop, scratchFill } from '../lib/percpu.js';
+
+export function run(mem: Memory): void {
+  const sc = new PcpuScratch(mem);
+  const slot = sc.slot(1);
+  if (!scratchFill(mem, slot) || slot.page === null) {
+    sc.teardown();
+    return;
+  }
+  const page = slot.page;
+  const wipe = (): void => fillZeroRaw(page, 0, 256);
+  wipe(); // scrub before the page goes back
+  scratchDrop(slot); // cpu 1 goes offline
+  sc.teardown();
+}
