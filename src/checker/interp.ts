@@ -2221,7 +2221,7 @@ export class Analyzer {
         return [join(t1, t2), f2];
       }
       // Two known constants (a loop counter being unrolled, a literal): decided.
-      const known = this.loopConst.size ? constCompare(this, e) : null;
+      const known = constCompare(this, e);
       if (known !== null) return known ? [s, null] : [null, s];
       const eq = op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken;
       const ne = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
