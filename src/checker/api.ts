@@ -41,6 +41,8 @@ export interface ApiEffect {
   readonly sleeps?: boolean;
   /** A callback parameter the function calls. */
   readonly callback?: { readonly index: number; readonly mode: 'once' | 'many'; readonly atomic?: boolean; readonly maps?: number };
+  /** An argument the call keeps (a list_lru item, whatever it is): it escapes into memdesc. */
+  readonly keeps?: number;
   /** An array argument the call fills with new owned pages (`allocPagesBulk`). */
   readonly fills?: number;
   /** Arguments it accepts even when stale (`folioTryGet` on a borrow of a freed folio returns null). */
@@ -60,6 +62,7 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   withPageMapped: { callback: { index: 1, mode: 'once', maps: 0 } },
   listLruWalk: { callback: { index: 1, mode: 'many' } },
   allocPagesBulk: { fills: 3 },
+  listLruAdd: { keeps: 1 },
 };
 
 /** Phantom keys of memdesc's handle types (declared `unique symbol`s), by what they mark. */
@@ -311,6 +314,7 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
       ...(row.callback ? { callback: row.callback } : {}),
       ...(row.tolerates !== undefined ? { tolerates: row.tolerates } : {}),
       ...(row.fills !== undefined ? { fills: row.fills } : {}),
+      ...(row.keeps !== undefined ? { keeps: row.keeps } : {}),
     };
   } else if (ci >= 0) {
     eff = { name: name || 'an assertion function', memdesc: false, consumes: { index: ci, kind: consumeKindOf(checker, decl.parameters[ci]!) } };

@@ -143,11 +143,32 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
       if (!oneOfMany && !an.manyFns.has(fn)) return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
       an.weak++;
       try {
-        return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+        // Instances made in a loop each kept their own captured values: which one this call
+        // reaches is not known, so those values are not followed.
+        return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, an.manyFns.has(fn) ? an.escapeKept(fn, st) : st, call);
       } finally {
         an.weak--;
       }
     }
+    if (fns.length > 1 && fns.length <= 4 && !fnVal.includes(UNKNOWN) && fns.every((a) => !an.isMemdesc(an.info(a).fn!))) {
+      // One of several closures: each may be the one called (what they consume, they consume maybe).
+      const [args, st0] = evalArgs(an, call.arguments, s);
+      let out: State | null = null;
+      let ret: Val = V_NONE;
+      an.weak++;
+      try {
+        for (const f of fns) {
+          const [r, st] = invoke(an, an.info(f).fn!, args, call.arguments, recv ?? V_UNKNOWN, st0, call);
+          ret = union(ret, r);
+          out = join(out, st);
+        }
+      } finally {
+        an.weak--;
+      }
+      return [ret, out ?? st0];
+    }
+    // A closure the checker cannot pick out: what it captures may be used now.
+    if (!decl || source !== 'user' || !isFunctionLike(decl) || !decl.body) s = an.escape(fns, s);
   }
 
   // A user function or method with a body.
@@ -220,6 +241,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     }
   }
   // Objects handed to memdesc (a list_lru item, a shrinker's private data) are kept by it.
+  if (eff.keeps !== undefined && args[eff.keeps]) s = an.escape(args[eff.keeps]!, s);
   args.forEach((v, i) => {
     if (i === eff.callback?.index || i === eff.fills) return;
     const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');

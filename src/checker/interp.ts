@@ -156,6 +156,7 @@ export class Analyzer {
     this.frames = [];
     this.followed = 0;
     this.leaked.clear();
+    this.sinks.clear();
     let s = State.empty();
     const isFn = isFunctionLike(unit);
     const frame = this.pushFrame(unit, isFn ? fnName(unit) : '(module)', null, isFn && !ts.isArrowFunction(unit) ? [this.symbolic(unit, 'this')] : V_UNKNOWN, isFn && isAsync(unit));
@@ -474,11 +475,22 @@ export class Analyzer {
       return;
     }
     const d = this.deadVal(v, s);
-    if (!d) return;
+    if (!d || this.sunk(d.id)) return;
     const name = this.nameOf(d.id, node);
     const rule: RuleId = d.cons.kind === 'move' ? 'use-after-move' : 'use-after-free';
     const head = rule === 'use-after-move' ? 'use after move' : 'use after free';
     this.reportAt(node, rule, `${head}: '${name}' was ${this.consText(d.cons)}, and ${what}${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined, d.cons);
+  }
+
+  /** Handles reported dead in this root function: the first misuse is reported, not its consequences (the run stops there). */
+  private readonly sinks = new Set<number>();
+
+  /** Whether a misuse of the handle was already reported in this root function (and records it now). */
+  private sunk(id: number): boolean {
+    if (this.mute > 0 || !this.report) return false;
+    if (this.sinks.has(id)) return true;
+    this.sinks.add(id);
+    return false;
   }
 
   /** How a message names a handle: the text at the use when the use is in the analysed function, else the variable it was bound to. */
@@ -574,6 +586,7 @@ export class Analyzer {
     }
     const d = this.deadVal(v, s);
     if (d) {
+      if (this.sunk(d.id)) return s;
       const name = this.nameOf(d.id, argNode);
       if (d.cons.kind === 'move') {
         this.reportAt(node, 'use-after-move', `use after move: '${name}' was ${this.consText(d.cons)}, and ${by}() ${verbOf(kind) === 'moved' ? 'moves' : 'consumes'} it again${this.through()}; ${SENTENCE_CONSUMED}`);
@@ -743,6 +756,14 @@ export class Analyzer {
       frame.locals.push(sym);
       s = s.setVar(sym, v);
     }
+    return s;
+  }
+
+  /** The values a closure kept of its captured variables escape. */
+  escapeKept(fn: ts.Node, s: State): State {
+    const fa = this.funcAtoms.get(fn);
+    const kept = fa !== undefined ? s.atom(fa).fields : undefined;
+    if (kept) for (const w of kept.values()) s = this.escape(w, s);
     return s;
   }
 
@@ -1071,8 +1092,10 @@ export class Analyzer {
         let st0 = s;
         if (n.expression) {
           // Returning a freed handle is not itself a use at run time: the caller's use of it is
-          // (reported where the caller uses it).
+          // (reported where the caller uses it). A function returning what it allocated and
+          // freed itself is reported at the return.
           [v, st0] = this.evalExpr(n.expression, s);
+          if (this.frames.length === 1 && v.some((a) => a > UNKNOWN) && v.every((a) => a <= UNKNOWN || (this.info(a).fresh && !this.info(a).symbolic))) this.use(v, st0, n.expression, 'is returned here');
         }
         const st = this.throughFinally(st0, 0);
         if (st) this.top().returns.push({ state: st, val: v, line: this.line(node) });
@@ -1271,7 +1294,8 @@ export class Analyzer {
       const sym = this.checker.getSymbolAtLocation(name);
       if (!sym) return s;
       this.top().locals.push(sym);
-      s = this.forgetKeys(sym, s);
+      // A new binding (another call, another iteration): what was known of the old one is not.
+      s = this.forgetFacts(this.forgetKeys(sym, s), name.text);
       return s.setVar(sym, v);
     }
     if (ts.isObjectBindingPattern(name)) {
@@ -1877,7 +1901,8 @@ export class Analyzer {
 
   /** A singleton standing for one of `alts` (consuming it consumes each of them maybe). */
   elemAlias(node: ts.Node, alts: Val, s: State, nullable = false): [number, State] {
-    if (alts.includes(UNKNOWN)) return [UNKNOWN, s];
+    // One of them is not known: the known ones may be what is read, and go where it goes.
+    if (alts.includes(UNKNOWN)) return [UNKNOWN, this.escape(alts, s)];
     let e: number;
     [e, s] = this.siteAtom(node, s, () => ({ kind: 'ref', name: '', fresh: false }), ':elem');
     const real = alts.filter((x) => x > UNKNOWN);
@@ -2163,7 +2188,7 @@ export class Analyzer {
     if (!canNull) no = null;
     else {
       // An allocation that returned null failed (a lookup that found nothing did not).
-      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom(!!this.info(nullable[0]!).fresh || no.oom);
+      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom((!!this.info(nullable[0]!).fresh && !v.includes(UNKNOWN)) || no.oom);
       if (!v.includes(UNKNOWN) && !refs.some((a) => this.info(a).symbolic || s.atom(a).nul === undefined)) no = this.setExprVal(e, V_NULL, no);
       else {
         // A handle known not to be null is not what the value is on the null side.

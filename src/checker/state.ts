@@ -304,6 +304,9 @@ export function join(a: State | null, b: State | null): State | null {
   if (!a) return b;
   if (!b) return a;
   if (a === b) return a;
+  // A path on which an allocation failed does not decide what holds where it meets one on which
+  // allocations succeeded (the checker reports what happens when they succeed).
+  if (a.oom !== b.oom) return a.oom ? b : a;
   const env = new Map(a.env);
   for (const [k, v] of b.env) {
     const w = env.get(k);
