@@ -339,6 +339,11 @@ export class Analyzer {
   /** Calls followed in the current root function (a budget: past it, calls are not followed). */
   followed = 0;
 
+  /** Whether a call could be followed outside a fixpoint search. */
+  canFollowUnmuted(): boolean {
+    return this.frames.length <= MAX_DEPTH && this.followed < MAX_FOLLOWED;
+  }
+
   canFollow(): boolean {
     // In the iterations that look for a loop's fixpoint, calls are followed less deep; a root
     // function that has followed too many calls follows no more (its arguments escape: silence).
