@@ -1374,6 +1374,13 @@ export class Analyzer {
       if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
     }
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
+      // `for (const k of map.keys())` / `[...map.keys()]` over a Map whose keys are all known.
+      const keysOf = mapKeysCall(node.expression);
+      if (keysOf) {
+        const [m] = this.evalExpr(keysOf, entry);
+        const entries = exactEntries(this, m, entry);
+        if (entries && m.length === 1 && this.info(m[0]!).container === 'map' && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, false, true);
+      }
       const entries = exactEntries(this, iterable, entry);
       if (entries && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, this.info(iterable[0]!).container === 'map');
     }
@@ -2319,6 +2326,13 @@ export class Analyzer {
   isMemdesc(decl: ts.Node): boolean {
     return isMemdescFile(decl.getSourceFile().fileName);
   }
+}
+
+/** `m.keys()` or `[...m.keys()]`: the `m`; else null. */
+function mapKeysCall(e: ts.Expression): ts.Expression | null {
+  if (ts.isArrayLiteralExpression(e) && e.elements.length === 1 && ts.isSpreadElement(e.elements[0]!)) e = e.elements[0].expression;
+  if (ts.isCallExpression(e) && e.arguments.length === 0 && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'keys') return e.expression.expression;
+  return null;
 }
 
 /** The call a statement's expression is (through parentheses, `await` and `void`), or null. */

@@ -200,7 +200,7 @@ export function bodyMayGrow(node: ts.ForOfStatement): boolean {
 }
 
 /** Runs a `for…of` over exactly known entries, once per entry. */
-export function execExactForOf(an: Analyzer, node: ts.ForOfStatement, entry: State, entries: { key: string; val: Val }[], isMap: boolean): State | null {
+export function execExactForOf(an: Analyzer, node: ts.ForOfStatement, entry: State, entries: { key: string; val: Val }[], isMap: boolean, keys = false): State | null {
   const init = node.initializer;
   const d = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
   if (!d) return null;
@@ -212,16 +212,17 @@ export function execExactForOf(an: Analyzer, node: ts.ForOfStatement, entry: Sta
       if (first && ts.isBindingElement(first) && ts.isIdentifier(first.name)) keySym = an.checker.getSymbolAtLocation(first.name);
     }
     const key: number | string = /^-?\d+$/.test(e.key) ? Number(e.key) : e.key;
+    if (keys && ts.isIdentifier(d.name)) keySym = an.checker.getSymbolAtLocation(d.name);
     if (keySym) konst.push([keySym, key]);
     const bind = (st: State): State => {
-      let v: Val = e.val;
+      let v: Val = keys ? V_UNKNOWN : e.val;
       if (isMap) {
         let t: number;
         [t, st] = an.siteAtom(node, st, () => ({ kind: 'obj', name: 'entry', fresh: false, container: 'array' }), `:entry${i}`);
         st = st.setAtom(t, { ex: 2, len: 2, fields: new Map([['[L:0]', V_UNKNOWN], ['[L:1]', e.val]]) });
         v = [t];
       }
-      if (ts.isIdentifier(d.name)) an.nameAtoms(v, d.name.text, st);
+      if (ts.isIdentifier(d.name) && !keys) an.nameAtoms(v, d.name.text, st);
       return an.bindPattern(d.name, v, st, false);
     };
     return { bind, konst, tag: `@${i}` };
