@@ -16,7 +16,7 @@ import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, resolveAlias, rol
 import { join, NULL, sameState, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type AtomState, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_LEAK, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { bodyMayGrow, canUnroll, constCompare, constValue, countedLoop, exactEntries, execCounted, execExactForOf } from './loops.js';
+import { bodyMayGrow, canUnroll, constCompare, constValue, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
 
 /** How deep calls are followed into bodies. */
 const MAX_DEPTH = 6;
@@ -843,6 +843,23 @@ export class Analyzer {
     return seen;
   }
 
+  /** The handles reachable from objects through their fields (not through escaped objects). */
+  heldBy(objs: readonly number[], s: State): number[] {
+    const seen = new Set<number>();
+    const out: number[] = [];
+    const stack = [...objs];
+    while (stack.length) {
+      const a = stack.pop()!;
+      if (a <= UNKNOWN || seen.has(a) || seen.size > 256) continue;
+      seen.add(a);
+      const st = s.atoms.get(a);
+      if (!st || st.esc) continue;
+      if (this.info(a).kind === 'ref') out.push(a);
+      if (st.fields) for (const [k, w] of st.fields) if (!k.startsWith('@cap:')) stack.push(...w);
+    }
+    return out;
+  }
+
   /** Atoms reachable from an instance of a user class (`new C()`). */
   private heldByInstances(s: State): Set<number> {
     const roots: number[] = [];
@@ -968,7 +985,9 @@ export class Analyzer {
     // In a callee followed from here, only a field or entry overwritten is the callee's doing (a
     // value it discards or a variable it reassigns may be the caller's argument, or a throw).
     if (ts.isSourceFile(this.frames[0]!.fn) || (this.frames.length > 1 && !inCallee)) return s;
-    const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true));
+    // A dropped object (your class's instance, a struct) drops what only it held.
+    const held = this.heldBy(old.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj' && !s.atom(a).esc), s);
+    const cands = [...old, ...held].filter((a) => a > UNKNOWN && this.leakable(a, s, true) && (old.includes(a) || s.atom(a).nul === 0));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);
     for (const a of cands) {
@@ -1374,6 +1393,10 @@ export class Analyzer {
       if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
     }
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
+      // `for (const id of [1, 2, 3])`: once per constant.
+      const lits = literalList(this, node.expression);
+      const byConst = lits && canUnroll(this, lits.length) ? execConstForOf(this, node, entry, lits) : undefined;
+      if (byConst !== undefined) return byConst;
       // `for (const k of map.keys())` / `[...map.keys()]` over a Map whose keys are all known.
       const keysOf = mapKeysCall(node.expression);
       if (keysOf) {
@@ -1597,7 +1620,7 @@ export class Analyzer {
         if (!a) return b ?? [V_UNKNOWN, s];
         if (!b) return a;
         // The side taken because an allocation failed does not decide what holds after it.
-        if (a[1].oom !== b[1].oom && !s.oom) return [union(a[0], b[0]), a[1].oom ? b[1] : a[1]];
+        if (a[1].oom !== b[1].oom && !s.oom) return a[1].oom ? b : a;
         return [union(a[0], b[0]), join(a[1], b[1])!];
       }
       case SK.BinaryExpression:

@@ -267,3 +267,28 @@ function runIterations(an: Analyzer, node: ts.IterationStatement, entry: State, 
   const use = ok.length ? ok : exits;
   return use.reduce<State | null>((a, b) => join(a, b), null);
 }
+
+/** The constants of an array literal of constants (`[1, 2, 3]`, `['a', 'b']`), or null. */
+export function literalList(an: Analyzer, e: ts.Expression): (number | string)[] | null {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  if (!ts.isArrayLiteralExpression(e) || e.elements.length === 0 || e.elements.length > MAX_UNROLL) return null;
+  const out: (number | string)[] = [];
+  for (const el of e.elements) {
+    if (ts.isSpreadElement(el) || ts.isOmittedExpression(el)) return null;
+    const v = constValue(an, el);
+    if (v === null) return null;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Runs a `for…of` over an array literal of constants once per constant, the variable that constant. */
+export function execConstForOf(an: Analyzer, node: ts.ForOfStatement, entry: State, values: (number | string)[]): State | null | undefined {
+  const init = node.initializer;
+  const d = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
+  if (!d || !ts.isIdentifier(d.name)) return undefined;
+  const sym = an.checker.getSymbolAtLocation(d.name);
+  if (!sym || writes(an, node.statement, sym)) return undefined;
+  const iterations = values.map((k, i) => ({ bind: (st: State): State => an.bindPattern(d.name, V_UNKNOWN, st, false), konst: [[sym, k] as [ts.Symbol, number | string]], tag: `%${i}` }));
+  return runIterations(an, node, entry, iterations);
+}
