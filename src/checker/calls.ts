@@ -145,7 +145,12 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
       try {
         // Instances made in a loop each kept their own captured values: which one this call
         // reaches is not known, so those values are not followed.
-        return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, an.manyFns.has(fn) ? an.escapeKept(fn, st) : st, call);
+        if (!an.manyFns.has(fn)) return invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, st, call);
+        // Instances made in a loop each kept their own captured values: the call sees one of them
+        // (a use is reported only when every one is dead; a consumption is maybe).
+        const { state: bound, restore } = an.bindKeptUnion(fn, st);
+        const [r, out] = invoke(an, fn, args, call.arguments, recv ?? V_UNKNOWN, bound, call);
+        return [r, restore(out)];
       } finally {
         an.weak--;
       }
@@ -635,6 +640,18 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
         // `splice(0)`: everything moves to the result; the array is left empty.
         const first = call.arguments[0];
         const all0 = call.arguments.length === 1 && first !== undefined && constValue(an, first) === 0;
+        // Everything of an exactly known array moves, in order: the result is known exactly too.
+        const exact = all0 && recv.length === 1 && an.info(recv[0]!).container === 'array' ? exactEntries(an, recv, st) : null;
+        if (exact) {
+          let id: number;
+          [id, st] = an.siteAtom(call, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+          st = st.setAtom(id, { ex: 2, len: exact.length, fields: new Map(exact.map((e, i) => [`[L:${i}]`, e.val] as [string, Val])) });
+          const a = recv[0]!;
+          const f = new Map<string, Val>();
+          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          st = st.setAtom(a, { ...st.atom(a), fields: f, len: 0 });
+          return [[id], st];
+        }
         for (const a of recv) {
           if (all0 && recv.length === 1) {
             const f = new Map<string, Val>();

@@ -764,6 +764,27 @@ export class Analyzer {
     return s;
   }
 
+  /** For a call of a closure made in a loop: its captured variables hold every value its instances kept (restored after). */
+  bindKeptUnion(fn: ts.Node, s: State): { state: State; restore: (s: State) => State } {
+    const fa = this.funcAtoms.get(fn);
+    const kept = fa !== undefined ? s.atom(fa).fields : undefined;
+    const saved: [ts.Symbol, Val | undefined][] = [];
+    if (kept) {
+      for (const sym of this.capturesOf(fn)) {
+        const v = kept.get(this.capKey(sym));
+        if (!v) continue;
+        const cur = s.val(sym);
+        saved.push([sym, cur]);
+        s = s.setVar(sym, cur ? union(cur, v) : v);
+      }
+    }
+    const restore = (st: State): State => {
+      for (const [sym, v] of saved) st = v ? st.setVar(sym, v) : st.delVars([sym]);
+      return st;
+    };
+    return { state: s, restore };
+  }
+
   /** The values a closure kept of its captured variables escape. */
   escapeKept(fn: ts.Node, s: State): State {
     const fa = this.funcAtoms.get(fn);
