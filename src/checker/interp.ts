@@ -1969,6 +1969,19 @@ export class Analyzer {
   writeField(o: Val, key: string, v: Val, s: State, node: ts.Node, isDelete = false): State {
     const o0 = o;
     o = this.throughAlts(o, s);
+    // `arr.length = n`: the array's length (and what it holds past it) is no longer known.
+    if (key === 'length') {
+      for (const a of o) {
+        if (a <= UNKNOWN || this.info(a).container !== 'array') continue;
+        const { len: _l, ...rest } = s.atom(a);
+        void _l;
+        const f = new Map<string, Val>();
+        let star: Val = V_NONE;
+        for (const [k, w] of rest.fields ?? []) if (k.startsWith('[')) star = union(star, w); else f.set(k, w);
+        if (star.length) f.set('[*]', star);
+        s = s.setAtom(a, { ...rest, fields: f });
+      }
+    }
     const refs = o.filter((a) => a > UNKNOWN);
     if (o.includes(UNKNOWN) || refs.length === 0) return isDelete ? s : this.store(v, s, node, true);
     const strong = refs.length === 1 && !this.info(refs[0]!).many && o0 === o;
@@ -2302,7 +2315,7 @@ export class Analyzer {
         return [join(t1, t2), f2];
       }
       // Two known constants (a loop counter being unrolled, a literal): decided.
-      const known = constCompare(this, e);
+      const known = constCompare(this, e, s);
       if (known !== null) return known ? [s, null] : [null, s];
       const eq = op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken;
       const ne = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;

@@ -74,14 +74,12 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
 }
 
 /** `a OP b` of two constants, decided; null when either side is not a known constant. */
-export function constCompare(an: Analyzer, e: ts.BinaryExpression): boolean | null {
+export function constCompare(an: Analyzer, e: ts.BinaryExpression, s?: State): boolean | null {
   const op = e.operatorToken.kind;
   const cmp = [SK.EqualsEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.ExclamationEqualsToken, SK.LessThanToken, SK.LessThanEqualsToken, SK.GreaterThanToken, SK.GreaterThanEqualsToken];
   if (!cmp.includes(op)) return null;
-  // Only when a loop counter is involved: elsewhere a const compared to a literal is the program's
-  // configuration, decided the same way on every run (and so no harm), but keep the rule narrow.
-  const a = constValue(an, e.left);
-  const b = constValue(an, e.right);
+  const a = constValue(an, e.left) ?? (s ? lengthOf(an, e.left, s) : null);
+  const b = constValue(an, e.right) ?? (s ? lengthOf(an, e.right, s) : null);
   if (a === null || b === null || typeof a !== typeof b) return null;
   switch (op) {
     case SK.EqualsEqualsEqualsToken:
@@ -291,4 +289,17 @@ export function execConstForOf(an: Analyzer, node: ts.ForOfStatement, entry: Sta
   if (!sym || writes(an, node.statement, sym)) return undefined;
   const iterations = values.map((k, i) => ({ bind: (st: State): State => an.bindPattern(d.name, V_UNKNOWN, st, false), konst: [[sym, k] as [ts.Symbol, number | string]], tag: `%${i}` }));
   return runIterations(an, node, entry, iterations);
+}
+
+/** `arr.length` of a local array whose length is known on this path, or null. */
+export function lengthOf(an: Analyzer, e: ts.Expression, s: State): number | null {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'length' || !ts.isIdentifier(e.expression)) return null;
+  const sym = an.checker.getSymbolAtLocation(e.expression);
+  const v = sym ? s.val(sym) : undefined;
+  if (!v || v.length !== 1 || v[0]! <= UNKNOWN) return null;
+  const inf = an.info(v[0]!);
+  const st = s.atom(v[0]!);
+  if (inf.container !== 'array' || inf.many || st.esc || st.ex !== 2) return null;
+  return st.len ?? null;
 }
