@@ -14,9 +14,11 @@
  * - a parameter typed `GfpArg<…>` makes the call sleep when its argument may sleep.
  *
  * The rest is a short table: `intoShared` / `tryFromShared` move their argument (a function that
- * returns a value cannot also narrow it), `vmalloc` and `folioLock` always may sleep, and three
- * functions call their callback: `withSpinLock` once in atomic context, `withPageMapped` once with
- * its page mapped, `listLruWalk` any number of times.
+ * returns a value cannot also narrow it), `vmalloc`, `vfree`, `folioLock`, `kmemCacheCreate`,
+ * `kmemCacheDestroy` and `drainAllPages` always may sleep, `allocPagesBulk` fills its array with
+ * owned pages, `listLruAdd` keeps its item, and three functions call their callback:
+ * `withSpinLock` once in atomic context, `withPageMapped` once with its page mapped, `listLruWalk`
+ * any number of times in atomic context (the list's lock is held).
  *
  * @module
  */
@@ -58,9 +60,16 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   folioTryGet: { tolerates: 0 },
   vmalloc: { sleeps: true },
   folioLock: { sleeps: true },
+  // might_sleep() whatever the flags: vfree() unmaps with cond_resched(), kmem_cache_create() and
+  // _destroy() take slab_mutex, drain_all_pages() pcp_batch_high_lock.
+  vfree: { sleeps: true },
+  kmemCacheCreate: { sleeps: true },
+  kmemCacheDestroy: { sleeps: true },
+  drainAllPages: { sleeps: true },
   withSpinLock: { callback: { index: 1, mode: 'once', atomic: true } },
   withPageMapped: { callback: { index: 1, mode: 'once', maps: 0 } },
-  listLruWalk: { callback: { index: 1, mode: 'many' } },
+  // __list_lru_walk_one() calls isolate with the list's spinlock held.
+  listLruWalk: { callback: { index: 1, mode: 'many', atomic: true } },
   allocPagesBulk: { fills: 3 },
   listLruAdd: { keeps: 1 },
 };
