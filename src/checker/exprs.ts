@@ -1,0 +1,802 @@
+/**
+ * Expressions, for the abstract interpreter ({@link Analyzer}): variables, fields and elements by
+ * access path (objects, class instances, arrays, Maps), literals, assignments, `?:`, `??`, `&&`,
+ * `||`, `await`, and conditions (null tests and narrowing, decided constants).
+ *
+ * @module
+ */
+import { NF, SF, SK, ts } from './ts.js';
+import { resolveAlias } from './api.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
+import { callExpr, constructNew, invoke } from './calls.js';
+import { constCompare, constValue } from './loops.js';
+import { isFunctionLike, shortText, symId, type Analyzer } from './interp.js';
+
+export const exprMethods = {
+  evalExpr(this: Analyzer, e: ts.Expression, s: State): [Val, State] {
+    switch (e.kind) {
+      case SK.Identifier:
+        return this.readVar(e as ts.Identifier, s);
+      case SK.NullKeyword:
+        return [V_NULL, s];
+      case SK.ThisKeyword:
+        return [this.top().thisVal, s];
+      case SK.ParenthesizedExpression:
+        return this.evalExpr((e as ts.ParenthesizedExpression).expression, s);
+      case SK.AsExpression:
+      case SK.TypeAssertionExpression:
+      case SK.SatisfiesExpression:
+        return this.evalExpr((e as ts.AsExpression).expression, s);
+      case SK.NonNullExpression: {
+        const [v, st] = this.evalExpr((e as ts.NonNullExpression).expression, s);
+        return this.nonNull(v, st);
+      }
+      case SK.PropertyAccessExpression: {
+        const n = e as ts.PropertyAccessExpression;
+        const [o, st] = this.evalExpr(n.expression, s);
+        let [v, st2] = this.readField(o, n.name.text, st, `${shortText(n)}`);
+        // A getter of your own class on an object the checker made: run it.
+        if (v.includes(UNKNOWN) && o.some((a) => a > UNKNOWN && this.info(a).instance)) {
+          const g = this.getterOf(n);
+          if (g) [v, st2] = invoke(this, g, [], [], o, st, n);
+        }
+        return [n.questionDotToken ? union(v, V_NULL) : v, st2];
+      }
+      case SK.ElementAccessExpression: {
+        const n = e as ts.ElementAccessExpression;
+        const [o, st] = this.evalExpr(n.expression, s);
+        let st2: State;
+        [, st2] = this.evalExpr(n.argumentExpression, st);
+        const key = this.keyOf(n.argumentExpression);
+        if (key && !key.startsWith('[')) return this.readField(o, key, st2, shortText(n));
+        return this.readElem(o, key, st2, shortText(n));
+      }
+      case SK.CallExpression:
+        // A call the compiler refuses (`// @ts-expect-error`, tsd's expectError) is not judged, and changes nothing.
+        if (this.isRefused(e)) return [V_UNKNOWN, s];
+        return callExpr(this, e as ts.CallExpression, s);
+      case SK.NewExpression:
+        return constructNew(this, e as ts.NewExpression, s);
+      case SK.ArrowFunction:
+      case SK.FunctionExpression:
+        // Made in a loop: the one atom stands for several instances, each with its own captures.
+        if (this.unrollTags.length || this.frames.some((f) => f.targets.some((t) => t.kind === 'loop'))) this.manyFns.add(e);
+        return [[this.funcAtom(e as ts.SignatureDeclaration)], s];
+      case SK.ObjectLiteralExpression:
+        return this.objectLiteral(e as ts.ObjectLiteralExpression, s);
+      case SK.ArrayLiteralExpression:
+        return this.arrayLiteral(e as ts.ArrayLiteralExpression, s);
+      case SK.ConditionalExpression: {
+        const n = e as ts.ConditionalExpression;
+        const side = this.forced.get(n);
+        if (side !== undefined) return this.evalExpr(side ? n.whenTrue : n.whenFalse, s);
+        const [t, f] = this.evalCond(n.condition, s);
+        const a = t ? this.evalExpr(n.whenTrue, t) : null;
+        const b = f ? this.evalExpr(n.whenFalse, f) : null;
+        if (!a) return b ?? [V_UNKNOWN, s];
+        if (!b) return a;
+        // The side taken because an allocation failed does not decide what holds after it.
+        if (a[1].oom !== b[1].oom && !s.oom) return a[1].oom ? b : a;
+        return [union(a[0], b[0]), join(a[1], b[1])!];
+      }
+      case SK.BinaryExpression:
+        return this.binary(e as ts.BinaryExpression, s);
+      case SK.AwaitExpression: {
+        const [v, st] = this.evalExpr((e as ts.AwaitExpression).expression, s);
+        let st2 = st.withSusp(2);
+        if (this.frames.length === 1) st2 = this.runPending(st2, e);
+        return [v, st2];
+      }
+      case SK.PrefixUnaryExpression:
+      case SK.PostfixUnaryExpression: {
+        const n = e as ts.PrefixUnaryExpression;
+        const [, st] = this.evalExpr(n.operand, s);
+        if (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) return [V_UNKNOWN, this.assignTo(n.operand, V_UNKNOWN, st, e)];
+        return [V_UNKNOWN, st];
+      }
+      case SK.DeleteExpression: {
+        const n = (e as ts.DeleteExpression).expression;
+        if (ts.isPropertyAccessExpression(n)) {
+          const [o, st] = this.evalExpr(n.expression, s);
+          const [old, st2] = this.readField(o, n.name.text, st, shortText(n));
+          return [V_UNKNOWN, this.dropped(old, this.writeField(o, n.name.text, V_NULL, st2, e, true), e, 'the field holding it is deleted here')];
+        }
+        return [V_UNKNOWN, this.evalExpr(n, s)[1]];
+      }
+      case SK.TypeOfExpression:
+      case SK.VoidExpression:
+        return [e.kind === SK.VoidExpression ? V_NULL : V_UNKNOWN, this.evalExpr((e as ts.TypeOfExpression).expression, s)[1]];
+      case SK.TemplateExpression: {
+        let st = s;
+        for (const sp of (e as ts.TemplateExpression).templateSpans) [, st] = this.evalExpr(sp.expression, st);
+        return [V_UNKNOWN, st];
+      }
+      case SK.SpreadElement: {
+        const [v, st] = this.evalExpr((e as ts.SpreadElement).expression, s);
+        return [V_UNKNOWN, this.escape(v, st)];
+      }
+      case SK.YieldExpression: {
+        const x = (e as ts.YieldExpression).expression;
+        if (!x) return [V_UNKNOWN, s];
+        const [v, st] = this.evalExpr(x, s);
+        return [V_UNKNOWN, this.escape(v, st)];
+      }
+      case SK.TaggedTemplateExpression:
+      case SK.ClassExpression:
+        return [V_UNKNOWN, s];
+      default:
+        if (e.kind === SK.UndefinedKeyword) return [V_NULL, s];
+        return [V_UNKNOWN, s];
+    }
+  },
+
+  /** The user-written `get` accessor a property access reads, if any. */
+  getterOf(this: Analyzer, n: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | null {
+    const sym = this.checker.getSymbolAtLocation(n.name);
+    const d = sym?.declarations?.find((x): x is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(x) && !!x.body);
+    return d && !d.getSourceFile().isDeclarationFile && !this.isMemdesc(d) ? d : null;
+  },
+
+  /** `x!`: not null. When the value is one allocation result, that allocation succeeded. */
+  nonNull(this: Analyzer, v: Val, s: State): [Val, State] {
+    const w = v.filter((a) => a !== NULL);
+    if (w.length === 1 && w[0]! > UNKNOWN && s.atom(w[0]!).nul === 1) s = s.update(w[0]!, { nul: 0 });
+    return [w.length ? w : V_UNKNOWN, s];
+  },
+
+  readVar(this: Analyzer, id: ts.Identifier, s: State): [Val, State] {
+    if (id.text === 'undefined') return [V_NULL, s];
+    const sym = this.checker.getSymbolAtLocation(id);
+    if (!sym) return [V_UNKNOWN, s];
+    const v = s.val(sym);
+    if (v) return [v, s];
+    return this.lookupOuter(sym, s);
+  },
+
+  /** A variable with no value in the state: a function, or what an outer scope holds (symbolic). */
+  lookupOuter(this: Analyzer, sym0: ts.Symbol, s: State): [Val, State] {
+    const sym = sym0.flags & SF.Alias ? resolveAlias(this.checker, sym0) : sym0;
+    const decl = sym.valueDeclaration;
+    if (!decl) return [V_UNKNOWN, s];
+    if (isFunctionLike(decl) && (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl))) return [[this.funcAtom(decl)], s];
+    if (ts.isVariableDeclaration(decl)) {
+      const init = decl.initializer;
+      const isConst = (ts.getCombinedNodeFlags(decl) & NF.Const) !== 0;
+      if (isConst && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return [[this.funcAtom(init)], s];
+      if (decl.getSourceFile().isDeclarationFile) return [V_UNKNOWN, s];
+      // Declared in a scope this analysis did not run (an outer function, the module): symbolic.
+      if (this.frames.some((f) => f.locals.includes(sym))) return [V_UNKNOWN, s];
+      let a = this.symbolicOf.get(sym);
+      if (a === undefined) {
+        a = this.newAtom({ kind: 'ref', name: sym.name, fresh: false, symbolic: true, depth: 0 });
+        this.symbolicOf.set(sym, a);
+      }
+      const v: Val = [a];
+      return [v, s.setVar(sym, v)];
+    }
+    if (ts.isParameter(decl) || ts.isBindingElement(decl)) {
+      if (this.frames.some((f) => f.locals.includes(sym))) return [V_UNKNOWN, s];
+      let a = this.symbolicOf.get(sym);
+      if (a === undefined) {
+        a = this.newAtom({ kind: 'ref', name: sym.name, fresh: false, symbolic: true, depth: 0 });
+        this.symbolicOf.set(sym, a);
+      }
+      const v: Val = [a];
+      return [v, s.setVar(sym, v)];
+    }
+    return [V_UNKNOWN, s];
+  },
+
+  /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */
+  keyOf(this: Analyzer, k: ts.Expression, depth = 0): string | null {
+    if (ts.isNumericLiteral(k) || ts.isStringLiteral(k) || ts.isNoSubstitutionTemplateLiteral(k)) return `[L:${k.text}]`;
+    // A key the checker can compute (a constant, arithmetic on constants and constant arguments).
+    const c = constValue(this, k);
+    if (c !== null) return `[L:${c}]`;
+    if (ts.isIdentifier(k)) {
+      const sym = this.checker.getSymbolAtLocation(k);
+      if (!sym) return null;
+      const lc = this.loopConst.get(sym);
+      if (lc !== undefined) return `[L:${lc}]`;
+      const decl = sym.valueDeclaration;
+      // A parameter bound to a literal argument, or a const initialised with one: that literal.
+      if (depth < 6) {
+        for (let i = this.frames.length - 1; i >= 0; i--) {
+          const b = this.frames[i]!.argNodes.get(sym);
+          if (b) {
+            const lit = ts.isNumericLiteral(b.node) || ts.isStringLiteral(b.node) ? `[L:${b.node.text}]` : null;
+            if (lit) return lit;
+            break;
+          }
+        }
+        if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & NF.Const) !== 0) {
+          const init = decl.initializer;
+          if (ts.isNumericLiteral(init) || ts.isStringLiteral(init)) return `[L:${init.text}]`;
+        }
+      }
+      if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isBindingElement(decl))) {
+        this.keySyms.add(sym);
+        return `[V:${symId(sym)}]`;
+      }
+      if (decl && ts.isEnumMember(decl)) return `[E:${sym.name}]`;
+      return null;
+    }
+    if (ts.isPrefixUnaryExpression(k) && k.operator === SK.MinusToken && ts.isNumericLiteral(k.operand)) return `[L:-${k.operand.text}]`;
+    return null;
+  },
+
+  /** `o.f` on every atom `o` may be. */
+  readField(this: Analyzer, o: Val, key: string, s: State, name: string): [Val, State] {
+    o = this.throughAlts(o, s);
+    let out: Val = V_NONE;
+    for (const a of o) {
+      if (a <= UNKNOWN) {
+        out = union(out, V_UNKNOWN);
+        continue;
+      }
+      const inf = this.info(a);
+      const st = s.atom(a);
+      const have = st.fields?.get(key);
+      if (have) {
+        out = union(out, have);
+        continue;
+      }
+      if (st.esc || inf.kind === 'func') {
+        out = union(out, V_UNKNOWN);
+        continue;
+      }
+      if (inf.symbolic || inf.kind === 'obj' || inf.container === 'object') {
+        if (!inf.symbolic && inf.container) {
+          out = union(out, V_UNKNOWN);
+          continue;
+        }
+        if (!inf.symbolic) {
+          out = union(out, V_UNKNOWN);
+          continue;
+        }
+        let c = this.child(a, key, name);
+        if (s.atoms.has(c)) s = this.age(s, c);
+        c = this.child(a, key, name);
+        s = s.setAtom(c, { nul: 1 }).setField(a, key, [c]);
+        out = union(out, [c]);
+        continue;
+      }
+      out = union(out, V_UNKNOWN);
+    }
+    return [out.length ? out : V_UNKNOWN, s];
+  },
+
+  /**
+   * An element read from a container stands for one of the objects stored there: its fields are
+   * theirs (a read is one of their fields, a write may change any of them).
+   */
+  throughAlts(this: Analyzer, o: Val, s: State): Val {
+    if (!o.some((a) => a > UNKNOWN && s.atom(a).alts && this.info(a).kind === 'ref')) return o;
+    let out: Val = V_NONE;
+    for (const a of o) {
+      const alts = a > UNKNOWN && this.info(a).kind === 'ref' ? s.atom(a).alts : undefined;
+      if (alts && alts.length && alts.every((x) => x > UNKNOWN && this.info(x).kind === 'obj')) out = union(out, alts);
+      else out = union(out, [a]);
+    }
+    return out;
+  },
+
+  /** `o[k]` (an array element or Map entry) on every atom `o` may be; `key` null when imprecise. */
+  readElem(this: Analyzer, o: Val, key: string | null, s: State, name: string): [Val, State] {
+    let out: Val = V_NONE;
+    for (const a of o) {
+      if (a <= UNKNOWN) {
+        out = union(out, V_UNKNOWN);
+        continue;
+      }
+      const inf = this.info(a);
+      const st = s.atom(a);
+      if (st.esc || inf.kind === 'func') {
+        out = union(out, V_UNKNOWN);
+        continue;
+      }
+      const have = key ? st.fields?.get(key) : undefined;
+      if (have) {
+        out = union(out, have);
+        continue;
+      }
+      if (inf.symbolic) {
+        if (!key) {
+          out = union(out, V_UNKNOWN);
+          continue;
+        }
+        const c0 = this.child(a, key, name);
+        if (s.atoms.has(c0)) s = this.age(s, c0);
+        const c = this.child(a, key, name);
+        s = s.setAtom(c, { nul: 1 }).setField(a, key, [c]);
+        out = union(out, [c]);
+        continue;
+      }
+      if (inf.container) {
+        // A local container: the element is one of what was stored.
+        const all = this.contents(a, s);
+        if (all.includes(UNKNOWN)) {
+          out = union(out, union(all, V_NULL));
+          continue;
+        }
+        if (!key) {
+          out = union(out, union(all, V_NULL));
+          continue;
+        }
+        // Every key known and literal (a Map by constant keys, an array of known length): a key
+        // that is not there holds nothing.
+        if (key.startsWith('[L:') && this.exactKeys(a, s)) {
+          out = union(out, V_NULL);
+          continue;
+        }
+        const c0 = this.child(a, key, name);
+        if (s.atoms.has(c0)) s = this.age(s, c0);
+        const c = this.child(a, key, name);
+        const alts = all.filter((x) => x > UNKNOWN);
+        if (alts.length === 1 && !this.info(alts[0]!).many) {
+          out = union(out, union(alts, V_NULL));
+          continue;
+        }
+        s = s.setAtom(c, { nul: 1, ex: 2, ...(alts.length ? ({ alts } as object) : {}) } as AtomState).setField(a, key, [c]);
+        out = union(out, [c]);
+        continue;
+      }
+      out = union(out, V_UNKNOWN);
+    }
+    return [out.length ? out : V_UNKNOWN, s];
+  },
+
+  /** Whether a local container's keys are all known literals on every path (so a missing one is absent). */
+  exactKeys(this: Analyzer, a: number, s: State): boolean {
+    const inf = this.info(a);
+    const st = s.atom(a);
+    if (inf.many || st.esc || st.ex !== 2 || (inf.container !== 'map' && inf.container !== 'array')) return false;
+    if (inf.container === 'array' && st.len === undefined) return false;
+    for (const k of st.fields?.keys() ?? []) if (k.startsWith('[') && !k.startsWith('[L:')) return false;
+    return true;
+  },
+
+  /** Everything a local container may hold. */
+  contents(this: Analyzer, a: number, s: State): Val {
+    let all: Val = V_NONE;
+    for (const [k, v] of s.atom(a).fields ?? []) if (k.startsWith('[')) all = union(all, v);
+    return all;
+  },
+
+  /** The element a for-of over a value binds. */
+  iterElement(this: Analyzer, it: Val, s: State, node: ts.Node): [Val, State] {
+    let out: Val = V_NONE;
+    for (const a of it) {
+      if (a <= UNKNOWN || !this.info(a).container || s.atom(a).esc) {
+        out = union(out, V_UNKNOWN);
+        continue;
+      }
+      const inf = this.info(a);
+      const all = this.contents(a, s);
+      if (inf.container === 'map') {
+        // for (const [k, v] of map)
+        let t: number;
+        [t, s] = this.siteAtom(node, s, () => ({ kind: 'obj', name: 'entry', fresh: false, container: 'array' }), ':entry');
+        let e: number;
+        [e, s] = this.elemAlias(node, all, s);
+        s = s.setAtom(t, { ex: 2, fields: new Map([['[L:0]', V_UNKNOWN], ['[L:1]', [e]]]) });
+        out = union(out, [t]);
+        continue;
+      }
+      let e: number;
+      [e, s] = this.elemAlias(node, all, s);
+      out = union(out, [e]);
+    }
+    return [out.length ? out : V_UNKNOWN, s];
+  },
+
+  /** A singleton standing for one of `alts` (consuming it consumes each of them maybe). */
+  elemAlias(this: Analyzer, node: ts.Node, alts: Val, s: State, nullable = false): [number, State] {
+    // One of them is not known: the known ones may be what is read, and go where it goes.
+    if (alts.includes(UNKNOWN)) return [UNKNOWN, this.escape(alts, s)];
+    let e: number;
+    [e, s] = this.siteAtom(node, s, () => ({ kind: 'ref', name: '', fresh: false }), ':elem');
+    const real = alts.filter((x) => x > UNKNOWN);
+    s = s.setAtom(e, { ex: 2, nul: nullable || alts.includes(NULL) ? 1 : 0, ...(real.length ? ({ alts: real } as object) : {}) } as AtomState);
+    return [e, s];
+  },
+
+  writeField(this: Analyzer, o: Val, key: string, v: Val, s: State, node: ts.Node, isDelete = false): State {
+    const o0 = o;
+    o = this.throughAlts(o, s);
+    // `arr.length = n`: the array's length (and what it holds past it) is no longer known.
+    if (key === 'length') {
+      for (const a of o) {
+        if (a <= UNKNOWN || this.info(a).container !== 'array') continue;
+        const { len: _l, ...rest } = s.atom(a);
+        void _l;
+        const f = new Map<string, Val>();
+        let star: Val = V_NONE;
+        for (const [k, w] of rest.fields ?? []) if (k.startsWith('[')) star = union(star, w); else f.set(k, w);
+        if (star.length) f.set('[*]', star);
+        s = s.setAtom(a, { ...rest, fields: f });
+      }
+    }
+    const refs = o.filter((a) => a > UNKNOWN);
+    if (o.includes(UNKNOWN) || refs.length === 0) return isDelete ? s : this.store(v, s, node, true);
+    const strong = refs.length === 1 && !this.info(refs[0]!).many && o0 === o;
+    for (const a of refs) {
+      const inf = this.info(a);
+      if (inf.kind === 'func' || s.atom(a).esc) {
+        s = this.store(v, s, node, true);
+        continue;
+      }
+      const old = s.atom(a).fields?.get(key);
+      const nv = strong || !old ? v : union(old, v);
+      s = s.setField(a, key, nv);
+      if (inf.symbolic) s = this.store(v, s, node, false);
+      if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, isDelete ? 'the entry holding it is deleted here' : 'the field holding it is overwritten here', undefined, true);
+    }
+    if (!isDelete) this.use(v, s, node, 'is stored here');
+    return s;
+  },
+
+  /** A value put where it outlives the function (a field of a parameter, `this`, a global). */
+  store(this: Analyzer, v: Val, s: State, node: ts.Node, unknown: boolean): State {
+    void node;
+    if (unknown) return this.escape(v, s);
+    for (const a of v) if (a > UNKNOWN && this.info(a).kind === 'ref' && !s.atom(a).stored) s = s.update(a, { stored: true });
+    return s;
+  },
+
+  writeElem(this: Analyzer, o: Val, key: string | null, v: Val, s: State, node: ts.Node): State {
+    const refs = o.filter((a) => a > UNKNOWN);
+    if (o.includes(UNKNOWN) || refs.length === 0) return this.store(v, s, node, true);
+    const strong = refs.length === 1 && !this.info(refs[0]!).many;
+    for (const a of refs) {
+      const inf = this.info(a);
+      if (inf.kind === 'func' || s.atom(a).esc) {
+        s = this.store(v, s, node, true);
+        continue;
+      }
+      if (key) {
+        // Another variable key may name the same entry: only distinct literals are known apart.
+        const st = s.atom(a);
+        if (st.fields && [...st.fields.keys()].some((k) => k.startsWith('[') && k !== '[*]' && k !== key && !(k.startsWith('[L:') && key.startsWith('[L:')))) {
+          const f = new Map<string, Val>();
+          let star: Val = st.fields.get('[*]') ?? V_NONE;
+          for (const [k, w] of st.fields) {
+            if (k.startsWith('[') && k !== '[*]' && k !== key && !(k.startsWith('[L:') && key.startsWith('[L:'))) star = union(star, w);
+            else f.set(k, w);
+          }
+          if (!inf.symbolic) f.set('[*]', star);
+          s = s.setAtom(a, { ...st, fields: f });
+        }
+        const old = s.atom(a).fields?.get(key);
+        s = s.setField(a, key, strong || !old ? v : union(old, v));
+        // A local array's length: known while every index written is known.
+        const len = s.atom(a).len;
+        if (len !== undefined) {
+          const n = key.startsWith('[L:') ? Number(key.slice(3, -1)) : NaN;
+          const nl = strong && Number.isInteger(n) && n >= 0 && n <= len ? Math.max(len, n + 1) : undefined;
+          if (nl !== len) s = s.setAtom(a, { ...s.atom(a), len: nl as number });
+        }
+        if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, 'the entry holding it is overwritten here', undefined, true);
+      } else {
+        // An imprecise index: the precise keys may have changed.
+        const st = s.atom(a);
+        const f = new Map<string, Val>();
+        let star: Val = v;
+        for (const [k, w] of st.fields ?? []) {
+          if (k.startsWith('[')) star = union(star, w);
+          else f.set(k, w);
+        }
+        f.set('[*]', star);
+        const { len: _len, ...rest } = st;
+        void _len;
+        s = s.setAtom(a, { ...rest, fields: f });
+      }
+      if (inf.symbolic) s = this.store(v, s, node, false);
+    }
+    this.use(v, s, node, 'is stored here');
+    return s;
+  },
+
+  objectLiteral(this: Analyzer, e: ts.ObjectLiteralExpression, s: State): [Val, State] {
+    const fields = new Map<string, Val>();
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p)) {
+        const [v, st] = this.evalExpr(p.initializer, s);
+        s = st;
+        const k = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : null;
+        if (k) fields.set(k, v);
+        else s = this.escape(v, s);
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        const sym = this.checker.getShorthandAssignmentValueSymbol(p);
+        const [v, st] = sym ? (s.val(sym) ? [s.val(sym)!, s] : this.lookupOuter(sym, s)) : [V_UNKNOWN, s];
+        s = st;
+        fields.set(p.name.text, v);
+      } else if (ts.isSpreadAssignment(p)) {
+        const [v, st] = this.evalExpr(p.expression, s);
+        s = st;
+        for (const a of v) {
+          const f = a > UNKNOWN ? s.atom(a).fields : undefined;
+          if (f && !this.info(a).symbolic) for (const [k, w] of f) fields.set(k, w);
+          else s = this.escape([a], s);
+        }
+      } else if (ts.isMethodDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) {
+        if (ts.isIdentifier(p.name)) fields.set(p.name.text, [this.funcAtom(p)]);
+      }
+    }
+    let id: number;
+    [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'object' }));
+    s = s.setAtom(id, { ex: 2, fields });
+    for (const v of fields.values()) this.use(v, s, e, 'is stored in an object here');
+    return [[id], s];
+  },
+
+  arrayLiteral(this: Analyzer, e: ts.ArrayLiteralExpression, s: State): [Val, State] {
+    const fields = new Map<string, Val>();
+    let precise = true;
+    e.elements.forEach((el, i) => {
+      if (ts.isSpreadElement(el)) {
+        const [v, st] = this.evalExpr(el.expression, s);
+        s = st;
+        let star = fields.get('[*]') ?? V_NONE;
+        for (const a of v) star = union(star, a > UNKNOWN && this.info(a).container && !s.atom(a).esc ? this.contents(a, s) : V_UNKNOWN);
+        fields.set('[*]', star);
+        precise = false;
+        return;
+      }
+      if (ts.isOmittedExpression(el)) return;
+      const [v, st] = this.evalExpr(el, s);
+      s = st;
+      this.use(v, s, el, 'is stored in an array here');
+      if (precise) fields.set(`[L:${i}]`, v);
+      else fields.set('[*]', union(fields.get('[*]') ?? V_NONE, v));
+    });
+    let id: number;
+    [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+    s = s.setAtom(id, { ex: 2, fields, ...(precise ? { len: e.elements.length } : {}) });
+    return [[id], s];
+  },
+
+  binary(this: Analyzer, e: ts.BinaryExpression, s: State): [Val, State] {
+    const op = e.operatorToken.kind;
+    if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
+      const [t, f] = this.evalCond(e.left, s);
+      const [lv] = this.evalExpr(e.left, s);
+      if (op === SK.AmpersandAmpersandToken) {
+        const r = t ? this.evalExpr(e.right, t) : null;
+        if (!r) return [V_UNKNOWN, f ?? s];
+        return [union(r[0], V_UNKNOWN), join(r[1], f) ?? s];
+      }
+      const r = f ? this.evalExpr(e.right, f) : null;
+      if (!r) return [lv, t ?? s];
+      return [union(lv.filter((a) => a !== NULL), r[0]), join(t, r[1]) ?? s];
+    }
+    if (op === SK.QuestionQuestionToken) {
+      const side = this.forced.get(e);
+      if (side !== undefined) {
+        const [lv0, st0] = this.evalExpr(e.left, s);
+        if (side) return this.nonNull(lv0, st0);
+        return this.evalExpr(e.right, st0);
+      }
+      const [lv, st] = this.evalExpr(e.left, s);
+      const [nn, isNull] = this.splitNull(e.left, lv, st);
+      const r = isNull ? this.evalExpr(e.right, isNull) : null;
+      const left = lv.filter((a) => a !== NULL);
+      if (!r) return [left.length ? left : V_UNKNOWN, nn ?? st];
+      return [union(left, r[0]), join(nn, r[1]) ?? st];
+    }
+    if (op === SK.EqualsToken) {
+      const [v, st] = this.evalExpr(e.right, s);
+      if (ts.isIdentifier(e.left)) this.nameAtoms(v, e.left.text, st);
+      return [v, this.assignTo(e.left, v, st, e)];
+    }
+    if (op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken || op === SK.AmpersandAmpersandEqualsToken) {
+      const [lv, st] = this.evalExpr(e.left, s);
+      const [rv, st2] = this.evalExpr(e.right, st);
+      const v = union(lv, rv);
+      return [v, this.assignTo(e.left, v, join(st, st2)!, e, true)];
+    }
+    if (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment) {
+      const [, st] = this.evalExpr(e.right, s);
+      const [, st2] = this.evalExpr(e.left, st);
+      return [V_UNKNOWN, this.assignTo(e.left, V_UNKNOWN, st2, e)];
+    }
+    if (op === SK.CommaToken) {
+      const [, st] = this.evalExpr(e.left, s);
+      return this.evalExpr(e.right, st);
+    }
+    const [, st] = this.evalExpr(e.left, s);
+    const [, st2] = this.evalExpr(e.right, st);
+    return [V_UNKNOWN, st2];
+  },
+
+  /** Assigns to a variable, a field, an element, or a destructuring pattern. */
+  assignTo(this: Analyzer, target: ts.Node, v: Val, s: State, node: ts.Node, weak = false): State {
+    if (ts.isParenthesizedExpression(target) || ts.isNonNullExpression(target) || ts.isAsExpression(target)) return this.assignTo(target.expression, v, s, node, weak);
+    if (ts.isIdentifier(target)) {
+      const sym = this.checker.getSymbolAtLocation(target);
+      if (!sym) return s;
+      const old = s.val(sym) ?? V_NONE;
+      if (!s.val(sym)) {
+        // An outer variable written by a closure or helper: it outlives this function.
+        const decl = sym.valueDeclaration;
+        const local = this.frames.some((f) => f.locals.includes(sym));
+        if (!local && decl && !ts.isSourceFile(this.top().fn)) s = this.store(v, s, node, false);
+      }
+      s = this.forgetFacts(this.forgetKeys(sym, s), target.text);
+      s = s.setVar(sym, v);
+      if (!weak) s = this.dropped(old.filter((a) => !v.includes(a)), s, node, `'${target.text}' is overwritten here`);
+      return s;
+    }
+    if (ts.isPropertyAccessExpression(target)) {
+      const [o, st] = this.evalExpr(target.expression, s);
+      return this.writeField(o, target.name.text, v, this.forgetFacts(st, target.name.text), node);
+    }
+    if (ts.isElementAccessExpression(target)) {
+      const [o, st] = this.evalExpr(target.expression, s);
+      const [, st2] = this.evalExpr(target.argumentExpression, st);
+      const key = this.keyOf(target.argumentExpression);
+      if (key && !key.startsWith('[')) return this.writeField(o, key, v, st2, node);
+      return this.writeElem(o, key, v, st2, node);
+    }
+    if (ts.isObjectLiteralExpression(target)) {
+      for (const p of target.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) {
+          const [w, st] = this.readField(v, p.name.text, s, p.name.text);
+          s = this.assignTo(p.name, w, st, node, true);
+        } else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
+          const [w, st] = this.readField(v, p.name.text, s, p.name.text);
+          s = this.assignTo(p.initializer, w, st, node, true);
+        }
+      }
+      return s;
+    }
+    if (ts.isArrayLiteralExpression(target)) {
+      target.elements.forEach((el, i) => {
+        if (ts.isOmittedExpression(el) || ts.isSpreadElement(el)) return;
+        // A destructuring assignment (a swap): no drop checks, the old values may be on the right.
+        const [w, st] = this.readElem(v, `[L:${i}]`, s, `[${i}]`);
+        s = this.assignTo(el, w, st, node, true);
+      });
+      return s;
+    }
+    return s;
+  },
+
+  /** Splits a state on `e ?? …`: the left side not null, and null. */
+  splitNull(this: Analyzer, e: ts.Expression, v: Val, s: State): [State | null, State | null] {
+    return this.refine(e, v, s, true);
+  },
+
+  /**
+   * Refines on `x` being truthy/non-null (`nonNull` true) or falsy/null (false): the variable's
+   * value, and an allocation result's null-ness.
+   */
+  refine(this: Analyzer, e: ts.Expression, v: Val, s: State, nonNullFirst: boolean): [State | null, State | null] {
+    const hasNull = v.includes(NULL);
+    const refs = v.filter((a) => a > UNKNOWN);
+    const nullable = refs.filter((a) => s.atom(a).nul === 1);
+    const nonNullAtoms = refs.filter((a) => s.atom(a).nul !== 2);
+    // The non-null side.
+    let yes: State | null = s;
+    if (!v.includes(UNKNOWN) && nonNullAtoms.length === 0) yes = null;
+    else {
+      if (nullable.length === 1 && refs.length === 1) yes = yes.update(nullable[0]!, { nul: 0 });
+      const w = v.filter((a) => a !== NULL && !(a > UNKNOWN && s.atom(a).nul === 2));
+      yes = this.setExprVal(e, w.length ? w : v, yes);
+    }
+    // The null side.
+    let no: State | null = s;
+    const canNull = hasNull || nullable.length > 0 || v.includes(UNKNOWN) || refs.some((a) => s.atom(a).nul === undefined && this.info(a).symbolic);
+    if (!canNull) no = null;
+    else {
+      // An allocation that returned null failed (a lookup that found nothing did not).
+      if (!hasNull && nullable.length === 1 && refs.length === 1) no = no.update(nullable[0]!, { nul: 2 }).withOom((!!this.info(nullable[0]!).fresh && !v.includes(UNKNOWN)) || no.oom);
+      if (!v.includes(UNKNOWN) && !refs.some((a) => this.info(a).symbolic || s.atom(a).nul === undefined)) no = this.setExprVal(e, V_NULL, no);
+      else {
+        // A handle known not to be null is not what the value is on the null side.
+        const w = v.filter((a) => !(a > UNKNOWN && s.atom(a).nul === 0 && !this.info(a).symbolic && this.info(a).kind === 'ref'));
+        if (w.length < v.length) no = this.setExprVal(e, w.length ? w : V_NULL, no);
+      }
+    }
+    void nonNullFirst;
+    return [yes, no];
+  },
+
+  /** Narrows what a variable (or a field path) holds on one side of a condition. */
+  setExprVal(this: Analyzer, e: ts.Expression, v: Val, s: State): State {
+    while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    if (ts.isIdentifier(e)) {
+      const sym = this.checker.getSymbolAtLocation(e);
+      if (sym && s.val(sym)) return s.setVar(sym, v);
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const [o] = this.evalExpr(e.expression, s);
+      const refs = o.filter((a) => a > UNKNOWN);
+      if (refs.length === 1 && !o.includes(UNKNOWN) && s.atom(refs[0]!).fields?.has(e.name.text)) return s.setField(refs[0]!, e.name.text, v);
+    }
+    return s;
+  },
+
+  /** Evaluates a condition: the states where it holds and where it does not. */
+  /** Whether two expressions are the same object (true), surely different ones (false), or not known (null). */
+  sameObject(this: Analyzer, a: ts.Expression, b: ts.Expression, s: State): boolean | null {
+    const simple = (x: ts.Expression): boolean => ts.isIdentifier(x) || (ts.isPropertyAccessExpression(x) && simple(x.expression)) || x.kind === SK.ThisKeyword;
+    if (!simple(a) || !simple(b)) return null;
+    const [va] = this.evalExpr(a, s);
+    const [vb] = this.evalExpr(b, s);
+    if (va.length !== 1 || vb.length !== 1 || va[0]! <= UNKNOWN || vb[0]! <= UNKNOWN) return null;
+    const x = va[0]!;
+    const y = vb[0]!;
+    const definite = (id: number): boolean => {
+      const inf = this.info(id);
+      const st = s.atom(id);
+      return !inf.many && !inf.symbolic && !st.alts && st.base === undefined && (inf.fresh || inf.kind === 'obj') && st.ex === 2;
+    };
+    if (x === y) return this.info(x).many ? null : true;
+    return definite(x) && definite(y) ? false : null;
+  },
+
+  evalCond(this: Analyzer, e: ts.Expression, s: State): [State | null, State | null] {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const key = this.factKey(e);
+    if (key !== null) {
+      const known = s.facts.get(key);
+      if (known !== undefined) return known ? [s, null] : [null, s];
+      const [t, f] = this.evalCond0(e, s);
+      return [t && t.withFact(key, true), f && f.withFact(key, false)];
+    }
+    return this.evalCond0(e, s);
+  },
+
+  evalCond0(this: Analyzer, e: ts.Expression, s: State): [State | null, State | null] {
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+      const [t, f] = this.evalCond(e.operand, s);
+      return [f, t];
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === SK.AmpersandAmpersandToken) {
+        const [t1, f1] = this.evalCond(e.left, s);
+        const [t2, f2] = t1 ? this.evalCond(e.right, t1) : [null, null];
+        return [t2, join(f1, f2)];
+      }
+      if (op === SK.BarBarToken) {
+        const [t1, f1] = this.evalCond(e.left, s);
+        const [t2, f2] = f1 ? this.evalCond(e.right, f1) : [null, null];
+        return [join(t1, t2), f2];
+      }
+      // Two known constants (a loop counter being unrolled, a literal): decided.
+      const known = constCompare(this, e, s);
+      if (known !== null) return known ? [s, null] : [null, s];
+      const eq = op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken;
+      const ne = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
+      // `p !== victim`: two handles the checker knows are the same object, or surely two objects.
+      if ((eq || ne) && e.left.kind !== SK.NullKeyword && e.right.kind !== SK.NullKeyword) {
+        const same = this.sameObject(e.left, e.right, s);
+        if (same !== null) return same === eq ? [s, null] : [null, s];
+      }
+      if (eq || ne) {
+        const isNullLit = (x: ts.Expression) => x.kind === SK.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+        const other = isNullLit(e.right) ? e.left : isNullLit(e.left) ? e.right : null;
+        if (other) {
+          const [v, st] = this.evalExpr(other, s);
+          const [nn, nl] = this.refine(other, v, st, true);
+          return eq ? [nl, nn] : [nn, nl];
+        }
+      }
+    }
+    const [v, st] = this.evalExpr(e, s);
+    if (v.some((a) => a === NULL || (a > UNKNOWN && this.info(a).kind === 'ref'))) {
+      // A handle is an object or a nonzero address: truthy unless it may be null. A side the
+      // refinement rules out is not a path (its state would hold what cannot happen).
+      const [nn, nl] = this.refine(e, v, st, true);
+      return [nn, nl];
+    }
+    // An object or a function is truthy.
+    if (v.length && v.every((a) => a > UNKNOWN && this.info(a).kind !== 'ref')) return [st, null];
+    return [st, st];
+  },
+};
+
+/** The expression methods {@link Analyzer} has. */
+export type ExprMethods = typeof exprMethods;

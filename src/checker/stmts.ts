@@ -1,0 +1,567 @@
+/**
+ * Statements, for the abstract interpreter ({@link Analyzer}): blocks with paths kept apart on flag
+ * conditions, `if`/`switch`, loops (to a fixpoint, or run exactly: loops.ts), `try`/`catch`/
+ * `finally`, `using` scopes, jumps, declarations and destructuring.
+ *
+ * @module
+ */
+import { NF, SK, ts } from './ts.js';
+import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
+import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
+import { invoke } from './calls.js';
+import { bodyMayGrow, canUnroll, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
+import { firstConditional, isFunctionLike, mapKeysCall, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
+
+export const stmtMethods = {
+  /**
+   * Runs statements, keeping the paths of a branch on a plain condition apart (a variable, a
+   * comparison of variables and literals: `if (shared)`, `c ? a : b`) until the block ends, so a
+   * later test of the same condition takes the same branch, and a handle freed on one of the paths
+   * is dead on it. At most {@link MAX_PATHS} paths; more are joined.
+   */
+  execStatements(this: Analyzer, stmts: readonly ts.Statement[], s: State | null): State | null {
+    let paths: State[] = s ? [s] : [];
+    for (const st of stmts) {
+      const next: State[] = [];
+      for (const p of paths) next.push(...this.execSplit(st, p));
+      paths = next.length > MAX_PATHS ? [next.reduce((a, b) => join(a, b)!)] : next;
+      if (paths.length === 0) return null;
+    }
+    return paths.length ? paths.reduce((a, b) => join(a, b)!) : null;
+  },
+
+  execSplit(this: Analyzer, st: ts.Statement, p: State): State[] {
+    if (ts.isIfStatement(st) && this.factKey(stripNot(st.expression))) {
+      const [t, f] = this.evalCond(st.expression, p);
+      const a = t ? this.exec(st.thenStatement, t) : null;
+      const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
+      return [a, b].filter((x): x is State => x !== null);
+    }
+    if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
+      const c = firstConditional(st);
+      const cond = c && (ts.isConditionalExpression(c) ? c.condition : (c as unknown as ts.BinaryExpression).left);
+      if (c && cond && !this.forced.has(c) && this.factKey(stripNot(cond))) {
+        // `a ?? b` splits on `a` being null: the left side non-null, or the right side.
+        const [t, f] = ts.isConditionalExpression(c) ? this.evalCond(cond, p) : this.evalCond(cond, p);
+        const out: State[] = [];
+        for (const [side, start] of [
+          [true, t],
+          [false, f],
+        ] as const) {
+          if (!start) continue;
+          this.forced.set(c, side);
+          try {
+            const r = this.exec(st, start);
+            if (r) out.push(r);
+          } finally {
+            this.forced.delete(c);
+          }
+        }
+        return out;
+      }
+    }
+    const r = this.exec(st, p);
+    return r ? [r] : [];
+  },
+
+  /** A key for a condition made of variables, fields, literals and comparisons; null for anything else. */
+  factKey(this: Analyzer, e: ts.Expression): string | null {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const ok = (n: ts.Node): boolean => {
+      if (ts.isIdentifier(n) || ts.isNumericLiteral(n) || ts.isStringLiteral(n) || n.kind === SK.NullKeyword || n.kind === SK.TrueKeyword || n.kind === SK.FalseKeyword || n.kind === SK.ThisKeyword) return true;
+      if (ts.isPropertyAccessExpression(n)) return ok(n.expression);
+      if (ts.isParenthesizedExpression(n)) return ok(n.expression);
+      return false;
+    };
+    // Only flags (a variable, a field): a comparison's outcome is data the checker does not know,
+    // and two comparisons may agree or not; those paths are joined.
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) return null;
+    return ok(e) ? e.getText().replace(/\s+/g, ' ') : null;
+  },
+
+  /** A variable or field changed: conditions that mention it are no longer known. */
+  forgetFacts(this: Analyzer, s: State, name: string): State {
+    if (s.facts.size === 0) return s;
+    const re = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+    for (const k of s.facts.keys()) if (re.test(k)) s = s.withFact(k, null);
+    return s;
+  },
+
+  exec(this: Analyzer, node: ts.Statement, s: State): State | null {
+    switch (node.kind) {
+      case SK.Block:
+        return this.execBlock(node as ts.Block, s);
+      case SK.VariableStatement:
+        return this.execVarList((node as ts.VariableStatement).declarationList, s, node);
+      case SK.ExpressionStatement: {
+        const e = (node as ts.ExpressionStatement).expression;
+        const call = stripCall(e);
+        if (call) this.noReturn.delete(call);
+        const [v, s2] = this.evalExpr(e, s);
+        // A call that never returns (every path of it throws, or it is typed `never`): the path
+        // ends here; a catch around it starts from what the call was given, unknown.
+        if (call && (this.noReturn.has(call) || this.returnsNever(call))) {
+          const c = this.innermost('catch');
+          if (c) {
+            let st = s2;
+            for (const a of call.arguments) if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) st = this.escape(this.evalExpr(a, st)[0], st);
+            (c.throws ??= []).push(st);
+          }
+          return null;
+        }
+        // A fresh handle made and dropped on the spot. Not inside a try with a catch: a call
+        // there may be expected to throw (with what input, the checker cannot tell).
+        if (this.innermost('catch')) return s2;
+        return this.dropped(v, s2, e, 'its value is discarded here');
+      }
+      case SK.IfStatement: {
+        const n = node as ts.IfStatement;
+        const [t, f] = this.evalCond(n.expression, s);
+        const a = t ? this.exec(n.thenStatement, t) : null;
+        const b = n.elseStatement ? (f ? this.exec(n.elseStatement, f) : null) : f;
+        return join(a, b);
+      }
+      case SK.ReturnStatement: {
+        const n = node as ts.ReturnStatement;
+        let v: Val = V_NULL;
+        let st0 = s;
+        if (n.expression) {
+          // Returning a freed handle is not itself a use at run time: the caller's use of it is
+          // (reported where the caller uses it). A function returning what it allocated and
+          // freed itself is reported at the return.
+          [v, st0] = this.evalExpr(n.expression, s);
+          if (this.frames.length === 1 && v.some((a) => a > UNKNOWN) && v.every((a) => a <= UNKNOWN || (this.info(a).fresh && !this.info(a).symbolic))) this.use(v, st0, n.expression, 'is returned here');
+        }
+        const st = this.throughFinally(st0, 0);
+        if (st) this.top().returns.push({ state: st, val: v, line: this.line(node) });
+        return null;
+      }
+      case SK.ThrowStatement: {
+        const n = node as ts.ThrowStatement;
+        const [, st] = this.evalExpr(n.expression, s);
+        const c = this.innermost('catch');
+        if (c) (c.throws ??= []).push(st);
+        return null;
+      }
+      case SK.BreakStatement:
+      case SK.ContinueStatement: {
+        const n = node as ts.BreakOrContinueStatement;
+        const brk = node.kind === SK.BreakStatement;
+        const ts_ = this.top().targets;
+        for (let i = ts_.length - 1; i >= 0; i--) {
+          const t = ts_[i]!;
+          const match = n.label ? t.kind === 'label' && t.label === n.label.text : brk ? t.kind === 'loop' || t.kind === 'switch' : t.kind === 'loop';
+          if (match) {
+            // Leaving a loop body (continue, or break out of it): its variables die here.
+            let s0 = s;
+            for (let k = ts_.length - 1; k >= i; k--) {
+              const x = ts_[k]!;
+              if (x.kind === 'loop' && x.localsStart !== undefined && (k > i || !brk || x.kind === 'loop')) s0 = this.scopeEnd(s0, this.top().locals.slice(x.localsStart), node);
+            }
+            const st = this.throughFinally(s0, i + 1);
+            if (st) {
+              if (n.label && !brk) {
+                // `continue label`: the loop right inside the label.
+                const loop = ts_[i + 1];
+                if (loop?.kind === 'loop') loop.continues.push(st);
+              } else if (brk) t.breaks.push(st);
+              else t.continues.push(st);
+            }
+            return null;
+          }
+        }
+        return null;
+      }
+      case SK.ForStatement:
+      case SK.ForOfStatement:
+      case SK.ForInStatement:
+      case SK.WhileStatement:
+      case SK.DoStatement:
+        return this.execLoop(node as ts.IterationStatement, s, undefined);
+      case SK.LabeledStatement: {
+        const n = node as ts.LabeledStatement;
+        const t: Target = { kind: 'label', label: n.label.text, node, breaks: [], continues: [] };
+        this.top().targets.push(t);
+        const out = ts.isIterationStatement(n.statement, false) ? this.execLoop(n.statement, s, undefined) : this.exec(n.statement, s);
+        this.top().targets.pop();
+        return t.breaks.reduce<State | null>((a, b) => join(a, b), out);
+      }
+      case SK.SwitchStatement:
+        return this.execSwitch(node as ts.SwitchStatement, s);
+      case SK.TryStatement:
+        return this.execTry(node as ts.TryStatement, s);
+      case SK.FunctionDeclaration:
+      case SK.ClassDeclaration:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
+      case SK.EnumDeclaration:
+      case SK.ModuleDeclaration:
+      case SK.ImportDeclaration:
+      case SK.ImportEqualsDeclaration:
+      case SK.ExportDeclaration:
+      case SK.EmptyStatement:
+      case SK.DebuggerStatement:
+        return s;
+      case SK.ExportAssignment: {
+        const [v, st] = this.evalExpr((node as ts.ExportAssignment).expression, s);
+        return this.escape(v, st);
+      }
+      default:
+        return s;
+    }
+  },
+
+  /** Whether a call's resolved return type is `never` (`process.exit()`, a `fail(): never` helper). */
+  returnsNever(this: Analyzer, call: ts.CallExpression): boolean {
+    // By the declaration's written return type (cheap: no signature resolution).
+    let callee: ts.Node = call.expression;
+    if (ts.isPropertyAccessExpression(callee)) callee = callee.name;
+    const sym0 = this.checker.getSymbolAtLocation(callee);
+    const sym = sym0 && resolveAlias(this.checker, sym0);
+    return !!sym?.declarations?.some((d) => ts.isFunctionLike(d) && d.type?.kind === SK.NeverKeyword);
+  },
+
+  innermost(this: Analyzer, kind: Target['kind']): Target | undefined {
+    const t = this.top().targets;
+    for (let i = t.length - 1; i >= 0; i--) if (t[i]!.kind === kind) return t[i];
+    return undefined;
+  },
+
+  /** A jump leaving targets[from..]: the finally blocks and `using` scopes in between run first. */
+  throughFinally(this: Analyzer, s: State, from: number): State | null {
+    const t = this.top().targets;
+    let st: State | null = s;
+    for (let i = t.length - 1; i >= from && st; i--) {
+      const x = t[i]!;
+      if (x.kind === 'finally' && x.block) {
+        // Run the finally with this target (and those inside it) out of the way.
+        const saved = t.splice(i);
+        st = this.execBlock(x.block, st);
+        t.push(...saved);
+      }
+      if (x.usings) st = st && this.disposeUsings(x.usings, st, x.node);
+    }
+    return st;
+  },
+
+  /** The end of a `using` scope: what is still live is freed, put or unlocked; what was consumed by hand is left alone. */
+  disposeUsings(this: Analyzer, us: { sym: ts.Symbol; line: number; kind: ConsumeKind; decl: ts.VariableDeclaration }[], s: State, node: ts.Node): State {
+    for (let i = us.length - 1; i >= 0; i--) {
+      const v = s.val(us[i]!.sym);
+      if (!v) continue;
+      // Your own Disposable (a class with [Symbol.dispose]()): its dispose method runs.
+      const objs = v.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj');
+      if (objs.length) {
+        const m = this.disposeMethod(us[i]!.decl);
+        s = m ? invoke(this, m, [], [], objs, s, node)[1] : this.escape(objs, s);
+      }
+      const live = v.filter((a) => a > UNKNOWN && this.info(a).kind === 'ref' && !s.atom(a).cons?.must && !s.atom(a).esc);
+      if (live.length === 0) continue;
+      const mute = this.mute;
+      this.mute = 1;
+      const after = this.consume(live, s, us[i]!.kind, 'Symbol.dispose', node, node);
+      this.mute = mute;
+      // Where it was consumed by hand on some paths, it is consumed on all of them now.
+      s = after;
+      for (const a of live) {
+        const c = s.atom(a).cons;
+        if (c && !c.must) s = s.update(a, { cons: { ...c, must: true } });
+      }
+    }
+    return s;
+  },
+
+  /** The `[Symbol.dispose]()` method (with a body) of a `using` variable's type, if any. */
+  disposeMethod(this: Analyzer, d: ts.VariableDeclaration): ts.MethodDeclaration | null {
+    const t = this.checker.getTypeAtLocation(d.name);
+    const prop = t.getProperties().find((p) => String(p.escapedName).startsWith('__@dispose@'));
+    const decl = prop?.declarations?.find((x): x is ts.MethodDeclaration => ts.isMethodDeclaration(x) && !!x.body);
+    return decl && !decl.getSourceFile().isDeclarationFile ? decl : null;
+  },
+
+  execBlock(this: Analyzer, b: ts.Block, s: State): State | null {
+    const hasUsing = b.statements.some((st) => ts.isVariableStatement(st) && (st.declarationList.flags & NF.Using) !== 0);
+    if (!hasUsing) return this.execStatements(b.statements, s);
+    // A `using` scope: a target so jumps out of it dispose what it declared.
+    const t: Target = { kind: 'label', label: '\0using', node: b, breaks: [], continues: [], usings: [] };
+    this.top().targets.push(t);
+    let out = this.execStatements(b.statements, s);
+    this.top().targets.pop();
+    if (out) out = this.disposeUsings(t.usings!, out, b.getLastToken() ?? b);
+    return out;
+  },
+
+  execVarList(this: Analyzer, list: ts.VariableDeclarationList, s: State, node: ts.Node): State | null {
+    const using = (list.flags & NF.Using) !== 0;
+    for (const d of list.declarations) {
+      let v: Val = V_NULL;
+      if (d.initializer) [v, s] = this.evalExpr(d.initializer, s);
+      if (ts.isIdentifier(d.name)) this.nameAtoms(v, d.name.text, s);
+      s = this.bindPattern(d.name, v, s, false, node);
+      if (using && ts.isIdentifier(d.name)) {
+        const sym = this.checker.getSymbolAtLocation(d.name);
+        const scope = [...this.top().targets].reverse().find((t) => t.usings);
+        const role = d.initializer ? roleOf(this.checker, this.checker.getTypeAtLocation(d.initializer)) : '';
+        const kind: ConsumeKind = role === 'ARef' ? 'put' : role === 'Locked' ? 'unlock' : 'free';
+        if (sym && scope) scope.usings!.push({ sym, line: this.line(d), kind, decl: d });
+        else if (sym) s = this.escape(v, s);
+      }
+    }
+    return s;
+  },
+
+  /** Gives fresh atoms the name of the variable they are first bound to. */
+  nameAtoms(this: Analyzer, v: Val, name: string, s: State): void {
+    void s;
+    for (const a of v) {
+      const inf = this.info(a);
+      if (a > UNKNOWN && inf.kind === 'ref' && !inf.symbolic && inf.name === '') inf.name = name;
+    }
+  },
+
+  /** Binds a declaration name or pattern to a value. */
+  bindPattern(this: Analyzer, name: ts.BindingName, v: Val, s: State, param: boolean, _node?: ts.Node): State {
+    if (ts.isIdentifier(name)) {
+      const sym = this.checker.getSymbolAtLocation(name);
+      if (!sym) return s;
+      this.top().locals.push(sym);
+      // A new binding (another call, another iteration): what was known of the old one is not.
+      s = this.forgetFacts(this.forgetKeys(sym, s), name.text);
+      return s.setVar(sym, v);
+    }
+    if (ts.isObjectBindingPattern(name)) {
+      for (const el of name.elements) {
+        if (el.dotDotDotToken) {
+          s = this.bindPattern(el.name, V_UNKNOWN, s, param);
+          continue;
+        }
+        const prop = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
+        const key = prop && (ts.isIdentifier(prop) || ts.isStringLiteral(prop)) ? prop.text : null;
+        let w: Val;
+        [w, s] = key ? this.readField(v, key, s, `${key}`) : [V_UNKNOWN, s];
+        if (el.initializer) {
+          let d: Val;
+          [d, s] = this.evalExpr(el.initializer, s);
+          w = union(w, d);
+        }
+        s = this.bindPattern(el.name, w, s, param);
+      }
+      return s;
+    }
+    // Array pattern.
+    name.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken) {
+        s = this.bindPattern(el.name, V_UNKNOWN, s, param);
+        return;
+      }
+      let w: Val;
+      [w, s] = this.readElem(v, `[L:${i}]`, s, `[${i}]`);
+      s = this.bindPattern(el.name, w, s, param);
+    });
+    return s;
+  },
+
+  /** A variable used as a container key changed: forget what those keys held. */
+  forgetKeys(this: Analyzer, sym: ts.Symbol, s: State): State {
+    if (!this.keySyms.has(sym)) return s;
+    const k = `[V:${symId(sym)}]`;
+    for (const [id, st] of s.atoms) {
+      const v = st.fields?.get(k);
+      if (v) {
+        // The key now names another entry: what it held stays in the container, somewhere.
+        const f = new Map(st.fields);
+        f.delete(k);
+        if (!this.info(id).symbolic) f.set('[*]', union(f.get('[*]') ?? V_NONE, v));
+        s = s.setAtom(id, { ...st, fields: f });
+      }
+    }
+    return s;
+  },
+
+  execLoop(this: Analyzer, node: ts.IterationStatement, s: State, _label: string | undefined): State | null {
+    const t: Target = { kind: 'loop', node, breaks: [], continues: [] };
+    const frame = this.top();
+    let entry: State | null = s;
+    // for (init; …): the initialiser runs once.
+    if (ts.isForStatement(node) && node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) entry = this.execVarList(node.initializer, s, node);
+      else entry = this.evalExpr(node.initializer, s)[1];
+    }
+    let iterable: Val = V_UNKNOWN;
+    if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && entry) {
+      [iterable, entry] = this.evalExpr(node.expression, entry);
+      if (ts.isForInStatement(node)) iterable = V_UNKNOWN;
+    }
+    if (!entry) return null;
+    // Loops run exactly: a small constant range, or a container whose entries are all known.
+    if (ts.isForStatement(node)) {
+      const plan = countedLoop(this, node);
+      if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
+    }
+    if (ts.isForOfStatement(node) && !node.awaitModifier) {
+      // `for (const id of [1, 2, 3])`: once per constant.
+      const lits = literalList(this, node.expression);
+      const byConst = lits && canUnroll(this, lits.length) ? execConstForOf(this, node, entry, lits) : undefined;
+      if (byConst !== undefined) return byConst;
+      // `for (const k of map.keys())` / `[...map.keys()]` over a Map whose keys are all known.
+      const keysOf = mapKeysCall(node.expression);
+      if (keysOf) {
+        const [m] = this.evalExpr(keysOf, entry);
+        const entries = exactEntries(this, m, entry);
+        if (entries && m.length === 1 && this.info(m[0]!).container === 'map' && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, false, true);
+      }
+      const entries = exactEntries(this, iterable, entry);
+      if (entries && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, this.info(iterable[0]!).container === 'map');
+    }
+    const body = (head: State): { out: State | null; back: State | null } => {
+      t.breaks = [];
+      t.continues = [];
+      t.localsStart = frame.locals.length;
+      frame.targets.push(t);
+      let st: State | null = head;
+      let exitState: State | null = null;
+      if (ts.isForStatement(node) || ts.isWhileStatement(node)) {
+        const cond = ts.isForStatement(node) ? node.condition : node.expression;
+        if (cond) {
+          const [a, b] = this.evalCond(cond, st);
+          st = a;
+          exitState = b;
+        }
+      }
+      if (st && (ts.isForOfStatement(node) || ts.isForInStatement(node))) {
+        let el: Val;
+        [el, st] = this.iterElement(iterable, st, node);
+        const init = node.initializer;
+        if (ts.isVariableDeclarationList(init)) {
+          const d = init.declarations[0];
+          if (d) {
+            if (ts.isIdentifier(d.name)) this.nameAtoms(el, d.name.text, st);
+            st = this.bindPattern(d.name, el, st, false);
+          }
+        } else st = this.assignTo(init, el, st, node);
+        exitState = head;
+      }
+      if (st) st = this.exec(node.statement, st);
+      // The body's own variables die at the end of each iteration.
+      if (st) st = this.scopeEnd(st, frame.locals.slice(t.localsStart), null);
+      let back: State | null = st;
+      for (const c of t.continues) back = join(back, c);
+      if (back && ts.isForStatement(node) && node.incrementor) back = this.evalExpr(node.incrementor, back)[1];
+      if (ts.isDoStatement(node) && back) {
+        const [a, b] = this.evalCond(node.expression, back);
+        back = a;
+        exitState = b;
+      }
+      frame.targets.pop();
+      let out: State | null = exitState;
+      for (const b of t.breaks) out = join(out, b);
+      return { out, back };
+    };
+    // Iterate to a fixpoint without reporting, then report from the fixpoint head and from the
+    // state a later iteration starts in.
+    let head: State = entry;
+    let last: { out: State | null; back: State | null } = { out: null, back: null };
+    this.mute++;
+    let stable = false;
+    for (let i = 0; i < MAX_ITER; i++) {
+      last = body(head);
+      const next = join(head, last.back)!;
+      if (sameState(next, head)) {
+        stable = true;
+        break;
+      }
+      head = next;
+    }
+    this.mute--;
+    if (!stable) head = this.widen(head, entry);
+    const final = body(head);
+    if (last.back) {
+      const backHead = last.back;
+      body(backHead);
+    }
+    return this.consumedEach(node, iterable, head, final);
+  },
+
+  /**
+   * `for (const p of pages) freePage(p)` over a container the function made: when every iteration
+   * that goes round consumes its element and none breaks out, every element is consumed.
+   */
+  consumedEach(this: Analyzer, node: ts.IterationStatement, iterable: Val, head: State, final: { out: State | null; back: State | null }): State | null {
+    let out = final.out;
+    if (!out || !final.back || !ts.isForOfStatement(node)) return out;
+    const conts = iterable.filter((a) => a > UNKNOWN && this.info(a).container && this.info(a).container !== 'object' && !head.atom(a).esc);
+    if (conts.length !== 1 || iterable.includes(UNKNOWN)) return out;
+    const init = node.initializer;
+    const d = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
+    if (!d || !ts.isIdentifier(d.name)) return out;
+    const sym = this.checker.getSymbolAtLocation(d.name);
+    const el = sym ? final.back.val(sym) : undefined;
+    if (!el || el.length !== 1) return out;
+    const c = final.back.atom(el[0]!).cons;
+    if (!c?.must || final.out !== head) return out;
+    const all = this.contents(conts[0]!, head).filter((x) => x > UNKNOWN);
+    for (const a of all) {
+      const st = out.atom(a);
+      if (st.esc || st.cons?.must) continue;
+      out = out.update(a, { cons: { ...c, must: true } });
+    }
+    return out;
+  },
+
+  /** A loop without a fixpoint in a few iterations: go silent on every atom it changed. */
+  widen(this: Analyzer, head: State, entry: State): State {
+    let s = head;
+    for (const [id, st] of head.atoms) if (entry.atoms.get(id) !== st) s = s.update(id, { esc: true });
+    return s;
+  },
+
+  execSwitch(this: Analyzer, node: ts.SwitchStatement, s: State): State | null {
+    let st: State;
+    [, st] = this.evalExpr(node.expression, s);
+    const t: Target = { kind: 'switch', node, breaks: [], continues: [] };
+    this.top().targets.push(t);
+    let fall: State | null = null;
+    let hasDefault = false;
+    for (const clause of node.caseBlock.clauses) {
+      let entry: State | null = st;
+      if (ts.isCaseClause(clause)) entry = this.evalExpr(clause.expression, st)[1];
+      else hasDefault = true;
+      const start = join(entry, fall);
+      fall = this.execStatements(clause.statements, start);
+    }
+    this.top().targets.pop();
+    let out = fall;
+    if (!hasDefault) out = join(out, st);
+    for (const b of t.breaks) out = join(out, b);
+    return out;
+  },
+
+  execTry(this: Analyzer, node: ts.TryStatement, s: State): State | null {
+    const frame = this.top();
+    const fin: Target | null = node.finallyBlock ? { kind: 'finally', node, breaks: [], continues: [], block: node.finallyBlock } : null;
+    if (fin) frame.targets.push(fin);
+    const cat: Target | null = node.catchClause ? { kind: 'catch', node, breaks: [], continues: [], throws: [] } : null;
+    if (cat) frame.targets.push(cat);
+    let out = this.execBlock(node.tryBlock, s);
+    if (cat) {
+      frame.targets.pop();
+      // Anything in the try may have thrown: the catch starts from what held before it, after it,
+      // or at a throw.
+      let entry: State | null = join(s, out);
+      for (const t of cat.throws ?? []) entry = join(entry, t);
+      const c = node.catchClause!;
+      if (entry && c.variableDeclaration) entry = this.bindPattern(c.variableDeclaration.name, V_UNKNOWN, entry, false);
+      const caught = entry ? this.execBlock(c.block, entry) : null;
+      out = join(out, caught);
+    }
+    if (fin) {
+      frame.targets.pop();
+      if (out) out = this.execBlock(node.finallyBlock!, out);
+    }
+    return out;
+  },
+};
+
+/** The statement methods {@link Analyzer} has. */
+export type StmtMethods = typeof stmtMethods;
