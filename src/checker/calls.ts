@@ -455,7 +455,7 @@ export function invoke(
 /** Field initialisers, then the constructor body, with `this` bound to the new object. */
 function runConstructor(an: Analyzer, cls: ts.ClassLikeDeclaration, thisVal: Val, args: Val[], argNodes: readonly ts.Expression[], s: State, call: ts.Node): State {
   for (const m of cls.members) {
-    if (ts.isPropertyDeclaration(m) && m.initializer && !ts.getModifiers(m)?.some((x) => x.kind === SK.StaticKeyword) && ts.isIdentifier(m.name)) {
+    if (ts.isPropertyDeclaration(m) && m.initializer && !ts.getModifiers(m)?.some((x) => x.kind === SK.StaticKeyword) && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name))) {
       const frameThis = an.top().thisVal;
       (an.top() as { thisVal: Val }).thisVal = thisVal;
       const [v, st] = an.evalExpr(m.initializer, s);

@@ -1,0 +1,80 @@
+/**
+ * The checker's precision and its exact loops through typescript-eslint's RuleTester: shapes of
+ * correct code that a guessing checker flags (valid) beside the misuses the same mechanisms find
+ * (invalid) — a field known not null, closures kept past their scope or made in a loop, calls
+ * that never return, constants decided, loops over small constant ranges and exactly known
+ * containers, getters, allocPagesBulk, an async critical section, calls that sleep whatever
+ * their flags.
+ */
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import { afterAll, describe, it } from 'vitest';
+import plugin, { type RuleId } from '../../src/checker/eslint-plugin.js';
+
+RuleTester.afterAll = afterAll;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+const tester = new RuleTester({ languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: `${import.meta.dirname}/fixtures` } } });
+
+const head = `import { createMemory, allocPage, allocPagesBulk, freePage, readRaw, kmalloc, kfree, vmalloc, vfree, vmallocSize, spinLockInit, withSpinLock, GFP_KERNEL, type Owned, type Page, type VmallocArea, type Memory } from 'memdesc';
+const mem = createMemory();
+const buf = new Uint8Array(4);
+`;
+const L = head.split('\n').length - 1;
+const rule = (id: RuleId) => plugin.rules[id] as unknown as Parameters<typeof tester.run>[1];
+const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }];
+
+tester.run('use-after-free', rule('use-after-free'), {
+  valid: [
+    // A field tested non-null is not also "maybe null" on the other side of the test.
+    { code: head + `class V {\n  area: VmallocArea | null = null;\n  grow(n: number): void {\n    const next = vmalloc(mem, n, GFP_KERNEL);\n    if (!next) return;\n    if (this.area) vfree(this.area);\n    this.area = next;\n  }\n  close(): void {\n    if (this.area) vfree(this.area);\n    this.area = null;\n  }\n}\nexport function f() {\n  const v = new V();\n  v.grow(4096);\n  v.grow(8192);\n  v.close();\n}` },
+    // A call that never returns ends its path: the free before it is not followed by the write.
+    { code: head + `function bail(m: string): never {\n  throw new Error(m);\n}\nexport function f(bad: boolean): Owned<Page<0>> {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  if (bad) {\n    freePage(p);\n    bail('bad');\n  }\n  readRaw(p, buf, 0);\n  return p;\n}` },
+    // Two handles known to be different objects decide !==.
+    { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
+  ],
+  invalid: [
+    // A getter of your own class is run.
+    { code: head + `class R {\n  #p: Owned<Page<0>> | null = allocPage(mem, GFP_KERNEL);\n  get page(): Owned<Page<0>> {\n    if (!this.#p) throw new Error('closed');\n    return this.#p;\n  }\n  close(): void {\n    if (this.#p) freePage(this.#p);\n  }\n}\nexport function f() {\n  const r = new R();\n  const p = r.page;\n  r.close();\n  readRaw(p, buf, 0);\n}`, errors: err(15) },
+    // A constant condition is decided: the freed one is the one read.
+    { code: head + `export function f() {\n  const a = allocPage(mem, GFP_KERNEL)!;\n  const b = allocPage(mem, GFP_KERNEL)!;\n  const mtu = 1500;\n  const victim = mtu > 1024 ? a : b;\n  freePage(victim);\n  readRaw(a, buf, 0);\n  freePage(b);\n}`, errors: err(7) },
+    // Closures made in a loop, each over its own page, all freed before they run.
+    { code: head + `export function f() {\n  const reads: (() => void)[] = [];\n  for (let i = 0; i < 2; i++) {\n    const p = allocPage(mem, GFP_KERNEL)!;\n    reads.push(() => readRaw(p, buf, 0));\n    freePage(p);\n  }\n  for (const r of reads) r();\n}`, errors: [...err(5), ...err(8)] },
+  ],
+});
+
+tester.run('double-free', rule('double-free'), {
+  valid: [
+    // Completion callbacks in a Map, deleted when run: each frees once.
+    { code: head + `export function f() {\n  const pending = new Map<number, () => void>();\n  for (const tag of [1, 2, 3]) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) continue;\n    pending.set(tag, () => freePage(p));\n  }\n  const irq = (tag: number): void => {\n    const cb = pending.get(tag);\n    pending.delete(tag);\n    cb?.();\n  };\n  irq(2);\n  irq(2);\n  for (const tag of [...pending.keys()]) irq(tag);\n}` },
+    // Cleanups run in reverse: each closure frees its own handle.
+    { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
+  ],
+  invalid: [
+    // A counted loop fills a Map by constant keys; one entry freed by lookup, then by the sweep.
+    { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    m.set(i, p);\n  }\n  const one = m.get(1);\n  if (one) freePage(one);\n  for (const p of m.values()) freePage(p);\n}`, errors: err(10) },
+  ],
+});
+
+tester.run('leak', rule('leak'), {
+  valid: [
+    { code: head + `export function f() {\n  const pages: (Owned<Page<0>> | null)[] = Array.from({ length: 4 }, () => null);\n  const n = allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n  for (const p of pages) if (p) freePage(p);\n  return n;\n}` },
+  ],
+  invalid: [
+    // allocPagesBulk fills the array with owned pages; nothing frees them.
+    { code: head + `export function f(): number {\n  const pages: (Owned<Page<0>> | null)[] = new Array(4).fill(null);\n  return allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n}`, errors: err(3) },
+    // An entry of a Map by constant keys deleted without a free.
+    { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    m.set(i, p);\n  }\n  m.delete(2);\n  for (const p of m.values()) freePage(p);\n}`, errors: err(4) },
+  ],
+});
+
+tester.run('sleep-in-atomic', rule('sleep-in-atomic'), {
+  valid: [{ code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  const n = withSpinLock(lock, () => (a ? vmallocSize(a) : 0));\n  if (a) vfree(a);\n  return n;\n}` }],
+  invalid: [
+    // An async critical section: refused at run time before it runs.
+    { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  return withSpinLock(lock, async () => {\n    await Promise.resolve();\n  });\n}`, errors: err(3) },
+    // vfree() may sleep whatever its flags.
+    { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  withSpinLock(lock, () => {\n    if (a) vfree(a);\n  });\n}`, errors: err(5) },
+  ],
+});
