@@ -82,7 +82,8 @@ export const stmtMethods = {
   /** A variable or field changed: conditions that mention it are no longer known. */
   forgetFacts(this: Analyzer, s: State, name: string): State {
     if (s.facts.size === 0) return s;
-    const re = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+    // The name as a whole word (`#page`, `$x` included).
+    const re = new RegExp(`(?<![\\w$#])${name.replace(/[$#]/g, (c) => `\\${c}`)}(?![\\w$])`);
     for (const k of s.facts.keys()) if (re.test(k)) s = s.withFact(k, null);
     return s;
   },

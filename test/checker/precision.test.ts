@@ -48,10 +48,15 @@ tester.run('double-free', rule('double-free'), {
   valid: [
     // Completion callbacks in a Map, deleted when run: each frees once.
     { code: head + `export function f() {\n  const pending = new Map<number, () => void>();\n  for (const tag of [1, 2, 3]) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) continue;\n    pending.set(tag, () => freePage(p));\n  }\n  const irq = (tag: number): void => {\n    const cb = pending.get(tag);\n    pending.delete(tag);\n    cb?.();\n  };\n  irq(2);\n  irq(2);\n  for (const tag of [...pending.keys()]) irq(tag);\n}` },
+    // A #private field: what was known of it is forgotten when it is written.
+    { code: head + `class F {\n  #p: Owned<Page<0>> | null = null;\n  map(): void {\n    if (this.#p) return;\n    this.#p = allocPage(mem, GFP_KERNEL);\n  }\n  unmap(): void {\n    if (this.#p) freePage(this.#p);\n    this.#p = null;\n  }\n}\nexport function f() {\n  const x = new F();\n  x.map();\n  x.map();\n  x.unmap();\n  x.unmap();\n}` },
     // Cleanups run in reverse: each closure frees its own handle.
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // has() of a known key in a Map whose keys are all known is decided: the cache's own
+    // reference, lent by peek(), put by the caller and again by close().
+    { code: head + `class C {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  fill(i: number): void {\n    if (this.m.has(i)) return;\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) this.m.set(i, p);\n  }\n  peek(i: number): Owned<Page<0>> | undefined {\n    return this.m.get(i);\n  }\n  close(): void {\n    for (const p of this.m.values()) freePage(p);\n    this.m.clear();\n  }\n}\nexport function f() {\n  const c = new C();\n  c.fill(0);\n  c.fill(1);\n  const lent = c.peek(1);\n  if (lent) freePage(lent);\n  c.close();\n}`, errors: err(22) },
     // A counted loop fills a Map by constant keys; one entry freed by lookup, then by the sweep.
     { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    m.set(i, p);\n  }\n  const one = m.get(1);\n  if (one) freePage(one);\n  for (const p of m.values()) freePage(p);\n}`, errors: err(10) },
   ],
