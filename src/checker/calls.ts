@@ -9,7 +9,7 @@
  */
 import { NF, SF, SK, TF, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
+import { join, NULL, sameAtom, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { constValue, exactEntries } from './loops.js';
 import { SENTENCE_SLEEP } from './rules.js';
@@ -424,6 +424,20 @@ export function invoke(
       out = join(out, r.state);
     }
     if (!out && end) out = end;
+    // An exit taken because an allocation failed that the caller can tell by the result (`return
+    // false` where every other exit returns true): a caller testing the result goes on from it on
+    // that side (evalCond), so the handles there are as that exit left them.
+    let failedOut: { state: State; truthy: boolean } | null = null;
+    if (out && exits !== frame.returns && ok.length && !end) {
+      const failed = frame.returns.filter((r) => r.state.oom);
+      const okT = new Set(ok.map((r) => truthOf(litOf(an, r.node))));
+      const badT = new Set(failed.map((r) => truthOf(litOf(an, r.node))));
+      if (okT.size === 1 && badT.size === 1 && !okT.has(null) && !badT.has(null) && [...okT][0] !== [...badT][0]) {
+        let bad: State | null = null;
+        for (const r of failed) bad = join(bad, r.state);
+        if (bad) failedOut = { state: bad, truthy: [...badT][0]! };
+      }
+    }
     if (!out) {
       // Every path throws: nothing after the call runs on them; keep the state as it was (a
       // statement that is only this call ends its path there).
@@ -431,20 +445,26 @@ export function invoke(
       ret = V_UNKNOWN;
       an.noReturn.add(call);
     }
-    out = an.keepCaptures(fn, frame.locals, out, ret).delVars(frame.locals).withSusp(savedSusp);
-    // What the callee made and dropped is its own business (its own analysis reports the leak).
-    let reach: Set<number> | null = null;
-    for (const [id, st] of out.atoms) {
-      if (id < firstAtom || st.esc || !an.info(id).fresh) continue;
-      reach ??= an.reachable(out, ret);
-      if (!reach.has(id)) out = out.update(id, { esc: true });
-    }
+    const finish = (o: State): State => {
+      o = an.keepCaptures(fn, frame.locals, o, ret).delVars(frame.locals).withSusp(savedSusp);
+      // What the callee made and dropped is its own business (its own analysis reports the leak).
+      let reach: Set<number> | null = null;
+      for (const [id, st] of o.atoms) {
+        if (id < firstAtom || st.esc || !an.info(id).fresh) continue;
+        reach ??= an.reachable(o, ret);
+        if (!reach.has(id)) o = o.update(id, { esc: true });
+      }
+      return o;
+    };
+    out = finish(out);
+    const failedState = failedOut ? { call, state: finish(failedOut.state), truthy: failedOut.truthy } : null;
     const deferred = an.deferred;
     an.deferred = savedDeferred;
     if (deferred.length) {
       if (parentRoot) out = out.withPending([...out.pending, ...deferred]);
       else an.deferred.push(...deferred);
     }
+    if (failedState && deferred.length === 0) an.failedExits.set(call, { ...failedState, after: out });
     return [ret.length ? ret : V_UNKNOWN, out];
   } finally {
     an.frames.pop();
@@ -603,7 +623,22 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
       for (const a of recv) all = union(all, an.contents(a, st));
       for (const a of recv) st = forgetPrecise(st, a);
       const [e, st2] = an.elemAlias(call, all, st, true);
-      return [[e], st2];
+      st = st2;
+      // One element left, but which the checker cannot count: what stays is each of them maybe.
+      const real = all.filter((x) => x > UNKNOWN);
+      if (real.length && !all.includes(UNKNOWN)) {
+        let rest: number;
+        [rest, st] = an.siteAtom(call, st, () => ({ kind: 'ref', name: '', fresh: false }), ':rest');
+        const prev = st.atoms.has(rest) ? (st.atom(rest).alts ?? V_NONE) : V_NONE;
+        st = st.setAtom(rest, { ex: 2, nul: 1, unsure: true, alts: union(prev, real).filter((x) => x !== rest) });
+        for (const a of recv) {
+          const f = new Map<string, Val>();
+          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          f.set('[*]', [rest]);
+          st = st.setAtom(a, { ...st.atom(a), fields: f });
+        }
+      }
+      return [[e], st];
     }
     case 'splice':
     case 'slice':
@@ -723,6 +758,23 @@ function unmodelled(an: Analyzer, recv: Val, args: Val[], st: State): [Val, Stat
     if (an.info(a).container) st = st.setField(a, '[*]', union(st.field(a, '[*]') ?? V_NONE, V_UNKNOWN));
   }
   return [V_UNKNOWN, escapeAll(an, args, st)];
+}
+
+/** A returned expression's constant value as a key (`true`, `null`, `3`, `'x'`), or null. */
+function litOf(an: Analyzer, e: ts.Expression | undefined): string | null {
+  if (!e) return 'undefined';
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  if (e.kind === SK.TrueKeyword) return 'true';
+  if (e.kind === SK.FalseKeyword) return 'false';
+  if (e.kind === SK.NullKeyword) return 'null';
+  const v = constValue(an, e);
+  return v === null ? null : `${typeof v}:${v}`;
+}
+
+/** Whether a constant (as {@link litOf} names it) is truthy; null when not constant. */
+function truthOf(k: string | null): boolean | null {
+  if (k === null) return null;
+  return !['false', 'null', 'undefined', 'number:0', 'string:', 'number:NaN'].includes(k);
 }
 
 function forgetPrecise(s: State, a: number): State {

@@ -60,7 +60,7 @@ export interface Frame {
   /** The call that entered this frame (in the parent frame). */
   readonly call: ts.Node | null;
   readonly locals: ts.Symbol[];
-  readonly returns: { state: State; val: Val; line: number }[];
+  readonly returns: { state: State; val: Val; line: number; node?: ts.Expression }[];
   readonly thisVal: Val;
   readonly isAsync: boolean;
   /** Entered as a callback of memdesc or the library (its call is not where a misuse is written). */
@@ -110,6 +110,11 @@ export class Analyzer {
   readonly manyFns = new Set<ts.Node>();
   /** Calls followed whose every path throws. */
   readonly noReturn = new Set<ts.Node>();
+  /**
+   * Calls just followed whose exits after a failed allocation return another constant than the
+   * others: the state after the call on those exits (`after` is the state on the others).
+   */
+  readonly failedExits = new Map<ts.Node, { state: State; truthy: boolean; after: State }>();
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
   weak = 0;
   frameIds = 0;
@@ -431,7 +436,7 @@ export class Analyzer {
   /** The consumption that makes an atom dead on every path, if any. */
   deadness(id: number, s: State, depth = 0): Cons | null {
     const st = s.atom(id);
-    if (st.esc || st.nul === 2) return null;
+    if (st.esc || st.nul === 2 || st.unsure) return null;
     if (st.cons?.must) return st.cons;
     // One of several handles (an element read from a container): dead when every one of them is.
     const alts = (st as { alts?: Val }).alts;

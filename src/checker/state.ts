@@ -68,6 +68,12 @@ export interface AtomState {
   readonly len?: number;
   /** The handles an element read from a container may be (this atom stands for one of them). */
   readonly alts?: Val;
+  /**
+   * What a container still holds after elements were taken out of it at places the checker cannot
+   * count (shift/pop of an array of unknown length): each of `alts` may or may not be there, so a
+   * use or consumption through it decides nothing.
+   */
+  readonly unsure?: true;
 }
 
 /** A static description of an atom (the same on every path). */
@@ -284,6 +290,7 @@ export function joinAtom(a: AtomState, b: AtomState, sym = false): AtomState {
     ...(a.dropped !== undefined || b.dropped !== undefined ? { dropped: (a.dropped ?? b.dropped)! } : {}),
     ...(a.len !== undefined && a.len === b.len ? { len: a.len } : {}),
     ...(a.alts || b.alts ? { alts: union(a.alts ?? V_NONE, b.alts ?? V_NONE) } : {}),
+    ...(a.unsure || b.unsure ? { unsure: true as const } : {}),
   };
   return out;
 }
@@ -333,7 +340,8 @@ function sameCons(a: Cons | undefined, b: Cons | undefined): boolean {
   return a === b || (!!a && !!b && a.must === b.must && a.line === b.line && a.kind === b.kind);
 }
 
-function sameAtom(a: AtomState, b: AtomState): boolean {
+/** Whether two atom states are equal. */
+export function sameAtom(a: AtomState, b: AtomState): boolean {
   if (a === b) return true;
   if (!sameCons(a.cons, b.cons) || !sameCons(a.freed, b.freed)) return false;
   if (!!a.esc !== !!b.esc || a.nul !== b.nul || a.ex !== b.ex || a.base !== b.base || a.refs !== b.refs || !!a.stored !== !!b.stored || a.len !== b.len) return false;

@@ -134,7 +134,7 @@ export const stmtMethods = {
           if (this.frames.length === 1 && v.some((a) => a > UNKNOWN) && v.every((a) => a <= UNKNOWN || (this.info(a).fresh && !this.info(a).symbolic))) this.use(v, st0, n.expression, 'is returned here');
         }
         const st = this.throughFinally(st0, 0);
-        if (st) this.top().returns.push({ state: st, val: v, line: this.line(node) });
+        if (st) this.top().returns.push({ state: st, val: v, line: this.line(node), ...(n.expression ? { node: n.expression } : {}) });
         return null;
       }
       case SK.ThrowStatement: {
@@ -506,6 +506,8 @@ export const stmtMethods = {
       const st = out.atom(a);
       if (st.esc || st.cons?.must) continue;
       out = out.update(a, { cons: { ...c, must: true } });
+      // What an array may still hold after elements were taken out: each of them maybe.
+      if (st.unsure) for (const b of st.alts ?? []) if (b > UNKNOWN && !out.atom(b).esc && !out.atom(b).cons) out = out.update(b, { cons: { ...c, must: false } });
     }
     return out;
   },
