@@ -254,11 +254,11 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
   });
   // Sleeping.
   if (frame.atomic) {
-    if (eff.sleeps) an.sleeping(call, `${eff.name}()`);
+    if (eff.sleeps) an.sleeping(call, `${eff.name}()`, s);
     else if (eff.gfp !== undefined) {
       const g = call.arguments[eff.gfp];
       const ctx = call.arguments[0];
-      if (g && ctx && an.isProcessCtx(ctx, frame) && an.gfpMaySleep(g, frame)) an.sleeping(call, `${eff.name}() with ${shortText(g)}`);
+      if (g && ctx && an.isProcessCtx(ctx, frame) && an.gfpMaySleep(g, frame)) an.sleeping(call, `${eff.name}() with ${shortText(g)}`, s);
     }
   }
   // Consumption.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NF, SK, ts } from './ts.js';
+import { NF, SK, TF, ts } from './ts.js';
 import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { invoke } from './calls.js';
@@ -535,9 +535,40 @@ export const stmtMethods = {
     }
     this.top().targets.pop();
     let out = fall;
-    if (!hasDefault) out = join(out, st);
+    // No default: the switch is left with no case taken, unless its cases cover every value the
+    // discriminant's type allows (a union of literals, each a case: TypeScript's exhaustive switch).
+    if (!hasDefault && !this.exhaustive(node)) out = join(out, st);
     for (const b of t.breaks) out = join(out, b);
     return out;
+  },
+
+  /** Whether every value of a switch's discriminant type is one of its case labels. */
+  exhaustive(this: Analyzer, node: ts.SwitchStatement): boolean {
+    const t = this.checker.getTypeAtLocation(node.expression);
+    const members = t.isUnion() ? t.types : [t];
+    const unit = (m: ts.Type): string | null => {
+      if (m.isStringLiteral()) return `s:${m.value}`;
+      if (m.isNumberLiteral()) return `n:${m.value}`;
+      if (m.flags & TF.BooleanLiteral) return `b:${this.checker.typeToString(m)}`;
+      if (m.flags & TF.Undefined) return 'u';
+      if (m.flags & TF.Null) return 'null';
+      return null;
+    };
+    const need = new Set<string>();
+    for (const m of members) {
+      const k = unit(m);
+      if (k === null) return false;
+      need.add(k);
+    }
+    for (const c of node.caseBlock.clauses) {
+      if (!ts.isCaseClause(c)) continue;
+      const ct = this.checker.getTypeAtLocation(c.expression);
+      for (const m of ct.isUnion() ? ct.types : [ct]) {
+        const k = unit(m);
+        if (k !== null) need.delete(k);
+      }
+    }
+    return need.size === 0;
   },
 
   execTry(this: Analyzer, node: ts.TryStatement, s: State): State | null {

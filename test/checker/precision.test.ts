@@ -46,6 +46,12 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // A queue taken from by shift(): what it still holds after is not known, so close() freeing
+    // what is left is not a second free of the page taken out and freed by the caller.
+    { code: head + `class Q {\n  readonly items: Owned<Page<0>>[] = [];\n  add(p: Owned<Page<0>>): void {\n    this.items.push(p);\n  }\n  take(): Owned<Page<0>> | null {\n    return this.items.shift() ?? null;\n  }\n  close(): void {\n    for (const p of this.items.splice(0)) freePage(p);\n  }\n}\nexport function f() {\n  const q = new Q();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  q.add(p);\n  const t = q.take();\n  if (t) freePage(t);\n  q.close();\n}` },
+    // A helper that returns false when its own allocation failed, before it took the page: the
+    // caller's false side frees the page, and the helper's close() does not hold it there.
+    { code: head + `class Track {\n  readonly held: { tag: Owned<Page<0>>; p: Owned<Page<0>> }[] = [];\n  adopt(p: Owned<Page<0>>): boolean {\n    const tag = allocPage(mem, GFP_KERNEL);\n    if (tag === null) return false;\n    this.held.push({ tag, p });\n    return true;\n  }\n  close(): void {\n    for (const h of this.held.splice(0)) {\n      freePage(h.tag);\n      freePage(h.p);\n    }\n  }\n}\nexport function f() {\n  const t = new Track();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!t.adopt(p)) {\n    freePage(p);\n    t.close();\n    return;\n  }\n  t.close();\n}` },
     // Completion callbacks in a Map, deleted when run: each frees once.
     { code: head + `export function f() {\n  const pending = new Map<number, () => void>();\n  for (const tag of [1, 2, 3]) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) continue;\n    pending.set(tag, () => freePage(p));\n  }\n  const irq = (tag: number): void => {\n    const cb = pending.get(tag);\n    pending.delete(tag);\n    cb?.();\n  };\n  irq(2);\n  irq(2);\n  for (const tag of [...pending.keys()]) irq(tag);\n}` },
     // A #private field: what was known of it is forgotten when it is written.
@@ -64,6 +70,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // A switch over a union of literals with a case for each and no default: the end after it
+    // is not reached (TypeScript accepts the function without a final return).
+    { code: head + `type Op = 'rd' | 'wr' | 'flush';\nfunction op(o: Op): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return -1;\n  switch (o) {\n    case 'rd':\n      freePage(p);\n      return 0;\n    case 'wr':\n    case 'flush':\n      freePage(p);\n      return 1;\n  }\n}\nexport function f() {\n  op('rd');\n  op('flush');\n}` },
     { code: head + `export function f() {\n  const pages: (Owned<Page<0>> | null)[] = Array.from({ length: 4 }, () => null);\n  const n = allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n  for (const p of pages) if (p) freePage(p);\n  return n;\n}` },
   ],
   invalid: [
@@ -75,7 +84,12 @@ tester.run('leak', rule('leak'), {
 });
 
 tester.run('sleep-in-atomic', rule('sleep-in-atomic'), {
-  valid: [{ code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  const n = withSpinLock(lock, () => (a ? vmallocSize(a) : 0));\n  if (a) vfree(a);\n  return n;\n}` }],
+  valid: [
+    // A helper allocating lazily when a field is still null, run once before the lock: under the
+    // lock it allocates only if that first allocation failed, which the checker does not guess.
+    { code: head + `const lock = spinLockInit(mem);\ninterface Stash {\n  k: ReturnType<typeof kmalloc>;\n}\nfunction ensure(st: Stash) {\n  if (st.k === null) st.k = kmalloc(mem, 64, GFP_KERNEL);\n  return st.k;\n}\nexport function f() {\n  const st: Stash = { k: null };\n  ensure(st);\n  withSpinLock(lock, () => {\n    ensure(st);\n  });\n  if (st.k) kfree(st.k);\n}` },
+    { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  const n = withSpinLock(lock, () => (a ? vmallocSize(a) : 0));\n  if (a) vfree(a);\n  return n;\n}` },
+  ],
   invalid: [
     // An async critical section: refused at run time before it runs.
     { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  return withSpinLock(lock, async () => {\n    await Promise.resolve();\n  });\n}`, errors: err(3) },
