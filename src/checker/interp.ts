@@ -167,6 +167,7 @@ export class Analyzer {
     this.followed = 0;
     this.leaked.clear();
     this.sinks.clear();
+    this.sinkObjects.clear();
     let s = State.empty();
     const isFn = isFunctionLike(unit);
     const frame = this.pushFrame(unit, isFn ? fnName(unit) : '(module)', null, isFn && !ts.isArrowFunction(unit) ? [this.symbolic(unit, 'this')] : V_UNKNOWN, isFn && isAsync(unit));
@@ -490,7 +491,7 @@ export class Analyzer {
       return;
     }
     const d = this.deadVal(v, s);
-    if (!d || this.sunk(d.id)) return;
+    if (!d || this.sunk(d.id, s)) return;
     const name = this.nameOf(d.id, node);
     const rule: RuleId = d.cons.kind === 'move' ? 'use-after-move' : 'use-after-free';
     const head = rule === 'use-after-move' ? 'use after move' : 'use after free';
@@ -501,12 +502,20 @@ export class Analyzer {
   readonly sinks = new Set<number>();
 
   /** Whether a misuse of the handle was already reported in this root function (and records it now). */
-  sunk(id: number): boolean {
+  sunk(id: number, s?: State): boolean {
     if (this.mute > 0 || !this.report) return false;
     if (this.sinks.has(id)) return true;
     this.sinks.add(id);
+    if (s) this.sinkObjects.add(s.atom(id).base ?? id);
     return false;
   }
+
+  /**
+   * The memory objects a misuse was reported on: the handles standing on one of them (the shared
+   * reference an owned handle was moved into) are not reported as leaked after it — the runtime
+   * threw at the misuse, and what follows is its consequence.
+   */
+  readonly sinkObjects = new Set<number>();
 
   /** How a message names a handle: the text at the use when the use is in the analysed function, else the variable it was bound to. */
   nameOf(id: number, node: ts.Node): string {
@@ -601,7 +610,7 @@ export class Analyzer {
     }
     const d = this.deadVal(v, s);
     if (d) {
-      if (this.sunk(d.id)) return s;
+      if (this.sunk(d.id, s)) return s;
       const name = this.nameOf(d.id, argNode);
       if (d.cons.kind === 'move') {
         this.reportAt(node, 'use-after-move', `use after move: '${name}' was ${this.consText(d.cons)}, and ${by}() ${verbOf(kind) === 'moved' ? 'moves' : 'consumes'} it again${this.through()}; ${SENTENCE_CONSUMED}`);

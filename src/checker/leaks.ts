@@ -285,8 +285,9 @@ export const leakMethods = {
     }
   },
 
-  leakAt(this: Analyzer, id: number, atLine: number, why: string, _s: State, node?: ts.Node): void {
+  leakAt(this: Analyzer, id: number, atLine: number, why: string, s: State, node?: ts.Node): void {
     if (this.mute > 0 || !this.report) return;
+    if (this.sinkObjects.has(s.atom(id).base ?? id)) return;
     this.leaked.add(id);
     const inf = this.info(id);
     const what = inf.what ?? 'handle';

@@ -70,6 +70,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // The owned handle freed after it was moved into a shared reference: the use after move is
+    // the finding (the runtime throws there); the shared reference left behind is its consequence.
+    { code: `import { defineMemdesc, memdescAlloc, memdescFree, memdescPut, intoShared } from 'memdesc';\n` + head + `const Msg = defineMemdesc({ name: 'msg', ownable: true, refcounted: true });\nexport function f(ok: boolean) {\n  const o = memdescAlloc(mem, Msg, GFP_KERNEL);\n  if (o === null) return;\n  const sh = intoShared(o);\n  if (!ok) {\n    memdescFree(o);\n    return;\n  }\n  memdescPut(sh);\n}` },
     // A switch over a union of literals with a case for each and no default: the end after it
     // is not reached (TypeScript accepts the function without a final return).
     { code: head + `type Op = 'rd' | 'wr' | 'flush';\nfunction op(o: Op): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return -1;\n  switch (o) {\n    case 'rd':\n      freePage(p);\n      return 0;\n    case 'wr':\n    case 'flush':\n      freePage(p);\n      return 1;\n  }\n}\nexport function f() {\n  op('rd');\n  op('flush');\n}` },
