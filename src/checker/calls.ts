@@ -619,6 +619,18 @@ function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method:
     case 'pop':
     case 'shift': {
       if (!local) return [V_UNKNOWN, st];
+      // An array whose entries are all known: the last (or first) one comes out, the rest stay.
+      const exact = recv.length === 1 && an.info(recv[0]!).container === 'array' && call.arguments.length === 0 ? exactEntries(an, recv, st) : null;
+      if (exact) {
+        const a = recv[0]!;
+        const taken = method === 'pop' ? exact[exact.length - 1]! : exact[0]!;
+        const rest = method === 'pop' ? exact.slice(0, -1) : exact.slice(1);
+        const f = new Map<string, Val>();
+        for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+        rest.forEach((e, i) => f.set(`[L:${i}]`, e.val));
+        st = st.setAtom(a, { ...st.atom(a), fields: f, len: rest.length });
+        return [taken.val, st];
+      }
       let all: Val = V_NONE;
       for (const a of recv) all = union(all, an.contents(a, st));
       for (const a of recv) st = forgetPrecise(st, a);

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { SK, ts } from './ts.js';
+import { NF, SK, ts } from './ts.js';
 import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, type ApiEffect, type ConsumeKind } from './api.js';
 import { join, NULL, setSymbolicTest, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomInfo, type Cons, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_MAPPED, SENTENCE_SLEEP, verbOf, type Finding, type RuleId } from './rules.js';
@@ -733,6 +733,11 @@ export class Analyzer {
     }
     const t = gfpSleeps(this.checker, this.checker.getTypeAtLocation(node));
     if (t !== undefined) return t;
+    // A const whose declared type forgot the flags (`const flags: number = GFP_KERNEL`): its initialiser.
+    if (ts.isIdentifier(node)) {
+      const decl = this.checker.getSymbolAtLocation(node)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isVariableDeclarationList(decl.parent) && decl.parent.flags & NF.Const) return this.gfpMaySleep(decl.initializer, frame, depth + 1);
+    }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === SK.BarToken) return this.gfpMaySleep(node.left, frame, depth + 1) || this.gfpMaySleep(node.right, frame, depth + 1);
     return false;
   }

@@ -96,7 +96,19 @@ tester.run('sleep-in-atomic', rule('sleep-in-atomic'), {
   invalid: [
     // An async critical section: refused at run time before it runs.
     { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  return withSpinLock(lock, async () => {\n    await Promise.resolve();\n  });\n}`, errors: err(3) },
+    // A const whose declared type forgot the flags: its initialiser says GFP_KERNEL.
+    { code: head + `const lock = spinLockInit(mem);\nfunction grab(gfp: number) {\n  return kmalloc(mem, 32, gfp);\n}\nexport function f() {\n  const flags: number = GFP_KERNEL;\n  const k = withSpinLock(lock, () => grab(flags));\n  if (k) kfree(k);\n}`, errors: err(7) },
     // vfree() may sleep whatever its flags.
     { code: head + `const lock = spinLockInit(mem);\nexport function f() {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  withSpinLock(lock, () => {\n    if (a) vfree(a);\n  });\n}`, errors: err(5) },
+  ],
+});
+
+const headMap = `import { withPageMapped, virtToPage, type KmallocPtr } from 'memdesc';\n`;
+tester.run('free-while-mapped', rule('free-while-mapped'), {
+  valid: [],
+  invalid: [
+    // pop() of an array whose entries are all known takes out the last one: the free under the
+    // mapping surely hits the mapped object.
+    { code: headMap + head + `function drop(list: KmallocPtr[]): void {\n  const r = list.pop();\n  if (r !== undefined) kfree(r);\n}\nexport function f() {\n  const list: KmallocPtr[] = [];\n  const r = kmalloc(mem, 64, GFP_KERNEL);\n  if (r === null) return;\n  list.push(r);\n  withPageMapped(virtToPage(r), () => drop(list));\n  for (const x of list) kfree(x);\n}`, errors: [{ messageId: 'finding' as const, line: L + 11 }] },
   ],
 });
