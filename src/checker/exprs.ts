@@ -227,16 +227,6 @@ export const exprMethods = {
 
   /** `o.f` on every atom `o` may be. */
   readField(this: Analyzer, o: Val, key: string, s: State, name: string): [Val, State] {
-    // An element read from a container that may hold objects made on some paths only (pushed by
-    // a helper whose result the caller tests): which handles the field holds is not known.
-    const unsureOf = o.find((a) => a > UNKNOWN && this.info(a).kind === 'ref' && s.atom(a).alts?.some((x) => x > UNKNOWN && this.info(x).kind === 'obj' && s.atom(x).ex === 1));
-    if (unsureOf !== undefined) {
-      const [v, s2] = this.readField(this.throughAlts(o, s), key, s, name);
-      const real = v.filter((x) => x > UNKNOWN && this.info(x).kind === 'ref');
-      if (!real.length) return [v, s2];
-      const c = this.child(unsureOf, `?${key}`, name);
-      return [union(v.filter((x) => x <= UNKNOWN || this.info(x).kind !== 'ref'), [c]), s2.setAtom(c, { ex: 2, nul: 1, unsure: true, alts: real })];
-    }
     o = this.throughAlts(o, s);
     let out: Val = V_NONE;
     for (const a of o) {

@@ -46,6 +46,10 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // A queue of entries whose length is not known (reverse() forgets it), taken from by
+    // shift(): what it still holds after is each of its entries maybe, so close() freeing what is
+    // left is not a second free of the page of the entry taken out and freed by the caller.
+    { code: head + `class Q {\n  readonly items: { p: Owned<Page<0>> }[] = [];\n  take(): Owned<Page<0>> | null {\n    const e = this.items.shift();\n    if (e === undefined) return null;\n    return e.p;\n  }\n  close(): void {\n    for (const e of this.items.splice(0)) freePage(e.p);\n  }\n}\nexport function f() {\n  const q = new Q();\n  const a = allocPage(mem, GFP_KERNEL);\n  if (!a) return;\n  q.items.push({ p: a });\n  q.items.reverse();\n  const t = q.take();\n  if (t === null) {\n    q.close();\n    return;\n  }\n  freePage(t);\n  q.close();\n}` },
     // A queue taken from by shift(): what it still holds after is not known, so close() freeing
     // what is left is not a second free of the page taken out and freed by the caller.
     { code: head + `class Q {\n  readonly items: Owned<Page<0>>[] = [];\n  add(p: Owned<Page<0>>): void {\n    this.items.push(p);\n  }\n  take(): Owned<Page<0>> | null {\n    return this.items.shift() ?? null;\n  }\n  close(): void {\n    for (const p of this.items.splice(0)) freePage(p);\n  }\n}\nexport function f() {\n  const q = new Q();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  q.add(p);\n  const t = q.take();\n  if (t) freePage(t);\n  q.close();\n}` },
