@@ -410,8 +410,12 @@ export class Analyzer {
       const at = k === this.frames.length - 1 ? node : this.frames[k + 1]!.call;
       if (at && at.getSourceFile() === this.unitFile && k > 0) primary = at;
     }
-    if (deep) primary = cands.find((n) => n.getSourceFile() === this.unitFile) ?? primary;
+    const deepest = cands.find((n) => n.getSourceFile() === this.unitFile);
+    if (deep) primary = deepest ?? primary;
     spots.push(primary);
+    // A use or a second free inside a method or helper of this file, reached from here: also where
+    // the runtime meets it (as the Clang analyzer reports a use inside the callee, with the path).
+    if ((rule === 'use-after-free' || rule === 'double-free' || rule === 'use-after-move') && deepest && this.line(deepest) !== this.line(primary)) spots.push(deepest);
     // A closure of this function, called here: the call is where the misuse runs.
     const outer = this.frames[1];
     const closureOfUnit = outer && !!this.unitNode && outer.fn.pos >= this.unitNode.pos && outer.fn.end <= this.unitNode.end && outer.fn.getSourceFile() === this.unitFile;
@@ -419,7 +423,8 @@ export class Analyzer {
     for (const n of spots) {
       const sf = n.getSourceFile();
       const lc = sf.getLineAndCharacterOfPosition(n.getStart(sf));
-      const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: `memdesc/${rule}`, message };
+      const msg = n === deepest && n !== primary ? `${message} (reached from the call at line ${this.line(primary)})` : message;
+      const f: Finding = { file: sf.fileName, line: lc.line + 1, column: lc.character + 1, rule: `memdesc/${rule}`, message: msg };
       const key = `${f.file}:${f.line}:${f.rule}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);

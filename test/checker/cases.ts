@@ -54,7 +54,7 @@ export function run(): void {
     bad: c('freed-folio-to-aref-helper', `
 function checksum(f: ARef<Folio> & Live): number {
   const out = new Uint8Array(4);
-  readRaw(f, out, 0);
+  readRaw(f, out, 0); // <- use-after-free
   return out[0]!;
 }
 export function run(): number {
@@ -88,7 +88,7 @@ class Ring {
     this.page = allocPage(m, GFP_KERNEL)!;
   }
   read(out: Uint8Array): void {
-    readRaw(this.page, out, 0);
+    readRaw(this.page, out, 0); // <- use-after-free
   }
   close(): void {
     freePage(this.page);
@@ -544,7 +544,7 @@ export function run(items: number[]): number {
   {
     bad: c('double-put-helper', `
 function drop(f: ARef<Folio> & Live): void {
-  folioPut(f);
+  folioPut(f); // <- double-free
 }
 export function run(): void {
   const f = folioAlloc(mem, GFP_KERNEL, 0)!;
@@ -576,7 +576,7 @@ class Table {
   }
   reset(): void {
     const first = this.pages[0];
-    if (first) freePage(first);
+    if (first) freePage(first); // <- double-free
   }
 }
 export function run(t: Table): void {

@@ -356,4 +356,12 @@ describe('scripts/score-checker.mjs', () => {
     expect(wrongExit.json!.contract).toEqual([expect.stringMatching(/exit status 0/)]);
   });
 
+
+  it('the real checker (dist/cli/main.js) meets the bar on this corpus: recall >= 90%, no finding on correct code or on an unmarked line', () => {
+    const real = score(join(root, 'dist/cli/main.js'));
+    expect(real.json, real.stderr).not.toBeNull();
+    expect(real.json).toMatchObject({ falsePositives: 0, spuriousInMisusePrograms: 0, pass: true });
+    expect(real.json!.recall as number).toBeGreaterThanOrEqual(0.9);
+    expect(real.status).toBe(0);
+  }, 120_000);
 });
