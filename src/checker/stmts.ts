@@ -37,6 +37,32 @@ export const stmtMethods = {
       const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
       return [a, b].filter((x): x is State => x !== null);
     }
+    // `const fresh = dev.setup === null` (or `!x`, `x !== undefined`): the paths split on the test,
+    // `fresh` a known flag on each, with the fact on the tested flag or field, so a later
+    // `x ?? alloc()` and `if (fresh) free(...)` decide together.
+    const flag = this.flagTest(st);
+    if (flag) {
+      const [t, f] = this.evalCond(flag.init, p);
+      const out: State[] = [];
+      for (const [side, start] of [
+        [true, t],
+        [false, f],
+      ] as const) {
+        if (!start) continue;
+        let r = this.exec(st, start);
+        if (!r) continue;
+        r = r.withFact(flag.name, side);
+        // The tested operand: null on the side the test says so; non-null (so truthy, when it can
+        // only be an object) on the other.
+        if (flag.operand) {
+          const isNull = side === flag.nullWhen;
+          if (isNull) r = r.withFact(flag.operand, false);
+          else if (flag.objectOnly) r = r.withFact(flag.operand, true);
+        }
+        out.push(r);
+      }
+      return out;
+    }
     if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
       const c = firstConditional(st);
       const cond = c && (ts.isConditionalExpression(c) ? c.condition : (c as unknown as ts.BinaryExpression).left);
@@ -62,6 +88,43 @@ export const stmtMethods = {
     }
     const r = this.exec(st, p);
     return r ? [r] : [];
+  },
+
+  /**
+   * `const name = test` where test is a flag (`!x`, `!!x`) or a null test of one (`x === null`,
+   * `x != undefined`), x a variable or field path: what the paths split on.
+   */
+  flagTest(this: Analyzer, st: ts.Statement): { name: string; init: ts.Expression; operand: string | null; nullWhen: boolean; objectOnly: boolean } | null {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const) || st.declarationList.declarations.length !== 1) return null;
+    const d = st.declarationList.declarations[0]!;
+    if (!ts.isIdentifier(d.name) || !d.initializer) return null;
+    let init: ts.Expression = d.initializer;
+    while (ts.isParenthesizedExpression(init)) init = init.expression;
+    const name = d.name.text;
+    if (ts.isPrefixUnaryExpression(init) && init.operator === SK.ExclamationToken) {
+      return this.factKey(stripNot(init)) ? { name, init, operand: null, nullWhen: false, objectOnly: false } : null;
+    }
+    if (!ts.isBinaryExpression(init)) return null;
+    const op = init.operatorToken.kind;
+    const eq = op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken;
+    const ne = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
+    if (!eq && !ne) return null;
+    const isNullLit = (x: ts.Expression) => x.kind === SK.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+    const other = isNullLit(init.right) ? init.left : isNullLit(init.left) ? init.right : null;
+    if (!other) return null;
+    const operand = this.factKey(other);
+    if (!operand) return null;
+    // `=== null` misses undefined (and `=== undefined` misses null) unless the type has only the one.
+    const t = this.checker.getTypeAtLocation(other);
+    const parts = t.isUnion() ? t.types : [t];
+    const strict = op === SK.EqualsEqualsEqualsToken || op === SK.ExclamationEqualsEqualsToken;
+    const hasNull = parts.some((x) => x.flags & ts.TypeFlags.Null);
+    const hasUndef = parts.some((x) => x.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void));
+    const tested = (init.right.kind === SK.NullKeyword || init.left.kind === SK.NullKeyword) ? 'null' : 'undefined';
+    const exact = !strict || (tested === 'null' ? !hasUndef : !hasNull);
+    const objectOnly = exact && parts.every((x) => x.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void) || (x.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) !== 0);
+    // Without an exact null test the operand's fact is not told; the flag is still known.
+    return { name, init, operand: exact ? operand : null, nullWhen: eq, objectOnly };
   },
 
   /** A key for a condition made of variables, fields, literals and comparisons; null for anything else. */

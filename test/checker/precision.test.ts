@@ -81,8 +81,16 @@ tester.run('leak', rule('leak'), {
     // is not reached (TypeScript accepts the function without a final return).
     { code: head + `type Op = 'rd' | 'wr' | 'flush';\nfunction op(o: Op): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return -1;\n  switch (o) {\n    case 'rd':\n      freePage(p);\n      return 0;\n    case 'wr':\n    case 'flush':\n      freePage(p);\n      return 1;\n  }\n}\nexport function f() {\n  op('rd');\n  op('flush');\n}` },
     { code: head + `export function f() {\n  const pages: (Owned<Page<0>> | null)[] = Array.from({ length: 4 }, () => null);\n  const n = allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n  for (const p of pages) if (p) freePage(p);\n  return n;\n}` },
+    // A const flag that stands for a null test: the allocation at `??` happened exactly when
+    // `fresh` holds, so the free under `if (fresh)` releases it on every path it exists on.
+    { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nfunction bounce(n: number): KP {\n  return kmalloc(mem, n, GFP_KERNEL)!;\n}\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = dev.setup === null;\n  const setup = dev.setup ?? bounce(8);\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
+    // The same with `!== undefined` and a ternary on the field; and with a negated flag.
+    { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup?: KP }): number {\n  const have = dev.setup !== undefined;\n  const setup = dev.setup ? dev.setup : kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (!have) kfree(setup);\n  return 1;\n}` },
+    { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = !dev.setup;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
   ],
   invalid: [
+    // The flag read the wrong way round: the fresh allocation is the one not freed.
+    { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = dev.setup === null;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (!fresh) kfree(setup);\n  return 1;\n}`, errors: err(7) },
     // allocPagesBulk fills the array with owned pages; nothing frees them.
     { code: head + `export function f(): number {\n  const pages: (Owned<Page<0>> | null)[] = new Array(4).fill(null);\n  return allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n}`, errors: err(3) },
     // An entry of a Map by constant keys deleted without a free.
