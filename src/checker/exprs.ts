@@ -47,7 +47,7 @@ export const exprMethods = {
         const [o, st] = this.evalExpr(n.expression, s);
         let st2: State;
         [, st2] = this.evalExpr(n.argumentExpression, st);
-        const key = this.keyOf(n.argumentExpression);
+        const key = this.keyOf(n.argumentExpression, 0, st2);
         if (key && !key.startsWith('[')) return this.readField(o, key, st2, shortText(n));
         return this.readElem(o, key, st2, shortText(n));
       }
@@ -188,10 +188,11 @@ export const exprMethods = {
   },
 
   /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */
-  keyOf(this: Analyzer, k: ts.Expression, depth = 0): string | null {
+  keyOf(this: Analyzer, k: ts.Expression, depth = 0, s?: State): string | null {
     if (ts.isNumericLiteral(k) || ts.isStringLiteral(k) || ts.isNoSubstitutionTemplateLiteral(k)) return `[L:${k.text}]`;
-    // A key the checker can compute (a constant, arithmetic on constants and constant arguments).
-    const c = constValue(this, k);
+    // A key the checker can compute (a constant, arithmetic on constants and constant arguments,
+    // the known length of a local array in the state `s` it is read in).
+    const c = constValue(this, k, 0, this.frames.length - 1, s);
     if (c !== null) return `[L:${c}]`;
     if (ts.isIdentifier(k)) {
       const sym = this.checker.getSymbolAtLocation(k);
@@ -634,7 +635,7 @@ export const exprMethods = {
     if (ts.isElementAccessExpression(target)) {
       const [o, st] = this.evalExpr(target.expression, s);
       const [, st2] = this.evalExpr(target.argumentExpression, st);
-      const key = this.keyOf(target.argumentExpression);
+      const key = this.keyOf(target.argumentExpression, 0, st2);
       if (key && !key.startsWith('[')) return this.writeField(o, key, v, st2, node);
       return this.writeElem(o, key, v, st2, node);
     }

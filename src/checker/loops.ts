@@ -27,26 +27,29 @@ const MAX_UNROLL_PRODUCT = 16;
  * constant initialiser (in any module), a parameter bound to a constant argument (and not written
  * in its function), and arithmetic and `Math.floor`/`Math.trunc` of those.
  */
-export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx = an.frames.length - 1): number | string | null {
+export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx = an.frames.length - 1, s?: State): number | string | null {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   if (depth > 8) return null;
+  // With the state where it is read: the length of a local array whose length is known
+  // (`arr[arr.length - 1]`). Not through a variable: its initialiser ran elsewhere.
+  if (s && ts.isPropertyAccessExpression(e)) return lengthOf(an, e, s);
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken) {
-    const v = constValue(an, e.operand, depth + 1, frameIdx);
+    const v = constValue(an, e.operand, depth + 1, frameIdx, s);
     return typeof v === 'number' ? -v : null;
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (![SK.PlusToken, SK.MinusToken, SK.AsteriskToken, SK.SlashToken, SK.PercentToken].includes(op)) return null;
-    const a = constValue(an, e.left, depth + 1, frameIdx);
-    const b = constValue(an, e.right, depth + 1, frameIdx);
+    const a = constValue(an, e.left, depth + 1, frameIdx, s);
+    const b = constValue(an, e.right, depth + 1, frameIdx, s);
     if (typeof a !== 'number' || typeof b !== 'number') return null;
     const r = op === SK.PlusToken ? a + b : op === SK.MinusToken ? a - b : op === SK.AsteriskToken ? a * b : op === SK.SlashToken ? a / b : a % b;
     return Number.isFinite(r) ? r : null;
   }
   if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText() === 'Math' && /^(floor|trunc)$/.test(e.expression.name.text)) {
-    const a = constValue(an, e.arguments[0]!, depth + 1, frameIdx);
+    const a = constValue(an, e.arguments[0]!, depth + 1, frameIdx, s);
     return typeof a === 'number' ? (e.expression.name.text === 'floor' ? Math.floor(a) : Math.trunc(a)) : null;
   }
   if (ts.isIdentifier(e)) {
@@ -59,6 +62,11 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
     if (!d) return null;
     if (ts.isVariableDeclaration(d) && d.initializer && (ts.getCombinedNodeFlags(d) & NF.Const) !== 0 && ts.isVariableDeclarationList(d.parent) && !ts.isForOfStatement(d.parent.parent) && !ts.isForInStatement(d.parent.parent)) {
       return constValue(an, d.initializer, depth + 1, frameIdx);
+    }
+    // A `let` nothing in its scope writes after its initialiser is a const.
+    if (ts.isVariableDeclaration(d) && d.initializer && ts.isIdentifier(d.name) && ts.isVariableDeclarationList(d.parent) && ts.isVariableStatement(d.parent.parent) && (d.parent.flags & NF.Let) !== 0) {
+      const scope = d.parent.parent.parent;
+      if ((ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) && !writes(an, ts.isCaseClause(scope) || ts.isDefaultClause(scope) ? scope.parent : scope, sym)) return constValue(an, d.initializer, depth + 1, frameIdx);
     }
     if (ts.isParameter(d) && ts.isIdentifier(d.name)) {
       for (let i = frameIdx; i >= 0; i--) {
@@ -115,6 +123,7 @@ function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
       if (hit) found = true;
     }
     if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && isSym(n.operand)) found = true;
+    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && isSym(n.initializer)) found = true;
     ts.forEachChild(n, visit);
   };
   visit(body);

@@ -31,12 +31,18 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `class V {\n  area: VmallocArea | null = null;\n  grow(n: number): void {\n    const next = vmalloc(mem, n, GFP_KERNEL);\n    if (!next) return;\n    if (this.area) vfree(this.area);\n    this.area = next;\n  }\n  close(): void {\n    if (this.area) vfree(this.area);\n    this.area = null;\n  }\n}\nexport function f() {\n  const v = new V();\n  v.grow(4096);\n  v.grow(8192);\n  v.close();\n}` },
     // A call that never returns ends its path: the free before it is not followed by the write.
     { code: head + `function bail(m: string): never {\n  throw new Error(m);\n}\nexport function f(bad: boolean): Owned<Page<0>> {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  if (bad) {\n    freePage(p);\n    bail('bad');\n  }\n  readRaw(p, buf, 0);\n  return p;\n}` },
+    // The last element freed by `arr.length - 1` is not the one read.
+    { code: head + `export function f() {\n  const tables: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) tables.push(allocPage(mem, GFP_KERNEL)!);\n  freePage(tables[tables.length - 1]!);\n  readRaw(tables[1]!, buf, 0);\n  freePage(tables[0]!);\n  freePage(tables[1]!);\n}` },
     // Two handles known to be different objects decide !==.
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
     // A getter of your own class is run.
     { code: head + `class R {\n  #p: Owned<Page<0>> | null = allocPage(mem, GFP_KERNEL);\n  get page(): Owned<Page<0>> {\n    if (!this.#p) throw new Error('closed');\n    return this.#p;\n  }\n  close(): void {\n    if (this.#p) freePage(this.#p);\n  }\n}\nexport function f() {\n  const r = new R();\n  const p = r.page;\n  r.close();\n  readRaw(p, buf, 0);\n}`, errors: err(15) },
+    // The last element by `arr.length - 1` of an array whose length is known is that element.
+    { code: head + `export function f() {\n  const tables: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) tables.push(allocPage(mem, GFP_KERNEL)!);\n  freePage(tables[tables.length - 1]!);\n  readRaw(tables[2]!, buf, 0);\n  freePage(tables[0]!);\n  freePage(tables[1]!);\n}`, errors: err(5) },
+    // An index held in a `let` nothing writes again is its initialiser.
+    { code: head + `export function f() {\n  const tables: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) tables.push(allocPage(mem, GFP_KERNEL)!);\n  let slot = 1;\n  freePage(tables[slot]!);\n  readRaw(tables[1]!, buf, 0);\n  freePage(tables[0]!);\n  freePage(tables[2]!);\n}`, errors: err(6) },
     // A constant condition is decided: the freed one is the one read.
     { code: head + `export function f() {\n  const a = allocPage(mem, GFP_KERNEL)!;\n  const b = allocPage(mem, GFP_KERNEL)!;\n  const mtu = 1500;\n  const victim = mtu > 1024 ? a : b;\n  freePage(victim);\n  readRaw(a, buf, 0);\n  freePage(b);\n}`, errors: err(7) },
     // Closures made in a loop, each over its own page, all freed before they run.
