@@ -165,26 +165,28 @@ export const exprMethods = {
       if (isConst && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return [[this.funcAtom(init)], s];
       if (decl.getSourceFile().isDeclarationFile) return [V_UNKNOWN, s];
       // Declared in a scope this analysis did not run (an outer function, the module): symbolic.
-      if (this.frames.some((f) => f.locals.includes(sym))) return [V_UNKNOWN, s];
-      let a = this.symbolicOf.get(sym);
-      if (a === undefined) {
-        a = this.newAtom({ kind: 'ref', name: sym.name, fresh: false, symbolic: true, depth: 0 });
-        this.symbolicOf.set(sym, a);
-      }
-      const v: Val = [a];
-      return [v, s.setVar(sym, v)];
+      return this.symbolicVar(sym, s);
     }
     if (ts.isParameter(decl) || ts.isBindingElement(decl)) {
-      if (this.frames.some((f) => f.locals.includes(sym))) return [V_UNKNOWN, s];
-      let a = this.symbolicOf.get(sym);
-      if (a === undefined) {
-        a = this.newAtom({ kind: 'ref', name: sym.name, fresh: false, symbolic: true, depth: 0 });
-        this.symbolicOf.set(sym, a);
-      }
-      const v: Val = [a];
-      return [v, s.setVar(sym, v)];
+      return this.symbolicVar(sym, s);
     }
     return [V_UNKNOWN, s];
+  },
+
+  /**
+   * A variable of a scope this analysis did not run (an outer function, the module, a parameter of
+   * the root function): one symbolic value per symbol, or unknown when a frame of this analysis
+   * declares it (its value there is not this one).
+   */
+  symbolicVar(this: Analyzer, sym: ts.Symbol, s: State): [Val, State] {
+    if (this.frames.some((f) => f.locals.includes(sym))) return [V_UNKNOWN, s];
+    let a = this.symbolicOf.get(sym);
+    if (a === undefined) {
+      a = this.newAtom({ kind: 'ref', name: sym.name, fresh: false, symbolic: true, depth: 0 });
+      this.symbolicOf.set(sym, a);
+    }
+    const v: Val = [a];
+    return [v, s.setVar(sym, v)];
   },
 
   /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */

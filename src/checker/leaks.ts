@@ -82,17 +82,7 @@ export const leakMethods = {
     };
     for (const v of s.env.values()) look(v);
     for (const st of s.atoms.values()) if (st.fields) for (const v of st.fields.values()) look(v);
-    for (const a of fns) {
-      for (const sym of this.capturesOf(this.info(a).fn!)) {
-        if (!set.has(sym)) continue;
-        const v = s.val(sym);
-        if (!v) continue;
-        const k = this.capKey(sym);
-        const had = s.field(a, k);
-        s = s.setField(a, k, had ? union(had, v) : v);
-      }
-    }
-    return s;
+    return this.holdCaptured(fns, set, s);
   },
 
   /** Binds, for a call of a closure, the captured variables whose scope has ended to what the closure kept. */
@@ -169,9 +159,14 @@ export const leakMethods = {
     look(ret);
     for (const v of s.env.values()) look(v);
     for (const st of s.atoms.values()) if (st.fields) for (const v of st.fields.values()) look(v);
-    for (const a of nested) {
+    return this.holdCaptured(nested, lset, s);
+  },
+
+  /** Each closure of `fns` keeps the current values of the variables of `syms` it captures. */
+  holdCaptured(this: Analyzer, fns: ReadonlySet<number>, syms: ReadonlySet<ts.Symbol>, s: State): State {
+    for (const a of fns) {
       for (const sym of this.capturesOf(this.info(a).fn!)) {
-        if (!lset.has(sym)) continue;
+        if (!syms.has(sym)) continue;
         const v = s.val(sym);
         if (!v) continue;
         const k = this.capKey(sym);
