@@ -278,9 +278,10 @@ export function listLruContains<T extends object>(lru: ListLru<T>, item: T): boo
  *
  * **Gotchas**: `isolate` runs with the list's lock held, as in the kernel: in atomic context, so
  * an allocation that may sleep (or `vfree`, `kmemCacheDestroy`, `folioLock`) inside it is
- * `SLEEP_IN_ATOMIC` — free pages there, allocate elsewhere. A callback that returns anything but an
- * `LRU_*` value is `INVALID_ARGUMENT`; walks do not nest (`INVALID_ARGUMENT`). `LRU_REMOVED` takes the item off the list if the callback did not
- * (the kernel's callback must `list_lru_isolate()` it itself).
+ * `SLEEP_IN_ATOMIC` — free pages there, allocate elsewhere. A callback that returns anything but
+ * an `LRU_*` value is `INVALID_ARGUMENT`; walks do not nest (`INVALID_ARGUMENT`). `LRU_REMOVED`
+ * takes the item off the list if the callback did not (the kernel's callback must
+ * `list_lru_isolate()` it itself).
  *
  * @example
  * ```ts

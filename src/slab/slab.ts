@@ -608,12 +608,11 @@ export function kmemCacheDestroy<C>(cache: KmemCacheArg<C, 'kmem_cache_destroy()
   }
   if (c.liveObjects > 0) {
     const objects: string[] = [];
-    for (const [head, s] of c.slabs) {
-      for (let i = 0; i < c.objsPerSlab && objects.length < 10; i++) {
-        if (s.inuse[i] === 0) continue;
-        const addr = mem.linearBase + head * PAGE_SIZE + i * c.size;
-        const site = c.sites?.get(addr);
-        objects.push(`Object 0x${addr.toString(16)} @offset=${i * c.size}` + (site ? `\n  allocated at:\n${formatSite(site, '    ')}` : ''));
+    for (const head of c.slabs.keys()) {
+      for (const o of slabLiveObjects(mem, head) ?? []) {
+        if (objects.length === 10) break;
+        const offset = o.addr - mem.linearBase - head * PAGE_SIZE;
+        objects.push(`Object 0x${o.addr.toString(16)} @offset=${offset}` + (o.site ? `\n  allocated at:\n${formatSite(o.site, '    ')}` : ''));
       }
     }
     const msg =

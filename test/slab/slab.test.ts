@@ -252,6 +252,7 @@ describe('kmemCacheDestroy', () => {
     expect(e.message).toContain('leaky');
     expect(e.message).toContain(`Object 0x${o1.toString(16)}`);
     expect(e.message).toContain(`Object 0x${o2.toString(16)}`);
+    expect(e.message).toContain(`Object 0x${o1.toString(16)} @offset=0\nObject 0x${o2.toString(16)} @offset=128`);
     expect(e.message).toContain('2 object(s)');
     // Still usable.
     const o3 = kmemCacheAlloc(mem, c, GFP_KERNEL)!;
