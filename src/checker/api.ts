@@ -24,7 +24,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { NF, SF, SK, TF, ts } from './ts.js';
+import { SF, TF, ts } from './ts.js';
 
 /** How a consuming call gives a handle up. */
 export type ConsumeKind = 'free' | 'put' | 'unlock' | 'destroy' | 'move' | 'consume';

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { NF, SF, SK, TF, ts } from './ts.js';
+import { ts } from './ts.js';
 import { Analyzer } from './interp.js';
 import type { Finding } from './rules.js';
 

@@ -10,7 +10,7 @@ import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { invoke } from './calls.js';
 import { bodyMayGrow, canUnroll, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
-import { firstConditional, isFunctionLike, mapKeysCall, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
+import { firstConditional, mapKeysCall, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
 export const stmtMethods = {
   /**
