@@ -108,7 +108,7 @@ export function constCompare(an: Analyzer, e: ts.BinaryExpression, s?: State): b
 }
 
 /** Whether `body` writes the variable `sym` (an assignment, `++`/`--`, a destructuring target). */
-function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
+export function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
   let found = false;
   const isSym = (n: ts.Node): boolean => ts.isIdentifier(n) && an.checker.getSymbolAtLocation(n) === sym;
   const visit = (n: ts.Node): void => {

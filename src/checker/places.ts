@@ -8,8 +8,8 @@
  */
 import { NF, SK, ts } from './ts.js';
 import { NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
-import { constValue } from './loops.js';
-import { symId, type Analyzer } from './interp.js';
+import { constValue, writes } from './loops.js';
+import { isFunctionLike, symId, type Analyzer } from './interp.js';
 
 export const placeMethods = {
   /** The key of `o[k]` / `map.get(k)`: a literal or a variable, else null (imprecise). */
@@ -32,6 +32,13 @@ export const placeMethods = {
           if (b) {
             const lit = ts.isNumericLiteral(b.node) || ts.isStringLiteral(b.node) ? `[L:${b.node.text}]` : null;
             if (lit) return lit;
+            // A parameter the callee never writes is the caller's key: `lookup(slot)` and
+            // `discard(slot)` called with one variable name one entry.
+            const fn = decl && ts.isParameter(decl) ? decl.parent : undefined;
+            if (ts.isIdentifier(b.node) && fn && isFunctionLike(fn) && fn.body && !writes(this, fn.body, sym) && this.neverWritten(b.node)) {
+              const outer = this.keyOf(b.node, depth + 1, s);
+              if (outer) return outer;
+            }
             break;
           }
         }
@@ -49,6 +56,15 @@ export const placeMethods = {
     }
     if (ts.isPrefixUnaryExpression(k) && k.operator === SK.MinusToken && ts.isNumericLiteral(k.operand)) return `[L:-${k.operand.text}]`;
     return null;
+  },
+
+  /** A `const`, or a parameter its function never writes: one value for as long as it is in scope. */
+  neverWritten(this: Analyzer, id: ts.Identifier): boolean {
+    const sym = this.checker.getSymbolAtLocation(id);
+    const d = sym?.valueDeclaration;
+    if (!sym || !d) return false;
+    if (ts.isVariableDeclaration(d)) return (ts.getCombinedNodeFlags(d) & NF.Const) !== 0;
+    return ts.isParameter(d) && isFunctionLike(d.parent) && d.parent.body !== undefined && !writes(this, d.parent.body, sym);
   },
 
   /** `o.f` on every atom `o` may be. */

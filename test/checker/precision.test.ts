@@ -33,6 +33,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `function bail(m: string): never {\n  throw new Error(m);\n}\nexport function f(bad: boolean): Owned<Page<0>> {\n  const p = allocPage(mem, GFP_KERNEL)!;\n  if (bad) {\n    freePage(p);\n    bail('bad');\n  }\n  readRaw(p, buf, 0);\n  return p;\n}` },
     // The last element freed by `arr.length - 1` is not the one read.
     { code: head + `export function f() {\n  const tables: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) tables.push(allocPage(mem, GFP_KERNEL)!);\n  freePage(tables[tables.length - 1]!);\n  readRaw(tables[1]!, buf, 0);\n  freePage(tables[0]!);\n  freePage(tables[1]!);\n}` },
+    // The same shape with two different keys: the entry freed is not the one read.
+    { code: head + `class Table {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  lookup(k: number) {\n    return this.m.get(k);\n  }\n  discard(k: number): void {\n    const p = this.m.get(k);\n    if (p === undefined) return;\n    this.m.delete(k);\n    freePage(p);\n  }\n}\nexport function swapIn(t: Table, slot: number, old: number): void {\n  const p = t.lookup(slot);\n  if (!p) return;\n  t.discard(old);\n  readRaw(p, buf, 0);\n}` },
     // Two handles known to be different objects decide !==.
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
@@ -45,6 +47,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const tables: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) tables.push(allocPage(mem, GFP_KERNEL)!);\n  let slot = 1;\n  freePage(tables[slot]!);\n  readRaw(tables[1]!, buf, 0);\n  freePage(tables[0]!);\n  freePage(tables[2]!);\n}`, errors: err(6) },
     // A constant condition is decided: the freed one is the one read.
     { code: head + `export function f() {\n  const a = allocPage(mem, GFP_KERNEL)!;\n  const b = allocPage(mem, GFP_KERNEL)!;\n  const mtu = 1500;\n  const victim = mtu > 1024 ? a : b;\n  freePage(victim);\n  readRaw(a, buf, 0);\n  freePage(b);\n}`, errors: err(7) },
+    // Two methods called with one parameter name one Map entry: lookup(slot) is what discard(slot) frees.
+    { code: head + `class Table {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  lookup(k: number) {\n    return this.m.get(k);\n  }\n  discard(k: number): void {\n    const p = this.m.get(k);\n    if (p === undefined) return;\n    this.m.delete(k);\n    freePage(p);\n  }\n}\nexport function swapIn(t: Table, slot: number): void {\n  const p = t.lookup(slot);\n  if (!p) return;\n  t.discard(slot);\n  readRaw(p, buf, 0);\n}`, errors: err(17) },
     // Closures made in a loop, each over its own page, all freed before they run.
     { code: head + `export function f() {\n  const reads: (() => void)[] = [];\n  for (let i = 0; i < 2; i++) {\n    const p = allocPage(mem, GFP_KERNEL)!;\n    reads.push(() => readRaw(p, buf, 0));\n    freePage(p);\n  }\n  for (const r of reads) r();\n}`, errors: [...err(5), ...err(8)] },
   ],
