@@ -430,6 +430,26 @@ export function invoke(
       }
       return o;
     };
+    // Exits that return null beside exits that return an object: kept apart for the caller.
+    const nulExits = exits.filter((r) => r.val.length > 0 && r.val.every((a) => a === NULL));
+    const objExits = exits.filter((r) => r.val.length > 0 && !r.val.includes(NULL) && !r.val.includes(UNKNOWN) && r.val.every((a) => a > UNKNOWN));
+    if (!end && nulExits.length && objExits.length && nulExits.length + objExits.length === exits.length && an.deferred.length === 0) {
+      let nul: State | null = null;
+      let obj: State | null = null;
+      let objRet: Val = V_NONE;
+      for (const r of nulExits) nul = join(nul, r.state);
+      for (const r of objExits) (obj = join(obj, r.state)), (objRet = union(objRet, r.val));
+      const fin = (o: State, rv: Val): State => {
+        const saved = ret;
+        ret = rv;
+        try {
+          return finish(o);
+        } finally {
+          ret = saved;
+        }
+      };
+      an.splitExits.set(call, { nul: fin(nul!, V_NULL), obj: fin(obj!, objRet), ret: objRet });
+    } else an.splitExits.delete(call);
     out = finish(out);
     const failedState = failedOut ? { call, state: finish(failedOut.state), truthy: failedOut.truthy } : null;
     const deferred = an.deferred;

@@ -117,6 +117,13 @@ export class Analyzer {
    * others: the state after the call on those exits (`after` is the state on the others).
    */
   readonly failedExits = new Map<ts.Node, { state: State; truthy: boolean; after: State }>();
+  /**
+   * A followed call whose exits return null on some paths and an object on the others, with the
+   * state each kind of exit leaves (`return null` before anything was allocated, `return { obj,
+   * meta }` after): `const e = alloc(…)` goes on as two paths, so `if (!e) return` meets only
+   * the first.
+   */
+  readonly splitExits = new Map<ts.Node, { nul: State; obj: State; ret: Val }>();
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
   weak = 0;
   frameIds = 0;

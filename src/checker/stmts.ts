@@ -63,6 +63,17 @@ export const stmtMethods = {
       }
       return out;
     }
+    // `const e = helper(…)` where the helper returns null on some exits and an object on the
+    // others: two paths, `e` null on one and that object on the other, each with its exits' state.
+    const call = this.splitCall(st);
+    if (call) {
+      this.splitExits.delete(call.call);
+      const r = this.exec(st, p);
+      const sp = this.splitExits.get(call.call);
+      this.splitExits.delete(call.call);
+      if (!r || !sp) return r ? [r] : [];
+      return [sp.nul.setVar(call.sym, V_NULL), sp.obj.setVar(call.sym, sp.ret)];
+    }
     if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
       const c = firstConditional(st);
       const cond = c && (ts.isConditionalExpression(c) ? c.condition : (c as unknown as ts.BinaryExpression).left);
@@ -88,6 +99,18 @@ export const stmtMethods = {
     }
     const r = this.exec(st, p);
     return r ? [r] : [];
+  },
+
+  /** `const x = f(…)` (or `let`), one declaration of a plain name: the call and the variable. */
+  splitCall(this: Analyzer, st: ts.Statement): { call: ts.CallExpression; sym: ts.Symbol } | null {
+    if (!ts.isVariableStatement(st) || st.declarationList.declarations.length !== 1) return null;
+    const d = st.declarationList.declarations[0]!;
+    if (!ts.isIdentifier(d.name) || !d.initializer) return null;
+    let init: ts.Expression = d.initializer;
+    while (ts.isParenthesizedExpression(init)) init = init.expression;
+    if (!ts.isCallExpression(init)) return null;
+    const sym = this.checker.getSymbolAtLocation(d.name);
+    return sym ? { call: init, sym } : null;
   },
 
   /**

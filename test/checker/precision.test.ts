@@ -84,6 +84,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // A helper returning null before it allocates, or an object holding what it allocated: the
+    // caller's null test meets only the first kind of exit.
+    { code: head + `interface Entry {\n  obj: NonNullable<ReturnType<typeof kmalloc>>;\n  page: Owned<Page<0>>;\n}\nfunction make(n: number): Entry | null {\n  if (n > 4096) return null;\n  const obj = kmalloc(mem, n, GFP_KERNEL);\n  if (obj === null) return null;\n  const page = allocPage(mem, GFP_KERNEL);\n  if (page === null) {\n    kfree(obj);\n    return null;\n  }\n  return { obj, page };\n}\nexport function f(n: number): void {\n  const e = make(n);\n  if (!e) return;\n  kfree(e.obj);\n  freePage(e.page);\n}` },
     // The owned handle freed after it was moved into a shared reference: the use after move is
     // the finding (the runtime throws there); the shared reference left behind is its consequence.
     { code: `import { defineMemdesc, memdescAlloc, memdescFree, memdescPut, intoShared } from 'memdesc';\n` + head + `const Msg = defineMemdesc({ name: 'msg', ownable: true, refcounted: true });\nexport function f(ok: boolean) {\n  const o = memdescAlloc(mem, Msg, GFP_KERNEL);\n  if (o === null) return;\n  const sh = intoShared(o);\n  if (!ok) {\n    memdescFree(o);\n    return;\n  }\n  memdescPut(sh);\n}` },
@@ -99,6 +102,8 @@ tester.run('leak', rule('leak'), {
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = !dev.setup;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
   ],
   invalid: [
+    // The same helper: on the path where it returned the object, the page it holds is dropped.
+    { code: head + `interface Entry {\n  obj: NonNullable<ReturnType<typeof kmalloc>>;\n  page: Owned<Page<0>>;\n}\nfunction make(n: number): Entry | null {\n  if (n > 4096) return null;\n  const obj = kmalloc(mem, n, GFP_KERNEL);\n  if (obj === null) return null;\n  const page = allocPage(mem, GFP_KERNEL);\n  if (page === null) {\n    kfree(obj);\n    return null;\n  }\n  return { obj, page };\n}\nexport function f(n: number): void {\n  const e = make(n);\n  if (!e) return;\n  kfree(e.obj);\n}`, errors: [...err(9), ...err(17)] },
     // The flag read the wrong way round: the fresh allocation is the one not freed.
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = dev.setup === null;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (!fresh) kfree(setup);\n  return 1;\n}`, errors: err(7) },
     // allocPagesBulk fills the array with owned pages; nothing frees them.
