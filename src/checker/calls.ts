@@ -115,7 +115,8 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
     }
     if (v && v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
   } else if (recv && method !== null) {
-    const refs = recv.filter((a) => a > UNKNOWN);
+    // Through what an element read from a container may be (`pending.shift()!.cb()`).
+    const refs = an.throughAlts(recv, s).filter((a) => a > UNKNOWN);
     const held = refs.map((a) => s.atom(a).fields?.get(method!)).filter((x): x is Val => !!x);
     if (held.length && held.some((v) => v.some((a) => a > UNKNOWN && an.info(a).kind === 'func'))) fnVal = held.reduce((a, b) => union(a, b), V_NONE);
   } else if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) {
@@ -199,6 +200,18 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
   // Unknown code: whatever it is given escapes.
   let out = escapeAll(an, args, st);
   if (recv && source !== 'user') out = an.escape(recv, out);
+  // A function value the checker did not follow (a callback field of an element it lost track
+  // of: `pending.shift()!.cb(0)`): it may be any closure made so far, so what they capture may
+  // be consumed now.
+  if (!decl || !isFunctionLike(decl)) {
+    const closures = new Set<number>();
+    const look = (v: Val): void => {
+      for (const a of v) if (a > UNKNOWN && an.info(a).kind === 'func') closures.add(a);
+    };
+    for (const v of out.env.values()) look(v);
+    for (const st of out.atoms.values()) if (st.fields) for (const v of st.fields.values()) look(v);
+    if (closures.size) out = an.escape([...closures], out);
+  }
   return [V_UNKNOWN, out];
 }
 

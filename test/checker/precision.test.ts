@@ -84,6 +84,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // A completion queue that runs its callbacks after an await, through an element it shifts
+    // out: the callback that frees may be the one called.
+    { code: head + `class Q {\n  private readonly pending: { cb: (st: number) => void }[] = [];\n  submit(cb: (st: number) => void): void {\n    this.pending.push({ cb });\n  }\n  async drain(): Promise<void> {\n    await Promise.resolve();\n    while (this.pending.length > 0) {\n      const r = this.pending.shift()!;\n      r.cb(0);\n    }\n  }\n}\nexport async function f(): Promise<void> {\n  const q = new Q();\n  const req = kmalloc(mem, 256, GFP_KERNEL);\n  if (!req) return;\n  q.submit(() => kfree(req));\n  await q.drain();\n}` },
     // A helper returning null before it allocates, or an object holding what it allocated: the
     // caller's null test meets only the first kind of exit.
     { code: head + `interface Entry {\n  obj: NonNullable<ReturnType<typeof kmalloc>>;\n  page: Owned<Page<0>>;\n}\nfunction make(n: number): Entry | null {\n  if (n > 4096) return null;\n  const obj = kmalloc(mem, n, GFP_KERNEL);\n  if (obj === null) return null;\n  const page = allocPage(mem, GFP_KERNEL);\n  if (page === null) {\n    kfree(obj);\n    return null;\n  }\n  return { obj, page };\n}\nexport function f(n: number): void {\n  const e = make(n);\n  if (!e) return;\n  kfree(e.obj);\n  freePage(e.page);\n}` },
