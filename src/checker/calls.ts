@@ -9,7 +9,7 @@
  */
 import { SK, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, libCall, litOf, many, truthOf } from './library.js';
@@ -443,6 +443,7 @@ export function invoke(
       }
       return o;
     };
+    const given = givenAway(an, args, s, exits, end, frame.thisVal);
     // Exits that return null beside exits that return an object: kept apart for the caller.
     const nulExits = exits.filter((r) => r.val.length > 0 && r.val.every((a) => a === NULL));
     const objExits = exits.filter((r) => r.val.length > 0 && !r.val.includes(NULL) && !r.val.includes(UNKNOWN) && r.val.every((a) => a > UNKNOWN));
@@ -464,6 +465,7 @@ export function invoke(
       an.splitExits.set(call, { nul: fin(nul!, V_NULL), obj: fin(obj!, objRet), ret: objRet });
     } else an.splitExits.delete(call);
     out = finish(out);
+    for (const g of given) out = handOver(an, g, out, call);
     const failedState = failedOut ? { call, state: finish(failedOut.state), truthy: failedOut.truthy } : null;
     const deferred = an.deferred;
     an.deferred = savedDeferred;
@@ -477,6 +479,55 @@ export function invoke(
     an.frames.pop();
     if (an.deferred !== savedDeferred && an.frames.length > 0) an.deferred = savedDeferred;
   }
+}
+
+/**
+ * The handles a call takes over as Rust's by-value parameter does: on some of the callee's exits
+ * it frees the argument, on every other exit it keeps it in the receiver or another argument's
+ * object (`pool.put(p)`: recycled into `this.free`, or freed when the pool is full), and it says
+ * nothing back (it returns no value). The caller cannot tell which happened, so its own
+ * references to the handle are dead after the call; the holder's are not.
+ */
+function givenAway(an: Analyzer, args: Val[], before: State, exits: readonly { state: State; val: Val }[], end: State | null, thisVal: Val): { atom: number; cons: Cons; holder: string }[] {
+  if (!exits.every((r) => r.val.every((a) => a === NULL))) return [];
+  const states = [...exits.map((r) => r.state), ...(end ? [end] : [])];
+  if (states.length === 0 || states.some((st) => st.oom)) return [];
+  const out: { atom: number; cons: Cons; holder: string }[] = [];
+  args.forEach((v, i) => {
+    if (v.length === 0 || v.length > 4 || v.includes(UNKNOWN)) return;
+    for (const a of v) if (a !== NULL) takeOver(a, i);
+  });
+  return out;
+
+  function takeOver(a: number, i: number): void {
+    const b = before.atom(a);
+    if (an.info(a).kind !== 'ref' || b.cons || b.esc) return;
+    const holders = [...thisVal, ...args.filter((_, j) => j !== i).flat()].filter((x) => x > UNKNOWN && an.info(x).kind === 'obj');
+    if (holders.length === 0) return;
+    let cons: Cons | null = null;
+    let kept = false;
+    for (const st of states) {
+      // An exit state may join paths (an if/else that frees on one side and keeps on the other).
+      const c = st.atom(a).cons;
+      if (st.atom(a).esc || c?.kind === 'move') return;
+      if (c?.must) cons ??= c;
+      else if (an.heldBy(holders, st).includes(a)) {
+        kept = true;
+        if (c) cons ??= c;
+      } else return;
+    }
+    if (cons && kept) out.push({ atom: a, cons, holder: an.top().name });
+  }
+}
+
+/** The caller's variables that held a handle the call took over now hold a dead stand-in for it. */
+function handOver(an: Analyzer, g: { atom: number; cons: Cons; holder: string }, s: State, call: ts.Node): State {
+  const inf = an.info(g.atom);
+  let stand: number;
+  [stand, s] = an.siteAtom(call, s, () => ({ kind: 'ref', name: inf.name, fresh: false, ...(inf.what ? { what: inf.what } : {}) }), `:given:${g.atom}`);
+  s = s.setAtom(stand, { ex: 2, nul: 0, cons: { ...g.cons, must: true, orKept: g.holder } });
+  for (const [sym, v] of s.env) if (v.includes(g.atom)) s = s.setVar(sym, v.map((x) => (x === g.atom ? stand : x)));
+  return s;
 }
 
 /** Field initialisers, then the constructor body, with `this` bound to the new object. */

@@ -40,6 +40,8 @@ export interface Cons {
   readonly frames?: readonly number[];
   /** Set when the consumption happened inside a helper or closure whose result the caller got back. */
   readonly inside?: string;
+  /** The helper that took the handle over: it freed it on some paths and kept it on the others. */
+  readonly orKept?: string;
 }
 
 /** The flow-dependent state of one atom. */

@@ -71,7 +71,8 @@ export const verdictMethods = {
   consText(this: Analyzer, c: Cons): string {
     const via = c.via.length ? ` (through ${c.via.length === 1 ? 'helper' : 'helpers'} ${c.via.map((n) => `${n}()`).join(' → ')})` : '';
     const inside = c.inside ? ` inside ${c.inside}()` : '';
-    return `${verbOf(c.kind)} by ${c.by}() at line ${c.line}${via}${inside}`;
+    const kept = c.orKept ? `, or kept by ${c.orKept}() on its other paths (it took the handle over)` : '';
+    return `${verbOf(c.kind)} by ${c.by}() at line ${c.line}${via}${inside}${kept}`;
   },
 
   /** The consumption that makes an atom dead on every path, if any. */

@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // The pool that took the page over frees it later: its own reference, not the caller's.
+    { code: head + `class Pool {\n  private readonly free: Owned<Page<0>>[] = [];\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    if (this.free.length >= this.max) freePage(p);\n    else this.free.push(p);\n  }\n  drain(): void {\n    for (const p of this.free.splice(0)) freePage(p);\n  }\n}\nexport function f(n: number): void {\n  const pool = new Pool(n);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  readRaw(p, buf, 0);\n  pool.put(p);\n  pool.drain();\n}` },
     // A field tested non-null is not also "maybe null" on the other side of the test.
     { code: head + `class V {\n  area: VmallocArea | null = null;\n  grow(n: number): void {\n    const next = vmalloc(mem, n, GFP_KERNEL);\n    if (!next) return;\n    if (this.area) vfree(this.area);\n    this.area = next;\n  }\n  close(): void {\n    if (this.area) vfree(this.area);\n    this.area = null;\n  }\n}\nexport function f() {\n  const v = new V();\n  v.grow(4096);\n  v.grow(8192);\n  v.close();\n}` },
     // A call that never returns ends its path: the free before it is not followed by the write.
@@ -39,6 +41,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // A helper that frees its argument on some paths and keeps it on the others took it over.
+    { code: head + `class Pool {\n  private readonly free: Owned<Page<0>>[] = [];\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    if (this.free.length >= this.max) freePage(p);\n    else this.free.push(p);\n  }\n  drain(): void {\n    for (const p of this.free.splice(0)) freePage(p);\n  }\n}\nexport function f(n: number): void {\n  const pool = new Pool(n);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  pool.put(p);\n  readRaw(p, buf, 0);\n  pool.drain();\n}`, errors: err(17) },
     // A getter of your own class is run.
     { code: head + `class R {\n  #p: Owned<Page<0>> | null = allocPage(mem, GFP_KERNEL);\n  get page(): Owned<Page<0>> {\n    if (!this.#p) throw new Error('closed');\n    return this.#p;\n  }\n  close(): void {\n    if (this.#p) freePage(this.#p);\n  }\n}\nexport function f() {\n  const r = new R();\n  const p = r.page;\n  r.close();\n  readRaw(p, buf, 0);\n}`, errors: err(15) },
     // The last element by `arr.length - 1` of an array whose length is known is that element.
