@@ -278,7 +278,7 @@ export const exprMethods = {
     if (op === SK.EqualsToken) {
       const [v, st] = this.evalExpr(e.right, s);
       if (ts.isIdentifier(e.left)) this.nameAtoms(v, e.left.text, st);
-      return [v, this.assignTo(e.left, v, st, e)];
+      return [v, this.literalFact(e.left, e.right, this.assignTo(e.left, v, st, e))];
     }
     if (op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken || op === SK.AmpersandAmpersandEqualsToken) {
       const [lv, st] = this.evalExpr(e.left, s);
@@ -437,6 +437,29 @@ export const exprMethods = {
       return [t && t.withFact(key, true), f && f.withFact(key, false)];
     }
     return this.evalCond0(e, s);
+  },
+
+  /**
+   * `released = true`, `let done = false`: a flag (a variable of the analysed function) set to a
+   * literal is known truthy or falsy until it is written again, so a later `if (!released)` is
+   * decided on each path.
+   */
+  literalFact(this: Analyzer, target: ts.Expression | ts.BindingName, value: ts.Expression | undefined, s: State): State {
+    // A variable of the analysed function itself: facts are keyed by name, and a field path or a
+    // helper's variable may name another object or another call's binding.
+    if (!value || !ts.isIdentifier(target) || this.frames.length !== 1) return s;
+    const sym = this.checker.getSymbolAtLocation(target);
+    const d = sym?.valueDeclaration;
+    if (!d || !ts.isVariableDeclaration(d) || ts.findAncestor(d, isFunctionLike) !== this.top().fn) return s;
+    while (ts.isParenthesizedExpression(value)) value = value.expression;
+    let truth: boolean | null = null;
+    if (value.kind === SK.TrueKeyword) truth = true;
+    else if (value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined')) truth = false;
+    else if (ts.isNumericLiteral(value)) truth = Number(value.text) !== 0;
+    else if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) truth = value.text !== '';
+    if (truth === null) return s;
+    const key = this.factKey(target as ts.Expression);
+    return key ? s.withFact(key, truth) : s;
   },
 
   evalCond0(this: Analyzer, e: ts.Expression, s: State): [State | null, State | null] {

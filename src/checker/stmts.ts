@@ -385,6 +385,7 @@ export const stmtMethods = {
       if (d.initializer) [v, s] = this.evalExpr(d.initializer, s);
       if (ts.isIdentifier(d.name)) this.nameAtoms(v, d.name.text, s);
       s = this.bindPattern(d.name, v, s, false, node);
+      if (ts.isIdentifier(d.name)) s = this.literalFact(d.name, d.initializer, s);
       if (using && ts.isIdentifier(d.name)) {
         const sym = this.checker.getSymbolAtLocation(d.name);
         const scope = [...this.top().targets].reverse().find((t) => t.usings);

@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // A flag set to a literal beside the free decides the later test on each path.
+    { code: head + `export function f(): void {\n  for (let attempt = 0; attempt < 2; attempt++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return;\n    let released = false;\n    if (attempt === 0) {\n      freePage(p);\n      released = true;\n    }\n    if (!released) {\n      readRaw(p, buf, 0);\n      freePage(p);\n    }\n  }\n}` },
     // The pool that took the page over frees it later: its own reference, not the caller's.
     { code: head + `class Pool {\n  private readonly free: Owned<Page<0>>[] = [];\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    if (this.free.length >= this.max) freePage(p);\n    else this.free.push(p);\n  }\n  drain(): void {\n    for (const p of this.free.splice(0)) freePage(p);\n  }\n}\nexport function f(n: number): void {\n  const pool = new Pool(n);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  readRaw(p, buf, 0);\n  pool.put(p);\n  pool.drain();\n}` },
     // A field tested non-null is not also "maybe null" on the other side of the test.
