@@ -13,6 +13,7 @@ import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, libCall, litOf, many, truthOf } from './library.js';
+import { constValue, fieldConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -360,6 +361,8 @@ export function invoke(
   const parent = an.top();
   const async = isAsync(fn);
   const arrowThis = ts.isArrowFunction(fn) ? parent.thisVal : thisVal;
+  // Constant arguments, read in the caller's frame: the parameters hold them on this call.
+  const argConsts = argNodes.map((n) => (n && !ts.isSpreadElement(n) ? constValue(an, n, 0, an.frames.length - 1, s) : null));
   const frame = an.pushFrame(fn, fnName(fn), call, arrowThis, async);
   setup?.();
   const savedSusp = s.susp;
@@ -388,9 +391,13 @@ export function invoke(
         if (sym && n && !ts.isSpreadElement(n)) frame.argNodes.set(sym, { node: n, frame: parent });
       }
       st = an.bindPattern(p.name, v, st, true);
+      const k = argConsts[i] ?? (n === undefined && p.initializer ? constValue(an, p.initializer, 0, an.frames.length - 1, st) : null);
+      if (ts.isIdentifier(p.name)) st = an.setConst(p.name, k, st);
       // Parameter properties: `constructor(readonly mem: Memory)`.
       if (ts.isConstructorDeclaration(fn) && ts.getModifiers(p)?.some((m) => m.kind === SK.PublicKeyword || m.kind === SK.PrivateKeyword || m.kind === SK.ProtectedKeyword || m.kind === SK.ReadonlyKeyword) && ts.isIdentifier(p.name)) {
         st = an.writeField(frame.thisVal, p.name.text, v, st, p);
+        const o = frame.thisVal.length === 1 ? frame.thisVal[0]! : -1;
+        if (o > UNKNOWN && k !== null) st = st.withFact(fieldConstKey(o, p.name.text), k);
       }
     });
     let end: State | null;
@@ -537,8 +544,10 @@ function runConstructor(an: Analyzer, cls: ts.ClassLikeDeclaration, thisVal: Val
       const frameThis = an.top().thisVal;
       (an.top() as { thisVal: Val }).thisVal = thisVal;
       const [v, st] = an.evalExpr(m.initializer, s);
+      const k = constValue(an, m.initializer, 0, an.frames.length - 1, st);
       (an.top() as { thisVal: Val }).thisVal = frameThis;
       s = an.writeField(thisVal, m.name.text, v, st, m);
+      if (k !== null && thisVal.length === 1 && thisVal[0]! > UNKNOWN) s = s.withFact(fieldConstKey(thisVal[0]!, m.name.text), k);
     }
   }
   const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);

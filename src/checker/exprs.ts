@@ -8,7 +8,7 @@ import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { constCompare } from './loops.js';
+import { constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
 export const exprMethods = {
@@ -190,6 +190,7 @@ export const exprMethods = {
 
   objectLiteral(this: Analyzer, e: ts.ObjectLiteralExpression, s: State): [Val, State] {
     const fields = new Map<string, Val>();
+    const consts: [string, number | string][] = [];
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
         const [v, st] = this.evalExpr(p.initializer, s);
@@ -197,6 +198,8 @@ export const exprMethods = {
         const k = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : null;
         if (k) fields.set(k, v);
         else s = this.escape(v, s);
+        const c = k ? constValue(this, p.initializer, 0, this.frames.length - 1, s) : null;
+        if (k && c !== null) consts.push([k, c]);
       } else if (ts.isShorthandPropertyAssignment(p)) {
         const sym = this.checker.getShorthandAssignmentValueSymbol(p);
         const [v, st] = sym ? (s.val(sym) ? [s.val(sym)!, s] : this.lookupOuter(sym, s)) : [V_UNKNOWN, s];
@@ -217,6 +220,8 @@ export const exprMethods = {
     let id: number;
     [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'object' }));
     s = s.setAtom(id, { ex: 2, fields });
+    for (const k of fields.keys()) s = s.withFact(fieldConstKey(id, k), null);
+    for (const [k, c] of consts) s = s.withFact(fieldConstKey(id, k), c);
     for (const v of fields.values()) this.use(v, s, e, 'is stored in an object here');
     return [[id], s];
   },
@@ -278,7 +283,8 @@ export const exprMethods = {
     if (op === SK.EqualsToken) {
       const [v, st] = this.evalExpr(e.right, s);
       if (ts.isIdentifier(e.left)) this.nameAtoms(v, e.left.text, st);
-      return [v, this.literalFact(e.left, e.right, this.assignTo(e.left, v, st, e))];
+      const k = constValue(this, e.right, 0, this.frames.length - 1, st);
+      return [v, this.setConst(e.left, k, this.literalFact(e.left, e.right, this.assignTo(e.left, v, st, e)))];
     }
     if (op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken || op === SK.AmpersandAmpersandEqualsToken) {
       const [lv, st] = this.evalExpr(e.left, s);
@@ -313,7 +319,7 @@ export const exprMethods = {
         const local = this.frames.some((f) => f.locals.includes(sym));
         if (!local && decl && !ts.isSourceFile(this.top().fn)) s = this.store(v, s, node, false);
       }
-      s = this.forgetFacts(this.forgetKeys(sym, s), target.text);
+      s = this.forgetFacts(this.forgetKeys(sym, s), target.text).withFact(varConstKey(sym), null);
       s = s.setVar(sym, v);
       if (!weak) s = this.dropped(old.filter((a) => !v.includes(a)), s, node, `'${target.text}' is overwritten here`);
       return s;
@@ -437,6 +443,23 @@ export const exprMethods = {
       return [t && t.withFact(key, true), f && f.withFact(key, false)];
     }
     return this.evalCond0(e, s);
+  },
+
+  /**
+   * `n = 0`, `this.max = max`: the constant (number or string) the target holds on this path
+   * from now on, or nothing known (null) — a variable by its symbol, a field by its one object.
+   */
+  setConst(this: Analyzer, target: ts.Node, k: number | string | null, s: State): State {
+    while (ts.isParenthesizedExpression(target) || ts.isNonNullExpression(target)) target = target.expression;
+    if (ts.isIdentifier(target)) {
+      const sym = this.checker.getSymbolAtLocation(target);
+      return sym ? s.withFact(varConstKey(sym), k) : s;
+    }
+    if (ts.isPropertyAccessExpression(target)) {
+      const o = objAtomOf(this, target.expression, s);
+      return o === null ? s : s.withFact(fieldConstKey(o, target.name.text), k);
+    }
+    return s;
   },
 
   /**

@@ -16,7 +16,7 @@
 import { NF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, UNKNOWN, V_UNKNOWN, type State, type Val } from './state.js';
-import type { Analyzer, Frame } from './interp.js';
+import { symId, type Analyzer, type Frame } from './interp.js';
 
 /** Iterations run one by one at most (per loop, and all nested unrolled loops together). */
 const MAX_UNROLL = 8;
@@ -32,7 +32,7 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
   if (depth > 8) return null;
   // With the state where it is read: the length of a local array whose length is known
   // (`arr[arr.length - 1]`). Not through a variable: its initialiser ran elsewhere.
-  if (s && ts.isPropertyAccessExpression(e)) return lengthOf(an, e, s);
+  if (s && ts.isPropertyAccessExpression(e)) return lengthOf(an, e, s) ?? fieldConst(an, e, s);
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken) {
@@ -48,15 +48,22 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
     const r = op === SK.PlusToken ? a + b : op === SK.MinusToken ? a - b : op === SK.AsteriskToken ? a * b : op === SK.SlashToken ? a / b : a % b;
     return Number.isFinite(r) ? r : null;
   }
-  if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText() === 'Math' && /^(floor|trunc)$/.test(e.expression.name.text)) {
-    const a = constValue(an, e.arguments[0]!, depth + 1, frameIdx, s);
-    return typeof a === 'number' ? (e.expression.name.text === 'floor' ? Math.floor(a) : Math.trunc(a)) : null;
+  if (ts.isCallExpression(e) && e.arguments.length >= 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText() === 'Math' && /^(floor|trunc|ceil|max|min)$/.test(e.expression.name.text)) {
+    const xs = e.arguments.map((x) => constValue(an, x, depth + 1, frameIdx, s));
+    if (!xs.every((x): x is number => typeof x === 'number')) return null;
+    const f = e.expression.name.text as 'floor' | 'trunc' | 'ceil' | 'max' | 'min';
+    return f === 'max' || f === 'min' ? Math[f](...xs) : xs.length === 1 ? Math[f](xs[0]!) : null;
   }
   if (ts.isIdentifier(e)) {
     let sym = an.checker.getSymbolAtLocation(e);
     if (!sym) return null;
     const k = an.loopConst.get(sym);
     if (k !== undefined) return k;
+    // What the path set it to (a parameter bound to a constant argument, `let n = 0`).
+    if (s) {
+      const f = s.facts.get(varConstKey(sym));
+      if (typeof f === 'number' || typeof f === 'string') return f;
+    }
     sym = resolveAlias(an.checker, sym);
     const d = sym.valueDeclaration;
     if (!d) return null;
@@ -86,8 +93,8 @@ export function constCompare(an: Analyzer, e: ts.BinaryExpression, s?: State): b
   const op = e.operatorToken.kind;
   const cmp = [SK.EqualsEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.ExclamationEqualsToken, SK.LessThanToken, SK.LessThanEqualsToken, SK.GreaterThanToken, SK.GreaterThanEqualsToken];
   if (!cmp.includes(op)) return null;
-  const a = constValue(an, e.left) ?? (s ? lengthOf(an, e.left, s) : null);
-  const b = constValue(an, e.right) ?? (s ? lengthOf(an, e.right, s) : null);
+  const a = constValue(an, e.left, 0, an.frames.length - 1, s);
+  const b = constValue(an, e.right, 0, an.frames.length - 1, s);
   if (a === null || b === null || typeof a !== typeof b) return null;
   switch (op) {
     case SK.EqualsEqualsEqualsToken:
@@ -303,12 +310,49 @@ export function execConstForOf(an: Analyzer, node: ts.ForOfStatement, entry: Sta
 /** `arr.length` of a local array whose length is known on this path, or null. */
 export function lengthOf(an: Analyzer, e: ts.Expression, s: State): number | null {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
-  if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'length' || !ts.isIdentifier(e.expression)) return null;
-  const sym = an.checker.getSymbolAtLocation(e.expression);
-  const v = sym ? s.val(sym) : undefined;
-  if (!v || v.length !== 1 || v[0]! <= UNKNOWN) return null;
-  const inf = an.info(v[0]!);
-  const st = s.atom(v[0]!);
+  if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'length') return null;
+  const a = objAtomOf(an, e.expression, s);
+  if (a === null) return null;
+  const inf = an.info(a);
+  const st = s.atom(a);
   if (inf.container !== 'array' || inf.many || st.esc || st.ex !== 2) return null;
   return st.len ?? null;
+}
+
+/** The key under which a path keeps the constant a variable holds. */
+export function varConstKey(sym: ts.Symbol): string {
+  return `#v:${symId(sym)}`;
+}
+
+/** The key under which a path keeps the constant a field of an object holds. */
+export function fieldConstKey(atom: number, name: string): string {
+  return `#f:${atom}:${name}`;
+}
+
+/**
+ * The one object an access path names in the state (`this`, a variable, `this.cache.objs`), or
+ * null when it may be several or is not tracked.
+ */
+export function objAtomOf(an: Analyzer, e: ts.Expression, s: State, depth = 0): number | null {
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  let v: Val | undefined;
+  if (e.kind === SK.ThisKeyword) v = an.top().thisVal;
+  else if (ts.isIdentifier(e)) {
+    const sym = an.checker.getSymbolAtLocation(e);
+    v = sym ? s.val(sym) : undefined;
+  } else if (ts.isPropertyAccessExpression(e) && depth < 6) {
+    const o = objAtomOf(an, e.expression, s, depth + 1);
+    v = o === null ? undefined : s.atom(o).fields?.get(e.name.text);
+  }
+  if (!v || v.length !== 1 || v[0]! <= UNKNOWN) return null;
+  const a = v[0]!;
+  return an.info(a).many || s.atom(a).esc ? null : a;
+}
+
+/** `this.max`, `pool.params.cacheSize`: the constant the path set that field to, if any. */
+function fieldConst(an: Analyzer, e: ts.PropertyAccessExpression, s: State): number | string | null {
+  const o = objAtomOf(an, e.expression, s);
+  if (o === null) return null;
+  const f = s.facts.get(fieldConstKey(o, e.name.text));
+  return typeof f === 'number' || typeof f === 'string' ? f : null;
 }

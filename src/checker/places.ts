@@ -8,7 +8,7 @@
  */
 import { NF, SK, ts } from './ts.js';
 import { NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
-import { constValue, writes } from './loops.js';
+import { constValue, fieldConstKey, writes } from './loops.js';
 import { isFunctionLike, symId, type Analyzer } from './interp.js';
 
 export const placeMethods = {
@@ -270,7 +270,7 @@ export const placeMethods = {
       }
       const old = s.atom(a).fields?.get(key);
       const nv = strong || !old ? v : union(old, v);
-      s = s.setField(a, key, nv);
+      s = s.setField(a, key, nv).withFact(fieldConstKey(a, key), null);
       if (inf.symbolic) s = this.store(v, s, node, false);
       if (strong && old) s = this.dropped(old.filter((x) => !v.includes(x)), s, node, isDelete ? 'the entry holding it is deleted here' : 'the field holding it is overwritten here', undefined, true);
     }

@@ -131,7 +131,7 @@ export class State {
     /** On every path here an allocation just failed (a `null` test took the failure branch). */
     readonly oom = false,
     /** Conditions known on this path (by their text): a branch taken on a variable stays taken. */
-    readonly facts: ReadonlyMap<string, boolean> = NO_FACTS,
+    readonly facts: ReadonlyMap<string, Fact> = NO_FACTS,
   ) {}
 
   static empty(): State {
@@ -176,7 +176,8 @@ export class State {
   withOom(oom: boolean): State {
     return oom === this.oom ? this : new State(this.env, this.atoms, this.pending, this.susp, oom, this.facts);
   }
-  withFact(key: string, value: boolean | null): State {
+  withFact(key: string, value: Fact | null): State {
+    if (value === null && !this.facts.has(key)) return this;
     const f = new Map(this.facts);
     if (value === null) f.delete(key);
     else f.set(key, value);
@@ -216,12 +217,26 @@ export class State {
     }
     for (const id of map.keys()) if (!this.atoms.has(id)) atoms.delete(id);
     atoms = atoms;
-    return new State(env, atoms, this.pending, this.susp, this.oom, this.facts);
+    // Constants known of a renamed atom's fields belonged to the newest instance only.
+    let facts = this.facts;
+    if (facts.size && [...facts.keys()].some((k) => k.startsWith('#f:') && map.has(Number(k.slice(3, k.indexOf(':', 3)))))) {
+      const f = new Map(facts);
+      for (const k of facts.keys()) if (k.startsWith('#f:') && map.has(Number(k.slice(3, k.indexOf(':', 3))))) f.delete(k);
+      facts = f;
+    }
+    return new State(env, atoms, this.pending, this.susp, this.oom, facts);
   }
 }
 
 const EMPTY: AtomState = {};
-const NO_FACTS: ReadonlyMap<string, boolean> = new Map();
+const NO_FACTS: ReadonlyMap<string, Fact> = new Map();
+
+/**
+ * What a path knows: a condition's outcome, by its text (`fresh`, `dev.setup`), or a constant a
+ * variable or field holds (`#v:<symbol>`, `#f:<atom>:<field>`: numbers and strings the checker
+ * computed, so `this.free.length >= this.max` is decided where `max` was set to 0).
+ */
+export type Fact = boolean | number | string;
 
 /** The union of two values. */
 export function union(a: Val, b: Val): Val {
@@ -329,9 +344,9 @@ export function join(a: State | null, b: State | null): State | null {
   for (const [id, sb] of b.atoms) if (!a.atoms.has(id)) atoms.set(id, mayAtom(sb));
   const pending = a.pending === b.pending ? a.pending : [...new Set([...a.pending, ...b.pending])];
   const susp = a.susp === b.susp ? a.susp : 1;
-  let facts: ReadonlyMap<string, boolean> = NO_FACTS;
+  let facts: ReadonlyMap<string, Fact> = NO_FACTS;
   if (a.facts.size && b.facts.size) {
-    const f = new Map<string, boolean>();
+    const f = new Map<string, Fact>();
     for (const [k, v] of a.facts) if (b.facts.get(k) === v) f.set(k, v);
     facts = f;
   }

@@ -9,7 +9,7 @@ import { NF, SK, TF, ts } from './ts.js';
 import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { invoke } from './calls.js';
-import { bodyMayGrow, canUnroll, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
+import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
 import { firstConditional, mapKeysCall, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
 export const stmtMethods = {
@@ -170,7 +170,8 @@ export const stmtMethods = {
     if (s.facts.size === 0) return s;
     // The name as a whole word (`#page`, `$x` included).
     const re = new RegExp(`(?<![\\w$#])${name.replace(/[$#]/g, (c) => `\\${c}`)}(?![\\w$])`);
-    for (const k of s.facts.keys()) if (re.test(k)) s = s.withFact(k, null);
+    // (Constants kept by symbol or object, `#v:`/`#f:`, are not conditions on the name.)
+    for (const k of s.facts.keys()) if (!k.startsWith('#') && re.test(k)) s = s.withFact(k, null);
     return s;
   },
 
@@ -385,7 +386,7 @@ export const stmtMethods = {
       if (d.initializer) [v, s] = this.evalExpr(d.initializer, s);
       if (ts.isIdentifier(d.name)) this.nameAtoms(v, d.name.text, s);
       s = this.bindPattern(d.name, v, s, false, node);
-      if (ts.isIdentifier(d.name)) s = this.literalFact(d.name, d.initializer, s);
+      if (ts.isIdentifier(d.name)) s = this.setConst(d.name, d.initializer ? constValue(this, d.initializer, 0, this.frames.length - 1, s) : null, this.literalFact(d.name, d.initializer, s));
       if (using && ts.isIdentifier(d.name)) {
         const sym = this.checker.getSymbolAtLocation(d.name);
         const scope = [...this.top().targets].reverse().find((t) => t.usings);

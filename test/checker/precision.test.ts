@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // The same helper with keep = 1 returns before the free.
+    { code: head + `class Cache {\n  constructor(readonly keep: number) {}\n  drop(p: Owned<Page<0>>): void {\n    if (this.keep > 0) return;\n    freePage(p);\n  }\n}\nexport function f(): void {\n  const c = new Cache(1);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  c.drop(p);\n  readRaw(p, buf, 0);\n  freePage(p);\n}` },
     // A flag set to a literal beside the free decides the later test on each path.
     { code: head + `export function f(): void {\n  for (let attempt = 0; attempt < 2; attempt++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return;\n    let released = false;\n    if (attempt === 0) {\n      freePage(p);\n      released = true;\n    }\n    if (!released) {\n      readRaw(p, buf, 0);\n      freePage(p);\n    }\n  }\n}` },
     // The pool that took the page over frees it later: its own reference, not the caller's.
@@ -43,6 +45,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // A field set to a constant by the constructor decides the helper's branch: keep = 0 frees.
+    { code: head + `class Cache {\n  constructor(readonly keep: number) {}\n  drop(p: Owned<Page<0>>): void {\n    if (this.keep > 0) return;\n    freePage(p);\n  }\n}\nexport function f(): void {\n  const c = new Cache(0);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  c.drop(p);\n  readRaw(p, buf, 0);\n}`, errors: err(13) },
     // A helper that frees its argument on some paths and keeps it on the others took it over.
     { code: head + `class Pool {\n  private readonly free: Owned<Page<0>>[] = [];\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    if (this.free.length >= this.max) freePage(p);\n    else this.free.push(p);\n  }\n  drain(): void {\n    for (const p of this.free.splice(0)) freePage(p);\n  }\n}\nexport function f(n: number): void {\n  const pool = new Pool(n);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  pool.put(p);\n  readRaw(p, buf, 0);\n  pool.drain();\n}`, errors: err(17) },
     // A getter of your own class is run.
