@@ -247,10 +247,14 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
       s = an.writeElem(arr, null, union([id], V_NULL), s, call);
     }
   }
-  // Objects handed to memdesc (a list_lru item, a shrinker's private data) are kept by it.
-  if (eff.keeps !== undefined && args[eff.keeps]) s = an.escape(args[eff.keeps]!, s);
+  // A list_lru item is kept by the list: what it holds lives on (stored, no leak) and stays
+  // tracked — the list hands it back only to a walk's isolate callback.
+  if (eff.keeps !== undefined && args[eff.keeps]) {
+    const v = args[eff.keeps]!;
+    s = an.store([...v.filter((a) => a > UNKNOWN && an.info(a).kind === 'ref'), ...an.heldBy(v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj'), s)], s, call, false);
+  }
   args.forEach((v, i) => {
-    if (i === eff.callback?.index || i === eff.fills) return;
+    if (i === eff.callback?.index || i === eff.fills || i === eff.keeps) return;
     const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
     if (objs.length) s = an.escape(objs, s);
   });

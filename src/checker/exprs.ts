@@ -39,7 +39,9 @@ export const exprMethods = {
           const g = this.getterOf(n);
           if (g) [v, st2] = invoke(this, g, [], [], o, st, n);
         }
-        return [n.questionDotToken ? union(v, V_NULL) : v, st2];
+        // `o?.f`: undefined only when `o` may be (a Map entry known to be there is not).
+        const mayBeNull = o.includes(NULL) || o.includes(UNKNOWN) || o.some((a) => a > UNKNOWN && st.atom(a).nul !== undefined && st.atom(a).nul !== 0);
+        return [n.questionDotToken && mayBeNull ? union(v, V_NULL) : v, st2];
       }
       case SK.ElementAccessExpression: {
         const n = e as ts.ElementAccessExpression;

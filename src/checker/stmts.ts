@@ -10,7 +10,7 @@ import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { invoke } from './calls.js';
 import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
-import { firstConditional, mapKeysCall, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
+import { firstConditional, mapKeysCall, shortText, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
 export const stmtMethods = {
   /**
@@ -468,6 +468,23 @@ export const stmtMethods = {
     return s;
   },
 
+  /**
+   * `for (const i of cache.indexes())` where the method is `return [...this.entries.keys()]`: the
+   * Map whose keys it lists (read from the receiver), or null.
+   */
+  keysHelperMap(this: Analyzer, e: ts.Expression, s: State): Val | null {
+    if (!ts.isCallExpression(e) || e.arguments.length !== 0 || !ts.isPropertyAccessExpression(e.expression)) return null;
+    const sym0 = this.checker.getSymbolAtLocation(e.expression.name);
+    const decl = sym0 && resolveAlias(this.checker, sym0).valueDeclaration;
+    if (!decl || !ts.isMethodDeclaration(decl) || !decl.body || decl.body.statements.length !== 1) return null;
+    const ret = decl.body.statements[0]!;
+    if (!ts.isReturnStatement(ret) || !ret.expression) return null;
+    const inner = mapKeysCall(ret.expression);
+    if (!inner || !ts.isPropertyAccessExpression(inner) || inner.expression.kind !== SK.ThisKeyword) return null;
+    const recv = this.evalExpr(e.expression.expression, s)[0];
+    return this.readField(recv, inner.name.text, s, shortText(inner))[0];
+  },
+
   execLoop(this: Analyzer, node: ts.IterationStatement, s: State, _label: string | undefined): State | null {
     const t: Target = { kind: 'loop', node, breaks: [], continues: [] };
     const frame = this.top();
@@ -495,8 +512,9 @@ export const stmtMethods = {
       if (byConst !== undefined) return byConst;
       // `for (const k of map.keys())` / `[...map.keys()]` over a Map whose keys are all known.
       const keysOf = mapKeysCall(node.expression);
-      if (keysOf) {
-        const [m] = this.evalExpr(keysOf, entry);
+      const m0 = keysOf ? this.evalExpr(keysOf, entry)[0] : this.keysHelperMap(node.expression, entry);
+      if (m0) {
+        const m = m0;
         const entries = exactEntries(this, m, entry);
         if (entries && m.length === 1 && this.info(m[0]!).container === 'map' && !bodyMayGrow(node) && canUnroll(this, entries.length)) return execExactForOf(this, node, entry, entries, false, true);
       }
