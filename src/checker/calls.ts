@@ -13,7 +13,7 @@ import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, libCall, litOf, many, truthOf } from './library.js';
-import { constValue, fieldConstKey } from './loops.js';
+import { constValue, fieldConstKey, varConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -400,6 +400,13 @@ export function invoke(
       // Parameter properties: `constructor(readonly mem: Memory)`.
       if (ts.isConstructorDeclaration(fn) && ts.getModifiers(p)?.some((m) => m.kind === SK.PublicKeyword || m.kind === SK.PrivateKeyword || m.kind === SK.ProtectedKeyword || m.kind === SK.ReadonlyKeyword) && ts.isIdentifier(p.name)) {
         st = an.writeField(frame.thisVal, p.name.text, v, st, p);
+        // The name of a parameter property is the property's symbol; the body reads the parameter's.
+        const [paramSym] = an.checker.getSymbolsOfParameterPropertyDeclaration(p, p.name.text);
+        if (paramSym && !st.val(paramSym)) {
+          frame.locals.push(paramSym);
+          st = st.setVar(paramSym, v);
+          if (k !== null) st = st.withFact(varConstKey(paramSym), k);
+        }
         const o = frame.thisVal.length === 1 ? frame.thisVal[0]! : -1;
         if (o > UNKNOWN && k !== null) st = st.withFact(fieldConstKey(o, p.name.text), k);
       }

@@ -45,6 +45,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // A parameter property (`constructor(readonly ring: Ring)`) is also the parameter the body reads.
+    { code: head + `class Ring {\n  area: VmallocArea;\n  constructor(a: VmallocArea) {\n    this.area = a;\n  }\n  resize(n: number): void {\n    const next = vmalloc(mem, n, GFP_KERNEL);\n    if (next === null) return;\n    vfree(this.area);\n    this.area = next;\n  }\n}\nclass Batch {\n  private readonly area: VmallocArea;\n  constructor(readonly ring: Ring) {\n    this.area = ring.area;\n  }\n  peek(): void {\n    readRaw(this.area, buf, 0);\n  }\n}\nexport function f(): void {\n  const a = vmalloc(mem, 4096, GFP_KERNEL);\n  if (!a) return;\n  const r = new Ring(a);\n  const b = new Batch(r);\n  r.resize(8192);\n  b.peek();\n  vfree(r.area);\n}`, errors: [...err(19), ...err(28)] },
     // A field set to a constant by the constructor decides the helper's branch: keep = 0 frees.
     { code: head + `class Cache {\n  constructor(readonly keep: number) {}\n  drop(p: Owned<Page<0>>): void {\n    if (this.keep > 0) return;\n    freePage(p);\n  }\n}\nexport function f(): void {\n  const c = new Cache(0);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  c.drop(p);\n  readRaw(p, buf, 0);\n}`, errors: err(13) },
     // A helper that frees its argument on some paths and keeps it on the others took it over.
