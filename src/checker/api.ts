@@ -43,8 +43,10 @@ export interface ApiEffect {
   readonly sleeps?: boolean;
   /** A callback parameter the function calls. */
   readonly callback?: { readonly index: number; readonly mode: 'once' | 'many'; readonly atomic?: boolean; readonly maps?: number };
-  /** An argument the call keeps (a list_lru item, whatever it is): it escapes into memdesc. */
+  /** An argument the call keeps (a list_lru item, whatever it is): what it holds lives on. */
   readonly keeps?: number;
+  /** An object argument the call only looks at (`listLruDel`'s item): it does not escape. */
+  readonly reads?: number;
   /** An array argument the call fills with new owned pages (`allocPagesBulk`). */
   readonly fills?: number;
   /** Arguments it accepts even when stale (`folioTryGet` on a borrow of a freed folio returns null). */
@@ -72,6 +74,8 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   listLruWalk: { callback: { index: 1, mode: 'many', atomic: true } },
   allocPagesBulk: { fills: 3 },
   listLruAdd: { keeps: 1 },
+  listLruDel: { reads: 1 },
+  listLruContains: { reads: 1 },
 };
 
 /** Phantom keys of memdesc's handle types (declared `unique symbol`s), by what they mark. */
@@ -325,6 +329,7 @@ export function effectOf(checker: ts.TypeChecker, decl0: ts.SignatureDeclaration
       ...(row.tolerates !== undefined ? { tolerates: row.tolerates } : {}),
       ...(row.fills !== undefined ? { fills: row.fills } : {}),
       ...(row.keeps !== undefined ? { keeps: row.keeps } : {}),
+      ...(row.reads !== undefined ? { reads: row.reads } : {}),
     };
   } else if (ci >= 0) {
     eff = { name: name || 'an assertion function', memdesc: false, consumes: { index: ci, kind: consumeKindOf(checker, decl.parameters[ci]!) } };

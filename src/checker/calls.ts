@@ -254,7 +254,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     s = an.store([...v.filter((a) => a > UNKNOWN && an.info(a).kind === 'ref'), ...an.heldBy(v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj'), s)], s, call, false);
   }
   args.forEach((v, i) => {
-    if (i === eff.callback?.index || i === eff.fills || i === eff.keeps) return;
+    if (i === eff.callback?.index || i === eff.fills || i === eff.keeps || i === eff.reads) return;
     const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
     if (objs.length) s = an.escape(objs, s);
   });

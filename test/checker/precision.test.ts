@@ -86,6 +86,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // listLruDel only looks at its item: what the item holds stays tracked.
+    { code: head.replace('type Memory', 'type Memory, listLruInit, listLruAdd, listLruDel') + `interface E {\n  page: Owned<Page<0>>;\n}\nexport function f(): void {\n  const lru = listLruInit<E>(mem);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  const e: E = { page: p };\n  listLruAdd(lru, e);\n  listLruDel(lru, e);\n  freePage(e.page);\n  freePage(p);\n}`, errors: err(12) },
     // `for (const i of c.indexes())` where indexes() returns `[...this.m.keys()]`: each known key.
     { code: head + `class C {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  indexes(): number[] {\n    return [...this.m.keys()];\n  }\n  evict(k: number): void {\n    const p = this.m.get(k);\n    if (p === undefined) return;\n    this.m.delete(k);\n    freePage(p);\n  }\n}\nexport function f(): void {\n  const c = new C();\n  for (let i = 0; i < 2; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) c.m.set(i, p);\n  }\n  const q = c.m.get(1);\n  if (q) freePage(q);\n  for (const i of c.indexes()) c.evict(i);\n}`, errors: [...err(10), ...err(21)] },
     // An item on a list_lru stays tracked (the list hands it back only to a walk's isolate callback).
