@@ -12,6 +12,13 @@ import { invoke } from './calls.js';
 import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
 import { firstConditional, mapKeysCall, shortText, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
+/** The fact that marks paths split by a branch that freed a handle on one side only. */
+const SPLIT = '#split';
+
+function unsplit(s: State): State {
+  return s.facts.has(SPLIT) ? s.withFact(SPLIT, null) : s;
+}
+
 export const stmtMethods = {
   /**
    * Runs statements, keeping the paths of a branch on a plain condition apart (a variable, a
@@ -22,12 +29,31 @@ export const stmtMethods = {
   execStatements(this: Analyzer, stmts: readonly ts.Statement[], s: State | null): State | null {
     let paths: State[] = s ? [s] : [];
     for (const st of stmts) {
+      // Paths split by a branch that freed a handle on one side only go on apart through plain
+      // statements (a free or a use there is on that path for certain); before anything that
+      // branches or exits they are joined, as a condition there may follow the first one.
+      if (paths.length > 1 && paths.some((p) => p.facts.has(SPLIT)) && !this.plainStatement(st)) paths = [unsplit(paths.reduce((a, b) => join(a, b)!))];
       const next: State[] = [];
       for (const p of paths) next.push(...this.execSplit(st, p));
       paths = next.length > MAX_PATHS ? [next.reduce((a, b) => join(a, b)!)] : next;
       if (paths.length === 0) return null;
     }
-    return paths.length ? paths.reduce((a, b) => join(a, b)!) : null;
+    return paths.length ? unsplit(paths.reduce((a, b) => join(a, b)!)) : null;
+  },
+
+  /** A statement that neither branches nor exits nor makes a closure: an expression or declaration of calls and reads. */
+  plainStatement(this: Analyzer, st: ts.Statement): boolean {
+    if (!ts.isExpressionStatement(st) && !ts.isVariableStatement(st)) return false;
+    let plain = true;
+    const visit = (n: ts.Node): void => {
+      if (!plain) return;
+      if (ts.isConditionalExpression(n) || ts.isFunctionLike(n) || ts.isAwaitExpression(n) || ts.isYieldExpression(n)) plain = false;
+      else if (ts.isBinaryExpression(n) && [SK.AmpersandAmpersandToken, SK.BarBarToken, SK.QuestionQuestionToken, SK.AmpersandAmpersandEqualsToken, SK.BarBarEqualsToken, SK.QuestionQuestionEqualsToken].includes(n.operatorToken.kind)) plain = false;
+      else if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n)) && n.questionDotToken) plain = false;
+      else ts.forEachChild(n, visit);
+    };
+    visit(st);
+    return plain;
   },
 
   execSplit(this: Analyzer, st: ts.Statement, p: State): State[] {
@@ -36,6 +62,16 @@ export const stmtMethods = {
       const a = t ? this.exec(st.thenStatement, t) : null;
       const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
       return [a, b].filter((x): x is State => x !== null);
+    }
+    // `if (!verify(…)) release(e);`: when one side freed a handle the other did not, the two go
+    // on apart (marked, so the next branching statement joins them).
+    if (ts.isIfStatement(st)) {
+      const [t, f] = this.evalCond(st.expression, p);
+      const a = t ? this.exec(st.thenStatement, t) : null;
+      const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
+      if (a && b && this.consumedApart(a, b)) return [a.withFact(SPLIT, true), b.withFact(SPLIT, true)];
+      const j = join(a, b);
+      return j ? [j] : [];
     }
     // `const fresh = dev.setup === null` (or `!x`, `x !== undefined`): the paths split on the test,
     // `fresh` a known flag on each, with the fact on the tested flag or field, so a later
@@ -99,6 +135,17 @@ export const stmtMethods = {
     }
     const r = this.exec(st, p);
     return r ? [r] : [];
+  },
+
+  /** Whether a handle is freed on every path of one state and not consumed at all in the other. */
+  consumedApart(this: Analyzer, a: State, b: State): boolean {
+    for (const [id, sa] of a.atoms) {
+      if (this.info(id).kind !== 'ref') continue;
+      const sb = b.atoms.get(id);
+      if (!sb || sa.esc || sb.esc) continue;
+      if ((sa.cons?.must && !sb.cons) || (sb.cons?.must && !sa.cons)) return true;
+    }
+    return false;
   },
 
   /** `const x = f(…)` (or `let`), one declaration of a plain name: the call and the variable. */

@@ -68,6 +68,9 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // The same branch tested again the other way round: the paths are joined before it.
+    { code: head + `function ok(n: number): boolean {\n  return n > 2;\n}\nexport function f(n: number): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!ok(n)) freePage(p);\n  if (ok(n)) freePage(p);\n}` },
+
     // A queue of entries whose length is not known (reverse() forgets it), taken from by
     // shift(): what it still holds after is each of its entries maybe, so close() freeing what is
     // left is not a second free of the page of the entry taken out and freed by the caller.
@@ -86,6 +89,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // A branch on a call frees on one side; the teardown after it frees on every path.
+    { code: head + `function ok(n: number): boolean {\n  return n > 2;\n}\nexport function f(n: number): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!ok(n)) freePage(p);\n  freePage(p);\n}`, errors: err(8) },
     // listLruDel only looks at its item: what the item holds stays tracked.
     { code: head.replace('type Memory', 'type Memory, listLruInit, listLruAdd, listLruDel') + `interface E {\n  page: Owned<Page<0>>;\n}\nexport function f(): void {\n  const lru = listLruInit<E>(mem);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  const e: E = { page: p };\n  listLruAdd(lru, e);\n  listLruDel(lru, e);\n  freePage(e.page);\n  freePage(p);\n}`, errors: err(12) },
     // `for (const i of c.indexes())` where indexes() returns `[...this.m.keys()]`: each known key.
