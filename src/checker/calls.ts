@@ -522,6 +522,8 @@ function givenAway(an: Analyzer, args: Val[], before: State, exits: readonly { s
     if (an.info(a).kind !== 'ref' || b.cons || b.esc) return;
     const holders = [...thisVal, ...args.filter((_, j) => j !== i).flat()].filter((x) => x > UNKNOWN && an.info(x).kind === 'obj');
     if (holders.length === 0) return;
+    // Cheap test first: freed on no exit, nothing was given away.
+    if (!states.some((st) => st.atom(a).cons)) return;
     let cons: Cons | null = null;
     let kept = false;
     for (const st of states) {

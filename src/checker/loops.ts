@@ -116,25 +116,33 @@ export function constCompare(an: Analyzer, e: ts.BinaryExpression, s?: State): b
 
 /** Whether `body` writes the variable `sym` (an assignment, `++`/`--`, a destructuring target). */
 export function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
-  let found = false;
-  const isSym = (n: ts.Node): boolean => ts.isIdentifier(n) && an.checker.getSymbolAtLocation(n) === sym;
+  let set = writtenIn.get(body);
+  if (!set) writtenIn.set(body, (set = writtenSymbols(an, body)));
+  return set.has(sym);
+}
+
+/** The variables a body writes, by symbol (computed once per body: `writes` is asked often). */
+const writtenIn = new WeakMap<ts.Node, ReadonlySet<ts.Symbol>>();
+
+function writtenSymbols(an: Analyzer, body: ts.Node): ReadonlySet<ts.Symbol> {
+  const out = new Set<ts.Symbol>();
+  const add = (n: ts.Node): void => {
+    if (!ts.isIdentifier(n)) return;
+    const sym = an.checker.getSymbolAtLocation(n);
+    if (sym) out.add(sym);
+  };
+  const target = (t: ts.Node): void => {
+    if (ts.isIdentifier(t)) add(t);
+    else if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) || ts.isPropertyAssignment(t) || ts.isShorthandPropertyAssignment(t) || ts.isSpreadElement(t) || ts.isParenthesizedExpression(t)) ts.forEachChild(t, target);
+  };
   const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
-      let hit = false;
-      const target = (t: ts.Node): void => {
-        if (isSym(t)) hit = true;
-        else if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) || ts.isPropertyAssignment(t) || ts.isShorthandPropertyAssignment(t) || ts.isSpreadElement(t) || ts.isParenthesizedExpression(t)) ts.forEachChild(t, target);
-      };
-      target(n.left);
-      if (hit) found = true;
-    }
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && isSym(n.operand)) found = true;
-    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && isSym(n.initializer)) found = true;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) target(n.left);
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) add(n.operand);
+    if (ts.isForOfStatement(n) || ts.isForInStatement(n)) add(n.initializer);
     ts.forEachChild(n, visit);
   };
   visit(body);
-  return found;
+  return out;
 }
 
 /** The values of a counted loop over a small constant range, or null. */
