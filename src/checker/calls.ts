@@ -204,7 +204,8 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
   // A function value the checker did not follow (a callback field of an element it lost track
   // of: `pending.shift()!.cb(0)`): it may be any closure made so far, so what they capture may
   // be consumed now.
-  if (!decl || !isFunctionLike(decl)) {
+  // (Not a library's declared function value, such as vitest's `expect`: it calls nothing of yours.)
+  if (!decl || (source === 'user' && !isFunctionLike(decl))) {
     const closures = new Set<number>();
     const look = (v: Val): void => {
       for (const a of v) if (a > UNKNOWN && an.info(a).kind === 'func') closures.add(a);
