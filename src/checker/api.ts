@@ -282,11 +282,10 @@ function fromDeclaredText(decl: ts.SignatureDeclaration, fromCtx: boolean): ApiE
 const effectCache = new WeakMap<ts.Declaration, ApiEffect | null>();
 
 /** The effect of calling a function declared by `decl`, for memdesc's API and assertion consumers. */
-export function effectOf(checker: ts.TypeChecker, decl0: ts.SignatureDeclaration): ApiEffect | null {
-  const hit = effectCache.get(decl0);
+export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration): ApiEffect | null {
+  const hit = effectCache.get(decl);
   if (hit !== undefined) return hit;
-  const memdesc = isMemdescFile(decl0.getSourceFile().fileName);
-  const decl = memdesc ? ruleOverload(checker, decl0) : decl0;
+  const memdesc = isMemdescFile(decl.getSourceFile().fileName);
   const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : '';
   const ci = consumedParam(checker, decl);
   let eff: ApiEffect | null = null;
@@ -334,26 +333,8 @@ export function effectOf(checker: ts.TypeChecker, decl0: ts.SignatureDeclaration
   } else if (ci >= 0) {
     eff = { name: name || 'an assertion function', memdesc: false, consumes: { index: ci, kind: consumeKindOf(checker, decl.parameters[ci]!) } };
   }
-  effectCache.set(decl0, eff);
+  effectCache.set(decl, eff);
   return eff;
-}
-
-/**
- * A memdesc function's fast overload (`freePage<P>(page: P, ...ok: Accept<…>)`: the accepted form,
- * which a correct call resolves to) does what the overload after it, the one that states the rule,
- * does: the effect is read from that one, whose parameter types name the shapes.
- */
-function ruleOverload(checker: ts.TypeChecker, decl: ts.SignatureDeclaration): ts.SignatureDeclaration {
-  if (!isFastOverload(decl) || !decl.name) return decl;
-  const sym = checker.getSymbolAtLocation(decl.name);
-  const full = sym?.declarations?.find((d): d is ts.SignatureDeclaration => ts.isFunctionLike(d) && d !== decl && !isFastOverload(d));
-  return full ?? decl;
-}
-
-/** A declaration whose last parameter is the rest parameter `...ok` (memdesc's fast overloads). */
-function isFastOverload(decl: ts.SignatureDeclaration): boolean {
-  const last = decl.parameters[decl.parameters.length - 1];
-  return last !== undefined && last.dotDotDotToken !== undefined && ts.isIdentifier(last.name) && last.name.text === 'ok';
 }
 
 /** Whether an expression's type says it may sleep: `Gfp<true>` → true, `Gfp<false>` → false, else undefined. */
