@@ -1,0 +1,62 @@
+/**
+ * The outside corpora (test/checker/outside/, see its README.md): programs written blind — from the
+ * public docs only, never running the checker — by two authors after the checker was built, on
+ * storage (page cache, zram, journal, bounce buffers, a vmalloc bitmap, an extent tree, async I/O)
+ * and on networking and virtualization (page_pool, virtio, a balloon, io_uring buffers, a KVM MMU,
+ * a TTM pool, shared buffers). Each misuse is a real bug and each correct program runs clean (as
+ * in corpus.test.ts); the checker finds nothing in the correct programs, and its recall on the
+ * misuses — measured as the corpora first came in and after this session's work on what they
+ * showed — may not fall (docs/checker.md, "How it is measured").
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE_OF, expectCaught, expectClean, parseMarkers, programsIn } from './corpus-harness.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
+const CORPORA = [
+  { name: 'storage', flagged: 23 },
+  { name: 'netvirt', flagged: 14 },
+];
+
+let savedLimit = 10;
+beforeAll(() => {
+  savedLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+});
+afterAll(() => {
+  Error.stackTraceLimit = savedLimit;
+});
+
+for (const corpus of CORPORA) {
+  const dir = join(import.meta.dirname, 'outside', corpus.name);
+  const misuse = programsIn(dir, 'misuse');
+  const correct = programsIn(dir, 'correct');
+  const lib = programsIn(dir, 'lib');
+
+  describe(`outside corpus ${corpus.name}`, () => {
+    it('marks exactly one misuse per misuse program and nothing elsewhere; every misuse has a correct twin', () => {
+      for (const p of [...misuse, ...correct, ...lib]) expect(parseMarkers(p.path).errors, p.name).toEqual([]);
+      for (const p of misuse) expect(p.misuses.length, p.name).toBe(1);
+      for (const p of [...correct, ...lib]) expect(p.misuses, p.name).toEqual([]);
+      const twins = correct.filter((p) => !p.name.startsWith('precision-')).map((p) => p.name);
+      expect(twins).toEqual(misuse.map((p) => p.name));
+    });
+
+    for (const program of misuse) {
+      const m = program.misuses[0]!;
+      it(`${program.name}:${m.line} ${m.kind} → ${CODE_OF[m.kind]}`, () => expectCaught(program));
+    }
+    for (const program of correct) it(`${program.name} runs clean`, () => expectClean(program));
+
+    it(`memdesc check: no finding on correct code, and at least ${corpus.flagged} of ${misuse.length} misuses flagged`, () => {
+      const r = spawnSync(process.execPath, [join(root, 'scripts/score-checker.mjs'), '--json', '--corpus', dir, '--cli', join(root, 'dist/cli/main.js')], { cwd: root, encoding: 'utf8' });
+      const json = JSON.parse(r.stdout) as { flagged: number; misuses: number; falsePositives: number };
+      expect(json.misuses).toBe(misuse.length);
+      expect(json.falsePositives, r.stdout).toBe(0);
+      expect(json.flagged).toBeGreaterThanOrEqual(corpus.flagged);
+    }, 120_000);
+  });
+}

@@ -1,0 +1,29 @@
+import { kmalloc, kfree, withSpinLock, GFP_KERNEL, type Memory } from 'memdesc';
+import { VirtQueue, allocRxBufAtomic } from '../lib/virtio-ring.js';
+
+/** try_fill_recv(): posts fresh buffers until the ring is full. */
+function tryFillRecv(mem: Memory, vq: VirtQueue): number {
+  let n = 0;
+  while (vq.inFlight() < vq.num) {
+    const buf = kmalloc(mem, 256, GFP_KERNEL);
+    if (buf === null) break;
+    if (vq.addBuf(buf) < 0) {
+      kfree(buf);
+      break;
+    }
+    n++;
+  }
+  return n;
+}
+
+export function run(mem: Memory): void {
+  const vq = new VirtQueue(mem, 4);
+  // The refill timer posts one buffer under the queue lock; the rest is refilled from the workqueue.
+  withSpinLock(vq.lock, (ctx) => {
+    const first = allocRxBufAtomic(ctx);
+    if (first !== null && vq.addBuf(first) < 0) kfree(first);
+  });
+  const posted = tryFillRecv(mem, vq);
+  vq.freeUnused();
+  if (posted < 0) throw new Error('posted');
+}

@@ -1,0 +1,13 @@
+import { allocPage, freePage, readRaw, GFP_KERNEL, type Memory } from 'memdesc';
+import { AioQueue } from '../lib/aio.js';
+
+export async function run(mem: Memory): Promise<void> {
+  const q = new AioQueue();
+  const page = allocPage(mem, GFP_KERNEL);
+  if (!page) return;
+  const out = new Uint8Array(8);
+  q.submit(() => readRaw(page, out, 0));
+  const release = (): void => freePage(page);
+  await q.drain();
+  release();
+}

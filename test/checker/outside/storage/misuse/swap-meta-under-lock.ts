@@ -1,0 +1,18 @@
+import { spinLockInit, withSpinLock, kmalloc, kfree, GFP_KERNEL, type Memory, type KmallocPtr } from 'memdesc';
+import { ZramStore } from '../lib/zram.js';
+
+function allocStat(mem: Memory): KmallocPtr | null {
+  return kmalloc(mem, 48, GFP_KERNEL); // expect-also: sleep-in-atomic
+}
+
+export function run(mem: Memory): void {
+  const zram = new ZramStore(mem);
+  const tableLock = spinLockInit(mem, 'zram_table');
+  zram.store(0, new Uint8Array(20));
+  const stats: (KmallocPtr | null)[] = [];
+  withSpinLock(tableLock, () => {
+    for (const s of zram.slots()) if (zram.lookup(s)) stats.push(allocStat(mem)); // expect: sleep-in-atomic
+  });
+  for (const st of stats) if (st) kfree(st);
+  zram.destroy();
+}
