@@ -466,7 +466,7 @@ export function invoke(
     // Exits that return null beside exits that return an object: kept apart for the caller.
     const nulExits = exits.filter((r) => r.val.length > 0 && r.val.every((a) => a === NULL));
     const objExits = exits.filter((r) => r.val.length > 0 && !r.val.includes(NULL) && !r.val.includes(UNKNOWN) && r.val.every((a) => a > UNKNOWN));
-    if (!end && nulExits.length && objExits.length && nulExits.length + objExits.length === exits.length && an.deferred.length === 0) {
+    if (an.splitWanted === call && !end && nulExits.length && objExits.length && nulExits.length + objExits.length === exits.length && an.deferred.length === 0) {
       let nul: State | null = null;
       let obj: State | null = null;
       let objRet: Val = V_NONE;

@@ -124,6 +124,8 @@ export class Analyzer {
    * the first.
    */
   readonly splitExits = new Map<ts.Node, { nul: State; obj: State; ret: Val }>();
+  /** The call whose split exits the statement being run asks for (computed for that call only). */
+  splitWanted: ts.Node | null = null;
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
   weak = 0;
   frameIds = 0;

@@ -145,6 +145,7 @@ export class State {
     return this.atoms.get(id) ?? EMPTY;
   }
   setVar(sym: ts.Symbol, v: Val): State {
+    if (this.env.get(sym) === v) return this;
     const env = new Map(this.env);
     env.set(sym, v);
     return new State(env, this.atoms, this.pending, this.susp, this.oom, this.facts);
@@ -334,12 +335,12 @@ export function join(a: State | null, b: State | null): State | null {
   const env = new Map(a.env);
   for (const [k, v] of b.env) {
     const w = env.get(k);
-    env.set(k, w ? union(w, v) : v);
+    if (w !== v) env.set(k, w ? union(w, v) : v);
   }
   const atoms = new Map<number, AtomState>();
   for (const [id, sa] of a.atoms) {
     const sb = b.atoms.get(id);
-    atoms.set(id, sb ? joinAtom(sa, sb, isSymbolic(id)) : mayAtom(sa));
+    atoms.set(id, sb === sa ? sa : sb ? joinAtom(sa, sb, isSymbolic(id)) : mayAtom(sa));
   }
   for (const [id, sb] of b.atoms) if (!a.atoms.has(id)) atoms.set(id, mayAtom(sb));
   const pending = a.pending === b.pending ? a.pending : [...new Set([...a.pending, ...b.pending])];

@@ -104,7 +104,14 @@ export const stmtMethods = {
     const call = this.splitCall(st);
     if (call) {
       this.splitExits.delete(call.call);
-      const r = this.exec(st, p);
+      const saved = this.splitWanted;
+      this.splitWanted = call.call;
+      let r: State | null;
+      try {
+        r = this.exec(st, p);
+      } finally {
+        this.splitWanted = saved;
+      }
       const sp = this.splitExits.get(call.call);
       this.splitExits.delete(call.call);
       if (!r || !sp) return r ? [r] : [];
