@@ -495,7 +495,7 @@ export const exprMethods = {
     // `map.has(k)` on a Map whose keys are all known, with a known key: decided.
     if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'has') {
       const [m, st] = this.evalExpr(e.expression.expression, s);
-      const key = this.keyOf(e.arguments[0]!);
+      const key = this.keyOf(e.arguments[0]!, 0, s);
       if (m.length === 1 && m[0]! > UNKNOWN && this.info(m[0]!).container === 'map' && key?.startsWith('[L:') && this.exactKeys(m[0]!, st)) {
         const [, st2] = this.evalExpr(e.arguments[0]!, st);
         return st2.atom(m[0]!).fields?.has(key) ? [st2, null] : [null, st2];

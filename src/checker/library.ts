@@ -44,10 +44,10 @@ export function many(an: Analyzer, s: State, step: (s: State) => State): State {
 }
 
 /** What a container key expression becomes (precise) or null. */
-function keyArg(an: Analyzer, call: ts.CallExpression, i: number): string | null {
+function keyArg(an: Analyzer, call: ts.CallExpression, i: number, s?: State): string | null {
   const a = call.arguments[i];
   if (!a) return null;
-  const k = an.keyOf(a);
+  const k = an.keyOf(a, 0, s);
   return k && k.startsWith('[') ? k : k ? `[F:${k}]` : null;
 }
 
@@ -81,17 +81,17 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       return [method === 'add' ? recv : V_UNKNOWN, st];
     }
     case 'set': {
-      const k = keyArg(an, call, 0);
+      const k = keyArg(an, call, 0, st);
       st = an.writeElem(recv, k, args[1] ?? V_NULL, st, call);
       return [recv, st];
     }
     case 'get':
     case 'at': {
-      const k = keyArg(an, call, 0);
+      const k = keyArg(an, call, 0, st);
       return an.readElem(recv, k, st, elemName);
     }
     case 'delete': {
-      const k = keyArg(an, call, 0);
+      const k = keyArg(an, call, 0, st);
       if (k) {
         const [old, st2] = an.readElem(recv, k, st, elemName);
         let st3 = st2;
