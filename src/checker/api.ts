@@ -47,6 +47,8 @@ export interface ApiEffect {
   readonly keeps?: number;
   /** An object argument the call only looks at (`listLruDel`'s item): it does not escape. */
   readonly reads?: number;
+  /** A list_lru operation on its first argument (`listLruInit` makes the list). */
+  readonly list?: 'init' | 'add' | 'walk' | 'del';
   /** An array argument the call fills with new owned pages (`allocPagesBulk`). */
   readonly fills?: number;
   /** Arguments it accepts even when stale (`folioTryGet` on a borrow of a freed folio returns null). */
@@ -71,10 +73,11 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   withSpinLock: { callback: { index: 1, mode: 'once', atomic: true } },
   withPageMapped: { callback: { index: 1, mode: 'once', maps: 0 } },
   // __list_lru_walk_one() calls isolate with the list's spinlock held.
-  listLruWalk: { callback: { index: 1, mode: 'many', atomic: true } },
+  listLruWalk: { callback: { index: 1, mode: 'many', atomic: true }, list: 'walk' },
+  listLruInit: { list: 'init' },
   allocPagesBulk: { fills: 3 },
-  listLruAdd: { keeps: 1 },
-  listLruDel: { reads: 1 },
+  listLruAdd: { keeps: 1, list: 'add' },
+  listLruDel: { reads: 1, list: 'del' },
   listLruContains: { reads: 1 },
 };
 
@@ -329,6 +332,7 @@ export function effectOf(checker: ts.TypeChecker, decl: ts.SignatureDeclaration)
       ...(row.fills !== undefined ? { fills: row.fills } : {}),
       ...(row.keeps !== undefined ? { keeps: row.keeps } : {}),
       ...(row.reads !== undefined ? { reads: row.reads } : {}),
+      ...(row.list !== undefined ? { list: row.list } : {}),
     };
   } else if (ci >= 0) {
     eff = { name: name || 'an assertion function', memdesc: false, consumes: { index: ci, kind: consumeKindOf(checker, decl.parameters[ci]!) } };

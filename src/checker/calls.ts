@@ -12,8 +12,8 @@ import { resolveAlias, type ApiEffect } from './api.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
-import { containerCall, escapeAll, libCall, litOf, many, truthOf } from './library.js';
-import { constValue, fieldConstKey, varConstKey } from './loops.js';
+import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
+import { constValue, exactEntries, fieldConstKey, varConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -256,7 +256,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
   }
   args.forEach((v, i) => {
     if (i === eff.callback?.index || i === eff.fills || i === eff.keeps || i === eff.reads) return;
-    const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj');
+    const objs = v.filter((a) => a > UNKNOWN && an.info(a).kind === 'obj' && !an.info(a).lru);
     if (objs.length) s = an.escape(objs, s);
   });
   // Sleeping.
@@ -276,7 +276,35 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
   }
   // Callbacks.
   let ret: Val = V_UNKNOWN;
-  if (eff.callback) {
+  // A list_lru the function made: its items are known in order while every add was; a walk of
+  // n ≥ 1 items over k known ones calls isolate on the first min(n, k), each once.
+  const lru = eff.list && eff.list !== 'init' ? lruOf(an, args[0], s) : null;
+  if (lru !== null && eff.list === 'add' && args[1]) {
+    const len = s.atom(lru).len;
+    s = an.writeElem([lru], len === undefined ? null : `[L:${len}]`, args[1], s, call);
+  }
+  if (lru !== null && eff.list === 'del') s = forgetPrecise(s, lru);
+  let walked = false;
+  if (lru !== null && eff.list === 'walk' && eff.callback) {
+    const cb = args[eff.callback.index] ?? V_NONE;
+    const fns = cb.filter((a) => a > UNKNOWN && an.info(a).kind === 'func');
+    const n = constValue(an, call.arguments[2]!, 0, an.frames.length - 1, s);
+    const st = s.atom(lru);
+    const entries = st.len === 0 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('[')) ? [] : exactEntries(an, [lru], s);
+    if (fns.length === 1 && cb.length === 1 && typeof n === 'number' && n >= 1 && entries) {
+      const fn = an.info(fns[0]!).fn!;
+      const setup = (): void => {
+        const f = an.top();
+        f.callback = true;
+        f.atomic = { line: an.line(call), depth: an.frames.length - 2 };
+      };
+      for (const e of entries.slice(0, n)) s = invoke(an, fn, [e.val, V_UNKNOWN], [], V_UNKNOWN, s, call, setup)[1];
+      // Which items isolate removed is its return value's business: what is left is each of them maybe.
+      if (entries.length) s = forgetPrecise(s, lru);
+      walked = true;
+    }
+  }
+  if (eff.callback && !walked) {
     const cb = args[eff.callback.index];
     const fns = cb ? cb.filter((a) => a > UNKNOWN && an.info(a).kind === 'func') : [];
     if (cb && fns.length === 1) {
@@ -296,6 +324,12 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
         s = many(an, s, (st) => invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, call, setup)[1]);
       }
     } else if (cb) s = an.escape(cb, s);
+  }
+  if (eff.list === 'init') {
+    let id: number;
+    [id, s] = an.siteAtom(call, s, () => ({ kind: 'obj', name: 'list_lru', fresh: false, container: 'array', lru: true }));
+    s = s.setAtom(id, { ex: 2, fields: new Map(), len: 0 });
+    ret = [id];
   }
   // The result.
   if (eff.returns) {
@@ -621,4 +655,11 @@ export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val,
 /** The `extends X` expression of a class, if any. */
 function extendsOf(cls: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined {
   return cls.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
+}
+
+/** The list_lru a value is, when it is one the analysis made (`listLruInit`), else null. */
+function lruOf(an: Analyzer, v: Val | undefined, s: State): number | null {
+  if (!v || v.length !== 1 || v[0]! <= UNKNOWN) return null;
+  const a = v[0]!;
+  return an.info(a).lru && !s.atom(a).esc && !an.info(a).many ? a : null;
 }

@@ -295,7 +295,7 @@ export function truthOf(k: string | null): boolean | null {
   return !['false', 'null', 'undefined', 'number:0', 'string:', 'number:NaN'].includes(k);
 }
 
-function forgetPrecise(s: State, a: number): State {
+export function forgetPrecise(s: State, a: number): State {
   const st0 = s.atom(a);
   if (st0.len !== undefined) {
     const { len: _len, ...rest } = st0;

@@ -109,6 +109,8 @@ export interface AtomInfo {
   readonly instance?: boolean;
   /** A local container made by an array literal, `new Map()` / `new Set()`. */
   readonly container?: 'array' | 'map' | 'set' | 'object';
+  /** A list_lru made by `listLruInit`: its items, in order, as an array's. */
+  readonly lru?: boolean;
 }
 
 /** Work started before an `await` in a callee, to be checked when the caller next awaits. */

@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // A walk of one item frees the first item added, not the second.
+    { code: head.replace('type Memory', 'type Memory, listLruInit, listLruAdd, listLruWalk, LRU_REMOVED') + `interface E {\n  page: Owned<Page<0>> | null;\n}\nexport function f(): void {\n  const lru = listLruInit<E>(mem);\n  const p = allocPage(mem, GFP_KERNEL);\n  const q = allocPage(mem, GFP_KERNEL);\n  if (!p || !q) return;\n  const a: E = { page: p };\n  const b: E = { page: q };\n  listLruAdd(lru, a);\n  listLruAdd(lru, b);\n  listLruWalk(\n    lru,\n    (e) => {\n      if (e.page) freePage(e.page);\n      e.page = null;\n      return LRU_REMOVED;\n    },\n    1,\n  );\n  readRaw(q, buf, 0);\n  if (b.page) freePage(b.page);\n}` },
     // The same helper with keep = 1 returns before the free.
     { code: head + `class Cache {\n  constructor(readonly keep: number) {}\n  drop(p: Owned<Page<0>>): void {\n    if (this.keep > 0) return;\n    freePage(p);\n  }\n}\nexport function f(): void {\n  const c = new Cache(1);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  c.drop(p);\n  readRaw(p, buf, 0);\n  freePage(p);\n}` },
     // A flag set to a literal beside the free decides the later test on each path.
@@ -45,6 +47,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // A walk of n >= 1 items over a list the function filled calls isolate on each known item once.
+    { code: head.replace('type Memory', 'type Memory, listLruInit, listLruAdd, listLruWalk, LRU_REMOVED') + `interface E {\n  page: Owned<Page<0>>;\n}\nexport function f(): void {\n  const lru = listLruInit<E>(mem);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  listLruAdd(lru, { page: p });\n  listLruWalk(\n    lru,\n    (e) => {\n      freePage(e.page);\n      return LRU_REMOVED;\n    },\n    8,\n  );\n  readRaw(p, buf, 0);\n}`, errors: err(17) },
     // A key read from a field set to a constant (`req.index`) names the entry a literal names.
     { code: head + `class C {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  take(k: number) {\n    const p = this.m.get(k);\n    this.m.delete(k);\n    return p;\n  }\n}\nexport function f(): void {\n  const c = new C();\n  const p = allocPage(mem, GFP_KERNEL);\n  const o = allocPage(mem, GFP_KERNEL);\n  if (!p || !o) return;\n  c.m.set(2, p);\n  c.m.set(3, o);\n  const req = { index: 2 };\n  const q = c.take(req.index);\n  if (q) freePage(q);\n  readRaw(p, buf, 0);\n  freePage(o);\n}`, errors: err(19) },
     // A parameter property (`constructor(readonly ring: Ring)`) is also the parameter the body reads.
