@@ -55,7 +55,9 @@ export function evalArgs(an: Analyzer, args: readonly ts.Expression[], s: State)
 }
 
 export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val, State] {
-  const callee = call.expression;
+  let callee = call.expression;
+  // `this.shrinker.scanObjects!(…)`: the method of the non-null receiver.
+  if (ts.isNonNullExpression(callee) && ts.isPropertyAccessExpression(callee.expression)) callee = callee.expression;
   if (callee.kind === SK.SuperKeyword) {
     const [args, st] = evalArgs(an, call.arguments, s);
     const cls = ts.findAncestor(call, ts.isClassLike);
@@ -115,6 +117,8 @@ export function callExpr(an: Analyzer, call: ts.CallExpression, s: State): [Val,
       }
     }
     if (v && v.some((a) => a > UNKNOWN && an.info(a).kind === 'func')) fnVal = v;
+  } else if (recv && method !== null && an.shrinkerFns.has(method) && an.isShrinker((callee as ts.PropertyAccessExpression).expression)) {
+    fnVal = an.shrinkerFns.get(method)!;
   } else if (recv && method !== null) {
     // Through what an element read from a container may be (`pending.shift()!.cb()`).
     const refs = an.throughAlts(recv, s).filter((a) => a > UNKNOWN);

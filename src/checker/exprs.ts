@@ -11,6 +11,9 @@ import { callExpr, constructNew, invoke } from './calls.js';
 import { constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
+/** The callbacks of a `struct shrinker`. */
+const SHRINKER_FIELDS = new Set(['scanObjects', 'countObjects']);
+
 export const exprMethods = {
   evalExpr(this: Analyzer, e: ts.Expression, s: State): [Val, State] {
     switch (e.kind) {
@@ -328,6 +331,11 @@ export const exprMethods = {
     }
     if (ts.isPropertyAccessExpression(target)) {
       const [o, st] = this.evalExpr(target.expression, s);
+      // A shrinker's callback: kept for where the code runs it, its captures not escaped.
+      if (SHRINKER_FIELDS.has(target.name.text) && v.length > 0 && v.every((a) => a > UNKNOWN && this.info(a).kind === 'func') && this.isShrinker(target.expression)) {
+        this.shrinkerFns.set(target.name.text, v);
+        return st;
+      }
       return this.writeField(o, target.name.text, v, this.forgetFacts(st, target.name.text), node);
     }
     if (ts.isElementAccessExpression(target)) {
@@ -445,6 +453,14 @@ export const exprMethods = {
       return [t && t.withFact(key, true), f && f.withFact(key, false)];
     }
     return this.evalCond0(e, s);
+  },
+
+  /** Whether an expression's type is memdesc's `Shrinker`. */
+  isShrinker(this: Analyzer, e: ts.Expression): boolean {
+    const t = this.checker.getNonNullableType(this.checker.getTypeAtLocation(e));
+    const sym = t.getSymbol() ?? t.aliasSymbol;
+    const d = sym?.declarations?.[0];
+    return sym?.name === 'Shrinker' && d !== undefined && this.isMemdesc(d);
   },
 
   /**

@@ -124,6 +124,12 @@ export class Analyzer {
    * the first.
    */
   readonly splitExits = new Map<ts.Node, { nul: State; obj: State; ret: Val }>();
+  /**
+   * Callbacks given to a memdesc `Shrinker` (`s.scanObjects = (sh, sc) => …`), by field: run where
+   * the code calls them (`this.shrinker.scanObjects!(…)`), not at every allocation that may
+   * reclaim (the checker does not count reclaim).
+   */
+  readonly shrinkerFns = new Map<string, Val>();
   /** The call whose split exits the statement being run asks for (computed for that call only). */
   splitWanted: ts.Node | null = null;
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
@@ -175,6 +181,7 @@ export class Analyzer {
   analyzeUnit(unit: ts.Node): void {
     this.unitNode = unit;
     this.frames = [];
+    this.shrinkerFns.clear();
     this.followed = 0;
     this.leaked.clear();
     this.sinks.clear();
