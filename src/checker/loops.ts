@@ -116,15 +116,15 @@ export function constCompare(an: Analyzer, e: ts.BinaryExpression, s?: State): b
 
 /** Whether `body` writes the variable `sym` (an assignment, `++`/`--`, a destructuring target). */
 export function writes(an: Analyzer, body: ts.Node, sym: ts.Symbol): boolean {
-  let set = writtenIn.get(body);
-  if (!set) writtenIn.set(body, (set = writtenSymbols(an, body)));
-  return set.has(sym);
+  return writtenSymbols(an, body).has(sym);
 }
 
 /** The variables a body writes, by symbol (computed once per body: `writes` is asked often). */
 const writtenIn = new WeakMap<ts.Node, ReadonlySet<ts.Symbol>>();
 
-function writtenSymbols(an: Analyzer, body: ts.Node): ReadonlySet<ts.Symbol> {
+export function writtenSymbols(an: Analyzer, body: ts.Node): ReadonlySet<ts.Symbol> {
+  const cached = writtenIn.get(body);
+  if (cached) return cached;
   const out = new Set<ts.Symbol>();
   const add = (n: ts.Node): void => {
     if (!ts.isIdentifier(n)) return;
@@ -142,6 +142,7 @@ function writtenSymbols(an: Analyzer, body: ts.Node): ReadonlySet<ts.Symbol> {
     ts.forEachChild(n, visit);
   };
   visit(body);
+  writtenIn.set(body, out);
   return out;
 }
 

@@ -9,11 +9,17 @@ import { NF, SK, TF, ts } from './ts.js';
 import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
 import { invoke } from './calls.js';
-import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
+import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, varConstKey, writtenSymbols, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
 import { firstConditional, mapKeysCall, shortText, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
 /** The fact that marks paths split by a branch that freed a handle on one side only. */
 const SPLIT = '#split';
+
+function forgetWrittenConsts(an: Analyzer, loop: ts.Node, s: State): State {
+  if (s.facts.size === 0) return s;
+  for (const sym of writtenSymbols(an, loop)) s = s.withFact(varConstKey(sym), null);
+  return s;
+}
 
 function unsplit(s: State): State {
   return s.facts.has(SPLIT) ? s.withFact(SPLIT, null) : s;
@@ -554,6 +560,9 @@ export const stmtMethods = {
       if (ts.isForInStatement(node)) iterable = V_UNKNOWN;
     }
     if (!entry) return null;
+    // A variable the loop writes holds no one constant across its iterations (`let i = 0` of a
+    // loop not run exactly): each pass would key and decide by the first iteration's value.
+    entry = forgetWrittenConsts(this, node, entry);
     // Loops run exactly: a small constant range, or a container whose entries are all known.
     if (ts.isForStatement(node)) {
       const plan = countedLoop(this, node);
