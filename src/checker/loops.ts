@@ -22,10 +22,30 @@ import { symId, type Analyzer, type Frame } from './interp.js';
 const MAX_UNROLL = 8;
 const MAX_UNROLL_PRODUCT = 16;
 
+/** `a OP b` on two numeric constants, with JavaScript's semantics; null for any other operator. */
+function arith(op: number, a: number, b: number): number | null {
+  switch (op) {
+    case SK.PlusToken: return a + b;
+    case SK.MinusToken: return a - b;
+    case SK.AsteriskToken: return a * b;
+    case SK.SlashToken: return a / b;
+    case SK.PercentToken: return a % b;
+    case SK.AsteriskAsteriskToken: return a ** b;
+    case SK.AmpersandToken: return a & b;
+    case SK.BarToken: return a | b;
+    case SK.CaretToken: return a ^ b;
+    case SK.LessThanLessThanToken: return a << b;
+    case SK.GreaterThanGreaterThanToken: return a >> b;
+    case SK.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
+    default: return null;
+  }
+}
+
 /**
  * A constant an expression surely has: a literal, a loop counter being unrolled, a `const` with a
  * constant initialiser (in any module), a parameter bound to a constant argument (and not written
- * in its function), and arithmetic and `Math.floor`/`Math.trunc` of those.
+ * in its function), and arithmetic, bitwise operators, string concatenation, template literals and
+ * `Math.floor`/`Math.trunc`/`ceil`/`max`/`min` of those.
  */
 export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx = an.frames.length - 1, s?: State): number | string | null {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
@@ -35,18 +55,31 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
   if (s && ts.isPropertyAccessExpression(e)) return lengthOf(an, e, s) ?? fieldConst(an, e, s);
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken) {
+  if (ts.isPrefixUnaryExpression(e) && (e.operator === SK.MinusToken || e.operator === SK.PlusToken || e.operator === SK.TildeToken)) {
     const v = constValue(an, e.operand, depth + 1, frameIdx, s);
-    return typeof v === 'number' ? -v : null;
+    if (typeof v !== 'number') return null;
+    return e.operator === SK.MinusToken ? -v : e.operator === SK.PlusToken ? v : ~v;
+  }
+  // A key built from constants: `${ino}:${index}`.
+  if (ts.isTemplateExpression(e)) {
+    let out = e.head.text;
+    for (const span of e.templateSpans) {
+      const v = constValue(an, span.expression, depth + 1, frameIdx, s);
+      if (v === null) return null;
+      out += String(v) + span.literal.text;
+    }
+    return out;
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
-    if (![SK.PlusToken, SK.MinusToken, SK.AsteriskToken, SK.SlashToken, SK.PercentToken].includes(op)) return null;
+    if (arith(op, 0, 1) === null) return null;
     const a = constValue(an, e.left, depth + 1, frameIdx, s);
     const b = constValue(an, e.right, depth + 1, frameIdx, s);
-    if (typeof a !== 'number' || typeof b !== 'number') return null;
-    const r = op === SK.PlusToken ? a + b : op === SK.MinusToken ? a - b : op === SK.AsteriskToken ? a * b : op === SK.SlashToken ? a / b : a % b;
-    return Number.isFinite(r) ? r : null;
+    if (a === null || b === null) return null;
+    // `+` of a string and a constant concatenates, as JavaScript does; every other operator is numeric.
+    if (typeof a === 'string' || typeof b === 'string') return op === SK.PlusToken ? String(a) + String(b) : null;
+    const r = arith(op, a, b);
+    return r !== null && Number.isFinite(r) ? r : null;
   }
   if (ts.isCallExpression(e) && e.arguments.length >= 1 && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText() === 'Math' && /^(floor|trunc|ceil|max|min)$/.test(e.expression.name.text)) {
     const xs = e.arguments.map((x) => constValue(an, x, depth + 1, frameIdx, s));

@@ -121,6 +121,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // Bitwise and template keys that differ: 0 & ~3, 4 & ~3 and `1:1`, `1:2` name distinct entries, nothing is overwritten.
+    { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  const fill = (k: number): void => {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) m.set(k & ~3, p);\n  };\n  fill(0);\n  fill(4);\n  fill(9);\n  for (const p of m.values()) freePage(p);\n}` },
+    { code: head + 'export function f() {\n  const m = new Map<string, Owned<Page<0>>>();\n  const fill = (k: number, i: number): void => {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) m.set(`${k}:${i >> 1}`, p);\n  };\n  fill(1, 2);\n  fill(1, 4);\n  for (const p of m.values()) freePage(p);\n}' },
     // A completion queue that runs its callbacks after an await, through an element it shifts
     // out: the callback that frees may be the one called.
     { code: head + `class Q {\n  private readonly pending: { cb: (st: number) => void }[] = [];\n  submit(cb: (st: number) => void): void {\n    this.pending.push({ cb });\n  }\n  async drain(): Promise<void> {\n    await Promise.resolve();\n    while (this.pending.length > 0) {\n      const r = this.pending.shift()!;\n      r.cb(0);\n    }\n  }\n}\nexport async function f(): Promise<void> {\n  const q = new Q();\n  const req = kmalloc(mem, 256, GFP_KERNEL);\n  if (!req) return;\n  q.submit(() => kfree(req));\n  await q.drain();\n}` },
@@ -148,6 +151,10 @@ tester.run('leak', rule('leak'), {
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = dev.setup === null;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (!fresh) kfree(setup);\n  return 1;\n}`, errors: err(7) },
     // allocPagesBulk fills the array with owned pages; nothing frees them.
     { code: head + `export function f(): number {\n  const pages: (Owned<Page<0>> | null)[] = new Array(4).fill(null);\n  return allocPagesBulk(mem, GFP_KERNEL, 4, pages);\n}`, errors: err(3) },
+    // Keys computed with bitwise operators are constants: 5 & ~3 is 4, so the third set() overwrites a page.
+    { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  const fill = (k: number): void => {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) m.set(k & ~3, p);\n  };\n  fill(0);\n  fill(4);\n  fill(5);\n  for (const p of m.values()) freePage(p);\n}`, errors: [...err(4), ...err(5), ...err(9)] },
+    // The same with template-literal keys: `${k}:1` and `${k}:2` differ for one k, and the second fill() meets the first.
+    { code: head + 'export function f() {\n  const m = new Map<string, Owned<Page<0>>>();\n  const fill = (k: number, i: number): void => {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) m.set(`${k}:${i >> 1}`, p);\n  };\n  fill(1, 2);\n  fill(1, 3);\n  for (const p of m.values()) freePage(p);\n}', errors: [...err(4), ...err(5), ...err(8)] },
     // An entry of a Map by constant keys deleted without a free.
     { code: head + `export function f() {\n  const m = new Map<number, Owned<Page<0>>>();\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    m.set(i, p);\n  }\n  m.delete(2);\n  for (const p of m.values()) freePage(p);\n}`, errors: err(4) },
   ],
