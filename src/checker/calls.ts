@@ -9,11 +9,11 @@
  */
 import { SK, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Val } from './state.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Fact, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
-import { constValue, exactEntries, fieldConstKey, varConstKey } from './loops.js';
+import { constValue, exactEntries, fieldConstKey, isEmptyArray, varConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -236,6 +236,7 @@ function applyApi(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, s: Stat
 
 function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, args: Val[], s: State): [Val, State] {
   const frame = an.top();
+  let cbDone: State | null = null;
   // Uses: every argument but the consumed one and the callback must be a live handle.
   args.forEach((v, i) => {
     if (i === eff.consumes?.index || i === eff.callback?.index || i === eff.tolerates) return;
@@ -294,7 +295,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
     const fns = cb.filter((a) => a > UNKNOWN && an.info(a).kind === 'func');
     const n = constValue(an, call.arguments[2]!, 0, an.frames.length - 1, s);
     const st = s.atom(lru);
-    const entries = st.len === 0 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('[')) ? [] : exactEntries(an, [lru], s);
+    const entries = isEmptyArray(st) ? [] : exactEntries(an, [lru], s);
     if (fns.length === 1 && cb.length === 1 && typeof n === 'number' && n >= 1 && entries) {
       const fn = an.info(fns[0]!).fn!;
       const setup = (): void => {
@@ -324,6 +325,7 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
       };
       if (eff.callback.mode === 'once') {
         [ret, s] = invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, s, call, setup);
+        cbDone = s;
       } else {
         s = many(an, s, (st) => invoke(an, fn, [V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st, call, setup)[1]);
       }
@@ -367,6 +369,10 @@ function applyApiArgs(an: Analyzer, eff: ApiEffect, call: ts.CallExpression, arg
       }
     }
   }
+  // `withSpinLock(l, () => … return false)`: its result is the callback's, constant included.
+  const k = cbDone && !eff.returns ? an.callConst.get(call) : undefined;
+  if (k && k.after === cbDone) an.callConst.set(call, { k: k.k, after: s });
+  else if (cbDone) an.callConst.delete(call);
   return [ret, s];
 }
 
@@ -454,7 +460,7 @@ export function invoke(
     if (ts.isBlock(body)) end = an.execStatements(body.statements, st);
     else {
       const [v, s2] = an.evalExpr(body, st);
-      frame.returns.push({ state: s2, val: v, line: an.line(body) });
+      frame.returns.push({ state: s2, val: v, line: an.line(body), node: body });
       end = null;
     }
     // The callee's exits taken because an allocation failed (`if (!next) return false`) do not
@@ -481,6 +487,23 @@ export function invoke(
         for (const r of failed) bad = join(bad, r.state);
         if (bad) failedOut = { state: bad, truthy: [...badT][0]! };
       }
+    }
+    // Every exit returns a constant, truthy on some and falsy on others (`return false` before the
+    // argument is stored, `return true` after): a caller testing the result goes on from each kind.
+    let condOut: { t: State; f: State } | null = null;
+    if (out && !end && !failedOut && !async && exits.length > 1) {
+      let t: State | null = null;
+      let f: State | null = null;
+      for (const r of exits) {
+        const truth = r.node ? truthOf(litOf(an, r.node)) : null;
+        if (truth === null) {
+          t = f = null;
+          break;
+        }
+        if (truth) t = join(t, r.state);
+        else f = join(f, r.state);
+      }
+      if (t && f) condOut = { t, f };
     }
     if (!out) {
       // Every path throws: nothing after the call runs on them; keep the state as it was (a
@@ -531,11 +554,31 @@ export function invoke(
       else an.deferred.push(...deferred);
     }
     if (failedState && deferred.length === 0) an.failedExits.set(call, { ...failedState, after: out });
+    if (condOut && deferred.length === 0) an.condExits.set(call, { t: finish(condOut.t), f: finish(condOut.f), after: out });
+    else an.condExits.delete(call);
+    const k = !async && !failedOut && exits.length === frame.returns.length && deferred.length === 0 ? sameLit(an, exits, end) : null;
+    if (k !== null) an.callConst.set(call, { k, after: out });
+    else an.callConst.delete(call);
     return [ret.length ? ret : V_UNKNOWN, out];
   } finally {
     an.frames.pop();
     if (an.deferred !== savedDeferred && an.frames.length > 0) an.deferred = savedDeferred;
   }
+}
+
+/**
+ * The one constant every exit of a followed call returns (a fall-through returns undefined), as a
+ * fact: true or false for a boolean, null or undefined, the number or string itself; else null.
+ */
+function sameLit(an: Analyzer, exits: readonly { node?: ts.Expression }[], end: State | null): Fact | null {
+  const lits = new Set<string | null>(exits.map((r) => (r.node ? litOf(an, r.node) : 'undefined')));
+  if (end) lits.add('undefined');
+  if (lits.size !== 1) return null;
+  const [lit] = lits;
+  if (lit === null || lit === undefined) return null;
+  if (lit.startsWith('number:')) return Number(lit.slice(7));
+  if (lit.startsWith('string:')) return lit.slice(7);
+  return truthOf(lit);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
 import { constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
@@ -463,11 +463,18 @@ export const exprMethods = {
     return sym?.name === 'Shrinker' && d !== undefined && this.isMemdesc(d);
   },
 
+  /** The constant a followed call just evaluated (to the state `after`) returned on every path, or null. */
+  callResult(this: Analyzer, e: ts.Expression, after: State): Fact | null {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const c = ts.isCallExpression(e) ? this.callConst.get(e) : undefined;
+    return c && c.after === after ? c.k : null;
+  },
+
   /**
    * `n = 0`, `this.max = max`: the constant (number or string) the target holds on this path
    * from now on, or nothing known (null) — a variable by its symbol, a field by its one object.
    */
-  setConst(this: Analyzer, target: ts.Node, k: number | string | null, s: State): State {
+  setConst(this: Analyzer, target: ts.Node, k: Fact | null, s: State): State {
     while (ts.isParenthesizedExpression(target) || ts.isNonNullExpression(target)) target = target.expression;
     if (ts.isIdentifier(target)) {
       const sym = this.checker.getSymbolAtLocation(target);
@@ -549,12 +556,24 @@ export const exprMethods = {
         }
       }
     }
+    // A `const` bound to what a followed call returned on every path (callResult): decided.
+    if (ts.isIdentifier(e)) {
+      const sym = this.checker.getSymbolAtLocation(e);
+      const k = sym ? s.facts.get(varConstKey(sym)) : undefined;
+      if (typeof k === 'boolean') return k ? [s, null] : [null, s];
+    }
     const [v, st] = this.evalExpr(e, s);
+    if (ts.isCallExpression(e)) {
+      const k = this.callResult(e, st);
+      if (k !== null) return (typeof k === 'boolean' ? k : typeof k === 'number' ? k !== 0 && !Number.isNaN(k) : k !== '') ? [st, null] : [null, st];
+    }
     // A call whose exits after a failed allocation return what the others do not: each side of the
     // test goes on from the exits that give it.
     if (ts.isCallExpression(e) || ts.isAwaitExpression(e)) {
       const f = this.failedExits.get(ts.isAwaitExpression(e) ? e.expression : e);
       if (f && f.after === st) return f.truthy ? [f.state, st] : [st, f.state];
+      const c = this.condExits.get(ts.isAwaitExpression(e) ? e.expression : e);
+      if (c && c.after === st) return [c.t, c.f];
     }
     if (v.some((a) => a === NULL || (a > UNKNOWN && this.info(a).kind === 'ref'))) {
       // A handle is an object or a nonzero address: truthy unless it may be null. A side the

@@ -13,7 +13,7 @@
  */
 import { NF, SK, ts } from './ts.js';
 import { effectOf, gfpSleeps, isMemdescFile, isProcessContext, type ApiEffect, type ConsumeKind } from './api.js';
-import { NULL, setSymbolicTest, State, UNKNOWN, V_NULL, V_UNKNOWN, type AtomInfo, type Val } from './state.js';
+import { NULL, setSymbolicTest, State, UNKNOWN, V_NULL, V_UNKNOWN, type AtomInfo, type Fact, type Val } from './state.js';
 import { SENTENCE_SLEEP, type Finding, type RuleId } from './rules.js';
 
 import { stmtMethods, type StmtMethods } from './stmts.js';
@@ -117,6 +117,18 @@ export class Analyzer {
    * others: the state after the call on those exits (`after` is the state on the others).
    */
   readonly failedExits = new Map<ts.Node, { state: State; truthy: boolean; after: State }>();
+  /**
+   * Calls just followed whose every exit returns a constant, some truthy and some falsy (`add()`
+   * that stores its argument and returns true, or returns false and leaves it with the caller):
+   * the state after the truthy exits and after the falsy ones (`after` is their join).
+   */
+  readonly condExits = new Map<ts.Node, { t: State; f: State; after: State }>();
+  /**
+   * Calls just followed whose every exit returns one constant (`return false` on every path the
+   * state allows): the constant, as a fact (`after` is the state after the call), so that
+   * `const kept = withSpinLock(l, () => …); if (!kept) …` is decided where the callee's is.
+   */
+  readonly callConst = new Map<ts.Node, { k: Fact; after: State }>();
   /**
    * A followed call whose exits return null on some paths and an object on the others, with the
    * state each kind of exit leaves (`return null` before anything was allocated, `return { obj,

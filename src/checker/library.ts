@@ -10,7 +10,7 @@
 import { SK, TF, ts } from './ts.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
 import { shortText, type Analyzer } from './interp.js';
-import { constValue, exactEntries } from './loops.js';
+import { constValue, exactEntries, isEmptyArray } from './loops.js';
 import { evalArgs, invoke } from './calls.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
@@ -125,6 +125,8 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
     case 'pop':
     case 'shift': {
       if (!local) return [V_UNKNOWN, st];
+      // An array known to be empty: nothing comes out (undefined), nothing changes.
+      if (recv.length === 1 && an.info(recv[0]!).container === 'array' && isEmptyArray(st.atom(recv[0]!))) return [V_NULL, st];
       // An array whose entries are all known: the last (or first) one comes out, the rest stay.
       const exact = recv.length === 1 && an.info(recv[0]!).container === 'array' && call.arguments.length === 0 ? exactEntries(an, recv, st) : null;
       if (exact) {

@@ -15,7 +15,7 @@
  */
 import { NF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
-import { join, UNKNOWN, V_UNKNOWN, type State, type Val } from './state.js';
+import { join, UNKNOWN, V_UNKNOWN, type AtomState, type State, type Val } from './state.js';
 import { symId, type Analyzer, type Frame } from './interp.js';
 
 /** Iterations run one by one at most (per loop, and all nested unrolled loops together). */
@@ -216,6 +216,11 @@ export function canUnroll(an: Analyzer, n: number): boolean {
 export function execCounted(an: Analyzer, node: ts.ForStatement, entry: State, plan: { sym: ts.Symbol; values: number[] }): State | null {
   const iterations = plan.values.map((k) => ({ bind: (st: State): State => st, konst: [[plan.sym, k] as [ts.Symbol, number | string]], tag: `#${k}` }));
   return runIterations(an, node, entry, iterations);
+}
+
+/** Whether a container's state says it holds nothing: length 0 and no entry, known or not. */
+export function isEmptyArray(st: AtomState): boolean {
+  return st.len === 0 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('['));
 }
 
 /** The entries of a local container known exactly (every index or key precise, on every path), or null. */

@@ -7,7 +7,7 @@
  */
 import { NF, SK, TF, ts } from './ts.js';
 import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
-import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Val } from './state.js';
+import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { invoke } from './calls.js';
 import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, varConstKey, writtenSymbols, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
 import { firstConditional, mapKeysCall, shortText, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
@@ -444,9 +444,15 @@ export const stmtMethods = {
     for (const d of list.declarations) {
       let v: Val = V_NULL;
       if (d.initializer) [v, s] = this.evalExpr(d.initializer, s);
+      const made = s;
       if (ts.isIdentifier(d.name)) this.nameAtoms(v, d.name.text, s);
       s = this.bindPattern(d.name, v, s, false, node);
-      if (ts.isIdentifier(d.name)) s = this.setConst(d.name, d.initializer ? constValue(this, d.initializer, 0, this.frames.length - 1, s) : null, this.literalFact(d.name, d.initializer, s));
+      if (ts.isIdentifier(d.name)) {
+        let k: Fact | null = d.initializer ? constValue(this, d.initializer, 0, this.frames.length - 1, s) : null;
+        // `const kept = withSpinLock(…)`: what a followed call returned on every path.
+        if (k === null && d.initializer && (list.flags & NF.Const) !== 0) k = this.callResult(d.initializer, made);
+        s = this.setConst(d.name, k, this.literalFact(d.name, d.initializer, s));
+      }
       if (using && ts.isIdentifier(d.name)) {
         const sym = this.checker.getSymbolAtLocation(d.name);
         const scope = [...this.top().targets].reverse().find((t) => t.usings);

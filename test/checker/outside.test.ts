@@ -17,8 +17,8 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
 const CORPORA = [
-  { name: 'storage', flagged: 25 },
-  { name: 'netvirt', flagged: 15 },
+  { name: 'storage', flagged: 27 },
+  { name: 'netvirt', flagged: 16 },
 ];
 
 let savedLimit = 10;
