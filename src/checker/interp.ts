@@ -400,8 +400,7 @@ export class Analyzer {
 
   /** The helpers between the root function and here, for messages: " (through helper a() → b())". */
   through(): string {
-    const names = this.frames.slice(1).filter((f) => f.call).map((f) => `${f.name}()`);
-    return names.length ? ` (through ${names.length === 1 ? 'helper' : 'helpers'} ${names.join(' → ')})` : '';
+    return viaText(this.frames.slice(1).filter((f) => f.call).map((f) => f.name));
   }
 
   /** Whether the atom was made inside a callee frame that is still running (its own analysis reports it). */
@@ -574,7 +573,21 @@ export function fnName(n: ts.Node): string {
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+  // A callback given to a call: named after what it is given to (`owned.map((l) => …)`).
+  if (p && ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
+    const c = p.expression;
+    const callee = ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : null;
+    if (callee) return `the ${callee}() callback`;
+  }
   return 'the closure';
+}
+
+/** Helper names for a message: " (through helper a() → b())", " (in the map() callback)". */
+export function viaText(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const shown = names.map((n) => (n.startsWith('the ') ? n : `${n}()`));
+  if (names.every((n) => n.startsWith('the '))) return ` (in ${shown.join(' → ')})`;
+  return ` (through ${names.length === 1 ? 'helper' : 'helpers'} ${shown.join(' → ')})`;
 }
 
 /** Source text of a node, short enough for a message. */

@@ -8,7 +8,7 @@
  * @module
  */
 import { SK, TF, ts } from './ts.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Val } from './state.js';
+import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Cons, type Val } from './state.js';
 import { shortText, type Analyzer } from './interp.js';
 import { constValue, exactEntries, isEmptyArray } from './loops.js';
 import { evalArgs, invoke } from './calls.js';
@@ -243,8 +243,16 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       }
       const cb = args[0];
       const fns = cb ? cb.filter((x) => x > UNKNOWN && an.info(x).kind === 'func') : [];
-      if (fns.length === 1) st = callbackMany(an, fns[0]!, all, st, call);
+      // forEach and map run the callback on every element: one that consumes it each time consumes them all.
+      let each: Cons | null | undefined = method === 'forEach' || method === 'map' ? undefined : null;
+      const onRun = (after: State, e: number): void => {
+        const c = e > UNKNOWN ? after.atom(e).cons : undefined;
+        if (each === null) return;
+        each = c?.must ? (each ?? c) : null;
+      };
+      if (fns.length === 1) st = callbackMany(an, fns[0]!, all, st, call, onRun);
       else if (cb) st = an.escape(cb, st);
+      if (fns.length === 1 && local && each) st = consumeEach(an, recv, all, each, st);
       if (method === 'find' || method === 'findLast') {
         const [e, st2] = an.elemAlias(call, all, st, true);
         return [[e], st2];
@@ -317,19 +325,42 @@ export function forgetPrecise(s: State, a: number): State {
 }
 
 /** A callback called for each element (0..n times); what it returns escapes. */
-function callbackMany(an: Analyzer, fnAtom: number, elems: Val, s: State, call: ts.CallExpression): State {
+function callbackMany(an: Analyzer, fnAtom: number, elems: Val, s: State, call: ts.CallExpression, onRun?: (after: State, elem: number) => void): State {
   const fn = an.info(fnAtom).fn!;
   return many(an, s, (st) => {
     let el: Val = V_UNKNOWN;
     let st2 = st;
+    let e = UNKNOWN;
     if (!elems.includes(UNKNOWN)) {
-      let e: number;
       [e, st2] = an.elemAlias(call, elems, st2);
       el = [e];
     }
     const [ret, st3] = invoke(an, fn, [el, V_UNKNOWN, V_UNKNOWN, V_UNKNOWN], [], V_UNKNOWN, st2, call, () => (an.top().callback = true));
+    onRun?.(st3, e);
     return an.escape(ret, st3);
   });
+}
+
+/**
+ * `owned.map((l) => intoShared(l))`, `pages.forEach(freePage)` on a local array: a callback that
+ * consumes its element on every path consumes every element. Said only of the elements nothing but
+ * the array holds (a variable or another object may hold one the array does not).
+ */
+function consumeEach(an: Analyzer, recv: Val, elems: Val, cons: Cons, s: State): State {
+  for (const a of elems) {
+    if (a <= UNKNOWN || an.info(a).kind !== 'ref') continue;
+    const st = s.atom(a);
+    if (st.esc || st.cons?.must) continue;
+    if ([...s.env.values()].some((v) => v.includes(a))) continue;
+    let elsewhere = false;
+    for (const [id, o] of s.atoms) {
+      if (recv.includes(id) || !o.fields) continue;
+      for (const w of o.fields.values()) if (w.includes(a)) elsewhere = true;
+      if (elsewhere) break;
+    }
+    if (!elsewhere) s = s.update(a, { cons: { ...cons, must: true } });
+  }
+  return s;
 }
 
 function markCallback(this: void): void {

@@ -12,7 +12,7 @@ import { ts } from './ts.js';
 import type { ConsumeKind } from './api.js';
 import { NULL, union, UNKNOWN, V_NONE, type Cons, type State, type Val } from './state.js';
 import { SENTENCE_CONSUMED, SENTENCE_MAPPED, verbOf, type Finding, type RuleId } from './rules.js';
-import { shortText, type Analyzer } from './interp.js';
+import { shortText, viaText, type Analyzer } from './interp.js';
 
 export const verdictMethods = {
   /**
@@ -69,9 +69,9 @@ export const verdictMethods = {
   },
 
   consText(this: Analyzer, c: Cons): string {
-    const via = c.via.length ? ` (through ${c.via.length === 1 ? 'helper' : 'helpers'} ${c.via.map((n) => `${n}()`).join(' → ')})` : '';
+    const via = viaText(c.via);
     const inside = c.inside ? ` inside ${c.inside}()` : '';
-    const kept = c.orKept ? `, or kept by ${c.orKept}() on its other paths (it took the handle over)` : '';
+    const kept = c.orKept ? `, or kept by ${c.orKept.startsWith('the ') ? c.orKept : `${c.orKept}()`} on its other paths (it took the handle over)` : '';
     return `${verbOf(c.kind)} by ${c.by}() at line ${c.line}${via}${inside}${kept}`;
   },
 

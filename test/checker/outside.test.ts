@@ -17,7 +17,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
 const CORPORA = [
-  { name: 'storage', flagged: 27 },
+  { name: 'storage', flagged: 28 },
   { name: 'netvirt', flagged: 16 },
 ];
 

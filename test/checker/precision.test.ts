@@ -85,6 +85,10 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // forEach frees each element; a page the array may not hold is freed on the other path, by its variable.
+    { code: head + `export function f(keep: boolean): void {\n  const pages: Owned<Page<0>>[] = [];\n  const x = allocPage(mem, GFP_KERNEL);\n  if (!x) return;\n  if (!keep) pages.push(x);\n  pages.forEach((p) => freePage(p));\n  if (keep) freePage(x);\n}` },
+    // A callback that frees only some elements frees none of them surely: the sweep frees the rest.
+    { code: head + `export function f(): void {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) pages.push(p);\n  }\n  const rest = pages.filter((p, i) => {\n    if (i === 0) return true;\n    freePage(p);\n    return false;\n  });\n  for (const p of rest) freePage(p);\n}` },
     // The same branch tested again the other way round: the paths are joined before it.
     { code: head + `function ok(n: number): boolean {\n  return n > 2;\n}\nexport function f(n: number): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!ok(n)) freePage(p);\n  if (ok(n)) freePage(p);\n}` },
 
@@ -106,6 +110,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // forEach runs its callback on every element: each page is freed there, and the sweep frees them again.
+    { code: head + `export function f(): void {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) pages.push(p);\n  }\n  pages.forEach((p) => freePage(p));\n  for (const p of pages) freePage(p);\n}`, errors: err(8) },
     // A branch on a call frees on one side; the teardown after it frees on every path.
     { code: head + `function ok(n: number): boolean {\n  return n > 2;\n}\nexport function f(n: number): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!ok(n)) freePage(p);\n  freePage(p);\n}`, errors: err(8) },
     // listLruDel only looks at its item: what the item holds stays tracked.
