@@ -280,7 +280,15 @@ export const exprMethods = {
       }
       const [lv, st] = this.evalExpr(e.left, s);
       const [nn, isNull] = this.splitNull(e.left, lv, st);
-      const r = isNull ? this.evalExpr(e.right, isNull) : null;
+      // The left surely nullish (a take from a cache known empty): the right surely runs.
+      const sure = lv.length > 0 && lv.every((a) => a === NULL);
+      if (sure) this.surelyNullish.add(e);
+      let r: [Val, State] | null;
+      try {
+        r = isNull ? this.evalExpr(e.right, isNull) : null;
+      } finally {
+        if (sure) this.surelyNullish.delete(e);
+      }
       const left = lv.filter((a) => a !== NULL);
       if (!r) return [left.length ? left : V_UNKNOWN, nn ?? st];
       return [union(left, r[0]), join(nn, r[1]) ?? st];

@@ -142,6 +142,8 @@ export class Analyzer {
    * reclaim (the checker does not count reclaim).
    */
   readonly shrinkerFns = new Map<string, Val>();
+  /** `a ?? b` being evaluated whose left is surely nullish (its right surely runs). */
+  readonly surelyNullish = new Set<ts.Node>();
   /** The call whose split exits the statement being run asks for (computed for that call only). */
   splitWanted: ts.Node | null = null;
   /** While > 0, consumptions are 'maybe' (a closure called as one of a container's elements). */
@@ -492,15 +494,25 @@ export class Analyzer {
   /** A call that may sleep: a finding when it runs inside a spinlock taken in the root function. */
   sleeping(call: ts.CallExpression, what: string, s: State): void {
     const a = this.top().atomic;
-    if (!a || a.depth !== 0) return;
+    if (!a) return;
+    const fb = cacheFallback(call);
+    const sure = fb !== null && this.surelyNullish.has(fb);
+    // A lock a helper took is that helper's to report (its own analysis sees the same call), but
+    // for a take from a cache the caller made and left empty: only the caller knows it is empty.
+    if (a.depth !== 0 && !sure) return;
     // Reached only because an allocation failed (`if (this.log === null) this.log = vmalloc(…)`
     // after an earlier vmalloc): not a path the checker knows is taken.
     if (s.oom) return;
     // The fallback of a take from a pre-filled cache (`this.cache.objs.pop() ?? pagetableAlloc(…)`,
     // kvm_mmu_memory_cache_alloc()): whether the cache can be empty under the lock depends on a
     // top-up the checker does not count; not a path it knows is taken.
-    if (cacheFallback(call)) return;
-    this.reportAt(call, 'sleep-in-atomic', `sleep in atomic context: ${what} may sleep${this.through()}, inside the withSpinLock() callback at line ${a.line}; ${SENTENCE_SLEEP}`);
+    // Unless the cache is known empty here (nothing was put in it): then the fallback surely runs.
+    if (fb && !sure) return;
+    const msg = `sleep in atomic context: ${what} may sleep${this.through()}, inside the withSpinLock() callback at line ${a.line}; ${SENTENCE_SLEEP}`;
+    // Under a helper's lock: at the call its callback makes, where the lock is held.
+    const inner = a.depth !== 0 ? (this.frames[a.depth + 2]?.call ?? call) : null;
+    if (inner && inner.getSourceFile() === this.unitFile) this.reportLine(this.line(inner), 'sleep-in-atomic', msg, inner);
+    else this.reportAt(call, 'sleep-in-atomic', msg);
   }
 
   isProcessCtx(node: ts.Expression, frame: Frame | undefined, depth = 0): boolean {
@@ -587,6 +599,7 @@ export function viaText(names: readonly string[]): string {
   if (names.length === 0) return '';
   const shown = names.map((n) => (n.startsWith('the ') ? n : `${n}()`));
   if (names.every((n) => n.startsWith('the '))) return ` (in ${shown.join(' → ')})`;
+  if (names.some((n) => n.startsWith('the '))) return ` (through ${shown.join(' → ')})`;
   return ` (through ${names.length === 1 ? 'helper' : 'helpers'} ${shown.join(' → ')})`;
 }
 
@@ -597,12 +610,12 @@ export function shortText(n: ts.Node): string {
 }
 
 /** Whether a call is the right side of `take ?? call` / `take || call`, take a container's pop/shift/get/at. */
-function cacheFallback(call: ts.Node): boolean {
+function cacheFallback(call: ts.Node): ts.BinaryExpression | null {
   let n: ts.Node = call;
   while (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent)) n = n.parent;
   const b = n.parent;
-  if (!b || !ts.isBinaryExpression(b) || b.right !== n || (b.operatorToken.kind !== SK.QuestionQuestionToken && b.operatorToken.kind !== SK.BarBarToken)) return false;
+  if (!b || !ts.isBinaryExpression(b) || b.right !== n || (b.operatorToken.kind !== SK.QuestionQuestionToken && b.operatorToken.kind !== SK.BarBarToken)) return null;
   let l: ts.Expression = b.left;
   while (ts.isParenthesizedExpression(l)) l = l.expression;
-  return ts.isCallExpression(l) && ts.isPropertyAccessExpression(l.expression) && /^(pop|shift|get|at)$/.test(l.expression.name.text) && ts.isPropertyAccessExpression(l.expression.expression);
+  return ts.isCallExpression(l) && ts.isPropertyAccessExpression(l.expression) && /^(pop|shift|get|at)$/.test(l.expression.name.text) && ts.isPropertyAccessExpression(l.expression.expression) ? b : null;
 }

@@ -18,7 +18,7 @@ const root = resolve(import.meta.dirname, '../..');
 /** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
 const CORPORA = [
   { name: 'storage', flagged: 28 },
-  { name: 'netvirt', flagged: 16 },
+  { name: 'netvirt', flagged: 17 },
 ];
 
 let savedLimit = 10;
