@@ -67,6 +67,7 @@ export const stmtMethods = {
       const [t, f] = this.evalCond(st.expression, p);
       const a = t ? this.exec(st.thenStatement, t) : null;
       const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
+      this.dieApart(st, a, b);
       return [a, b].filter((x): x is State => x !== null);
     }
     // `if (!verify(…)) release(e);`: when one side freed a handle the other did not, the two go
@@ -75,6 +76,7 @@ export const stmtMethods = {
       const [t, f] = this.evalCond(st.expression, p);
       const a = t ? this.exec(st.thenStatement, t) : null;
       const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
+      this.dieApart(st, a, b);
       if (a && b && this.consumedApart(a, b)) return [a.withFact(SPLIT, true), b.withFact(SPLIT, true)];
       const j = join(a, b);
       return j ? [j] : [];
@@ -267,6 +269,7 @@ export const stmtMethods = {
         const [t, f] = this.evalCond(n.expression, s);
         const a = t ? this.exec(n.thenStatement, t) : null;
         const b = n.elseStatement ? (f ? this.exec(n.elseStatement, f) : null) : f;
+        this.dieApart(n, a, b);
         return join(a, b);
       }
       case SK.ReturnStatement: {
@@ -437,6 +440,31 @@ export const stmtMethods = {
     this.top().targets.pop();
     if (out) out = this.disposeUsings(t.usings!, out, b.getLastToken() ?? b);
     return out;
+  },
+
+  /**
+   * An `if` that is the last statement of a loop body: the body's variables die right after it, on
+   * each side apart (`if (q.enqueue(page)) done++;` drops the page the false side still owns,
+   * where the joined state would only say it was stored on some path).
+   */
+  dieApart(this: Analyzer, n: ts.IfStatement, a: State | null, b: State | null): void {
+    if (!a || !b) return;
+    const loop = this.loopBodyEnd(n);
+    if (loop?.localsStart === undefined) return;
+    const dying = this.top().locals.slice(loop.localsStart);
+    this.scopeEnd(a, dying, null);
+    this.scopeEnd(b, dying, null);
+  },
+
+  /** The loop whose body `n` ends (the body itself, or its block's last statement), if it is the innermost target. */
+  loopBodyEnd(this: Analyzer, n: ts.Statement): Target | null {
+    let body: ts.Node = n;
+    if (ts.isBlock(n.parent) && n.parent.statements[n.parent.statements.length - 1] === n) body = n.parent;
+    const loop = body.parent;
+    if (!loop || !ts.isIterationStatement(loop, false) || loop.statement !== body) return null;
+    const targets = this.top().targets;
+    const t = targets[targets.length - 1];
+    return t && t.kind === 'loop' && t.node === loop ? t : null;
   },
 
   execVarList(this: Analyzer, list: ts.VariableDeclarationList, s: State, node: ts.Node): State | null {

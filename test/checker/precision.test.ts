@@ -132,6 +132,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // The twins: the refused page freed on the else side; or an if after the page is stored on both sides.
+    { code: head + `class Q {\n  readonly list: Owned<Page<0>>[] = [];\n  constructor(readonly deny: Set<number>) {}\n  enqueue(p: Owned<Page<0>>, k: number): boolean {\n    if (this.deny.has(k)) return false;\n    this.list.push(p);\n    return true;\n  }\n}\nexport function fill(q: Q, n: number): number {\n  let done = 0;\n  for (let k = 0; k < n; k++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    if (q.enqueue(page, k)) done++;\n    else freePage(page);\n  }\n  return done;\n}` },
+    { code: head + `export function fill(list: Owned<Page<0>>[], n: number): number {\n  let done = 0;\n  for (let k = 0; k < n; k++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    list.push(page);\n    if (k % 2 === 0) done++;\n  }\n  return done;\n}` },
     // The twins: the caller frees what add() refused; the pool's page is returned.
     { code: head + `class Cache {\n  readonly m = new Map<number, Owned<Page<0>>>();\n  add(k: number, p: Owned<Page<0>>): boolean {\n    if (this.m.has(k)) return false;\n    this.m.set(k, p);\n    return true;\n  }\n}\nexport function fill(c: Cache, keys: number[]): number {\n  let n = 0;\n  for (const k of keys) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    if (!c.add(k, p)) {\n      freePage(p);\n      continue;\n    }\n    n++;\n  }\n  return n;\n}` },
     { code: head + `class Pool {\n  readonly cache: Owned<Page<0>>[] = [];\n  get(): Owned<Page<0>> | null {\n    const c = this.cache.pop();\n    if (c !== undefined) return c;\n    return allocPage(mem, GFP_KERNEL);\n  }\n}\nexport function f(): Owned<Page<0>> | null {\n  const pool = new Pool();\n  return pool.get();\n}` },
@@ -159,6 +162,8 @@ tester.run('leak', rule('leak'), {
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = !dev.setup;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
   ],
   invalid: [
+    // An if ending a loop body: the side where enqueue() refused the page drops it as the body ends.
+    { code: head + `class Q {\n  readonly list: Owned<Page<0>>[] = [];\n  constructor(readonly deny: Set<number>) {}\n  enqueue(p: Owned<Page<0>>, k: number): boolean {\n    if (this.deny.has(k)) return false;\n    this.list.push(p);\n    return true;\n  }\n}\nexport function fill(q: Q, n: number): number {\n  let done = 0;\n  for (let k = 0; k < n; k++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    if (q.enqueue(page, k)) done++;\n  }\n  return done;\n}`, errors: err(13) },
     // The same helper: on the path where it returned the object, the page it holds is dropped.
     { code: head + `interface Entry {\n  obj: NonNullable<ReturnType<typeof kmalloc>>;\n  page: Owned<Page<0>>;\n}\nfunction make(n: number): Entry | null {\n  if (n > 4096) return null;\n  const obj = kmalloc(mem, n, GFP_KERNEL);\n  if (obj === null) return null;\n  const page = allocPage(mem, GFP_KERNEL);\n  if (page === null) {\n    kfree(obj);\n    return null;\n  }\n  return { obj, page };\n}\nexport function f(n: number): void {\n  const e = make(n);\n  if (!e) return;\n  kfree(e.obj);\n}`, errors: [...err(9), ...err(17)] },
     // The flag read the wrong way round: the fresh allocation is the one not freed.
