@@ -327,7 +327,9 @@ export const leakMethods = {
     // value it discards or a variable it reassigns may be the caller's argument, or a throw).
     if (ts.isSourceFile(this.frames[0]!.fn) || (this.frames.length > 1 && !inCallee)) return s;
     // A dropped object (your class's instance, a struct) drops what only it held.
-    const held = this.heldBy(old.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj' && !s.atom(a).esc), s);
+    // (Not one standing for several earlier objects made at one site, `many`: dropping a reference
+    // to one of them — `this.tail = rec` in a loop — says nothing of the others' contents.)
+    const held = this.heldBy(old.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj' && !this.info(a).many && !s.atom(a).esc), s);
     const cands = [...old, ...held].filter((a) => a > UNKNOWN && this.leakable(a, s, true) && (old.includes(a) || s.atom(a).nul === 0));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);
