@@ -490,19 +490,16 @@ export function invoke(
     }
     // Every exit returns a constant, truthy on some and falsy on others (`return false` before the
     // argument is stored, `return true` after): a caller testing the result goes on from each kind.
+    // What each exit returns, as a constant (litOf: `return;` is 'undefined'), or null.
+    const lits = !async && !failedOut ? exits.map((r) => litOf(an, r.node)) : null;
     let condOut: { t: State; f: State } | null = null;
-    if (out && !end && !failedOut && !async && exits.length > 1) {
+    if (out && !end && lits && exits.length > 1 && !lits.includes(null)) {
       let t: State | null = null;
       let f: State | null = null;
-      for (const r of exits) {
-        const truth = r.node ? truthOf(litOf(an, r.node)) : null;
-        if (truth === null) {
-          t = f = null;
-          break;
-        }
-        if (truth) t = join(t, r.state);
+      exits.forEach((r, i) => {
+        if (truthOf(lits[i]!)) t = join(t, r.state);
         else f = join(f, r.state);
-      }
+      });
       if (t && f) condOut = { t, f };
     }
     if (!out) {
@@ -556,7 +553,7 @@ export function invoke(
     if (failedState && deferred.length === 0) an.failedExits.set(call, { ...failedState, after: out });
     if (condOut && deferred.length === 0) an.condExits.set(call, { t: finish(condOut.t), f: finish(condOut.f), after: out });
     else an.condExits.delete(call);
-    const k = !async && !failedOut && exits.length === frame.returns.length && deferred.length === 0 ? sameLit(an, exits, end) : null;
+    const k = lits && exits.length === frame.returns.length && deferred.length === 0 ? sameLit(end ? [...lits, 'undefined'] : lits) : null;
     if (k !== null) an.callConst.set(call, { k, after: out });
     else an.callConst.delete(call);
     return [ret.length ? ret : V_UNKNOWN, out];
@@ -567,15 +564,12 @@ export function invoke(
 }
 
 /**
- * The one constant every exit of a followed call returns (a fall-through returns undefined), as a
- * fact: true or false for a boolean, null or undefined, the number or string itself; else null.
+ * The one constant every exit of a followed call returns (litOf of each, a fall-through's
+ * 'undefined' included), as a fact: true or false for a boolean, null or undefined, the number or string itself; else null.
  */
-function sameLit(an: Analyzer, exits: readonly { node?: ts.Expression }[], end: State | null): Fact | null {
-  const lits = new Set<string | null>(exits.map((r) => (r.node ? litOf(an, r.node) : 'undefined')));
-  if (end) lits.add('undefined');
-  if (lits.size !== 1) return null;
-  const [lit] = lits;
-  if (lit === null || lit === undefined) return null;
+function sameLit(lits: readonly (string | null)[]): Fact | null {
+  const lit = lits[0];
+  if (lit === null || lit === undefined || lits.some((l) => l !== lit)) return null;
   if (lit.startsWith('number:')) return Number(lit.slice(7));
   if (lit.startsWith('string:')) return lit.slice(7);
   return truthOf(lit);

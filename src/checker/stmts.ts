@@ -64,19 +64,13 @@ export const stmtMethods = {
 
   execSplit(this: Analyzer, st: ts.Statement, p: State): State[] {
     if (ts.isIfStatement(st) && this.factKey(stripNot(st.expression))) {
-      const [t, f] = this.evalCond(st.expression, p);
-      const a = t ? this.exec(st.thenStatement, t) : null;
-      const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
-      this.dieApart(st, a, b);
+      const [a, b] = this.ifSides(st, p);
       return [a, b].filter((x): x is State => x !== null);
     }
     // `if (!verify(…)) release(e);`: when one side freed a handle the other did not, the two go
     // on apart (marked, so the next branching statement joins them).
     if (ts.isIfStatement(st)) {
-      const [t, f] = this.evalCond(st.expression, p);
-      const a = t ? this.exec(st.thenStatement, t) : null;
-      const b = st.elseStatement ? (f ? this.exec(st.elseStatement, f) : null) : f;
-      this.dieApart(st, a, b);
+      const [a, b] = this.ifSides(st, p);
       if (a && b && this.consumedApart(a, b)) return [a.withFact(SPLIT, true), b.withFact(SPLIT, true)];
       const j = join(a, b);
       return j ? [j] : [];
@@ -266,10 +260,7 @@ export const stmtMethods = {
       }
       case SK.IfStatement: {
         const n = node as ts.IfStatement;
-        const [t, f] = this.evalCond(n.expression, s);
-        const a = t ? this.exec(n.thenStatement, t) : null;
-        const b = n.elseStatement ? (f ? this.exec(n.elseStatement, f) : null) : f;
-        this.dieApart(n, a, b);
+        const [a, b] = this.ifSides(n, s);
         return join(a, b);
       }
       case SK.ReturnStatement: {
@@ -443,17 +434,22 @@ export const stmtMethods = {
   },
 
   /**
+   * The state at the end of each side of an `if` (null: a side not taken, or that does not go on).
    * An `if` that is the last statement of a loop body: the body's variables die right after it, on
    * each side apart (`if (q.enqueue(page)) done++;` drops the page the false side still owns,
    * where the joined state would only say it was stored on some path).
    */
-  dieApart(this: Analyzer, n: ts.IfStatement, a: State | null, b: State | null): void {
-    if (!a || !b) return;
-    const loop = this.loopBodyEnd(n);
-    if (loop?.localsStart === undefined) return;
-    const dying = this.top().locals.slice(loop.localsStart);
-    this.scopeEnd(a, dying, null);
-    this.scopeEnd(b, dying, null);
+  ifSides(this: Analyzer, n: ts.IfStatement, s: State): [State | null, State | null] {
+    const [t, f] = this.evalCond(n.expression, s);
+    const a = t ? this.exec(n.thenStatement, t) : null;
+    const b = n.elseStatement ? (f ? this.exec(n.elseStatement, f) : null) : f;
+    const loop = a && b ? this.loopBodyEnd(n) : null;
+    if (a && b && loop?.localsStart !== undefined) {
+      const dying = this.top().locals.slice(loop.localsStart);
+      this.scopeEnd(a, dying, null);
+      this.scopeEnd(b, dying, null);
+    }
+    return [a, b];
   },
 
   /** The loop whose body `n` ends (the body itself, or its block's last statement), if it is the innermost target. */
