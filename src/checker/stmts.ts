@@ -770,6 +770,16 @@ export const stmtMethods = {
     return need.size === 0;
   },
 
+  /** Whether a try block holds a call, a \`new\` or a \`throw\`, so its catch clause can be reached. */
+  mayThrow(this: Analyzer, block: ts.Block): boolean {
+    const visit = (n: ts.Node): boolean => {
+      if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isThrowStatement(n) || ts.isAwaitExpression(n)) return true;
+      if (ts.isFunctionLike(n)) return false;
+      return ts.forEachChild(n, visit) ?? false;
+    };
+    return visit(block);
+  },
+
   execTry(this: Analyzer, node: ts.TryStatement, s: State): State | null {
     const frame = this.top();
     const fin: Target | null = node.finallyBlock ? { kind: 'finally', node, breaks: [], continues: [], block: node.finallyBlock } : null;
@@ -777,6 +787,7 @@ export const stmtMethods = {
     const cat: Target | null = node.catchClause ? { kind: 'catch', node, breaks: [], continues: [], throws: [] } : null;
     if (cat) frame.targets.push(cat);
     let out = this.execBlock(node.tryBlock, s);
+    let caught: State | null = null;
     if (cat) {
       frame.targets.pop();
       // Anything in the try may have thrown: the catch starts from what held before it, after it,
@@ -785,14 +796,18 @@ export const stmtMethods = {
       for (const t of cat.throws ?? []) entry = join(entry, t);
       const c = node.catchClause!;
       if (entry && c.variableDeclaration) entry = this.bindPattern(c.variableDeclaration.name, V_UNKNOWN, entry, false);
-      const caught = entry ? this.execBlock(c.block, entry) : null;
-      out = join(out, caught);
+      caught = entry ? this.execBlock(c.block, entry) : null;
     }
-    if (fin) {
-      frame.targets.pop();
-      if (out) out = this.execBlock(node.finallyBlock!, out);
+    if (!fin) return join(out, caught);
+    frame.targets.pop();
+    // The finally runs after the try's own end and after the catch apart, when the try holds a call
+    // that can throw (so the catch is reached): \`catch { detach(att) } finally { detach(att) }\`
+    // puts twice on the path that threw, where the joined state only said "put on some path".
+    if (caught && out && this.mayThrow(node.tryBlock)) {
+      return join(this.execBlock(node.finallyBlock!, out), this.execBlock(node.finallyBlock!, caught));
     }
-    return out;
+    out = join(out, caught);
+    return out ? this.execBlock(node.finallyBlock!, out) : null;
   },
 };
 

@@ -85,6 +85,10 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // A catch that frees and a finally that frees only what the catch did not: no path frees twice.
+    { code: head + `export function f(g: () => number): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return 0;\n  let freed = false;\n  let r = 0;\n  try {\n    r = g();\n  } catch {\n    freePage(p);\n    freed = true;\n  } finally {\n    if (!freed) freePage(p);\n  }\n  return r;\n}` },
+    // A catch nothing in its try can reach: the finally's free is the only one.
+    { code: head + `export function f(): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return 0;\n  let r = 0;\n  try {\n    r = 1;\n  } catch {\n    freePage(p);\n    r = -1;\n  } finally {\n    if (r !== -1) freePage(p);\n  }\n  return r;\n}` },
     // forEach frees each element; a page the array may not hold is freed on the other path, by its variable.
     { code: head + `export function f(keep: boolean): void {\n  const pages: Owned<Page<0>>[] = [];\n  const x = allocPage(mem, GFP_KERNEL);\n  if (!x) return;\n  if (!keep) pages.push(x);\n  pages.forEach((p) => freePage(p));\n  if (keep) freePage(x);\n}` },
     // A callback that frees only some elements frees none of them surely: the sweep frees the rest.
@@ -110,6 +114,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // The error path's cleanup in catch, and the same cleanup in finally: the path that threw frees twice.
+    { code: head + `function detach(a: { page: Owned<Page<0>> }): void {\n  freePage(a.page);\n}\nexport function f(g: () => number): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return 0;\n  const a = { page: p };\n  let r = 0;\n  try {\n    r = g();\n  } catch {\n    detach(a);\n    r = -22;\n  } finally {\n    detach(a);\n  }\n  return r;\n}`, errors: [...err(2), ...err(15)] },
     // forEach runs its callback on every element: each page is freed there, and the sweep frees them again.
     { code: head + `export function f(): void {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p) pages.push(p);\n  }\n  pages.forEach((p) => freePage(p));\n  for (const p of pages) freePage(p);\n}`, errors: err(8) },
     // A branch on a call frees on one side; the teardown after it frees on every path.
