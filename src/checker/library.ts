@@ -124,7 +124,14 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
     }
     case 'pop':
     case 'shift': {
-      if (!local) return [V_UNKNOWN, st];
+      // An array the caller gave (a parameter, a field of one): what comes out is one of its
+      // elements, unknown but one value, so freeing it twice, or under its own mapping, is seen.
+      // Not when this function put values in it: the element may be one of them.
+      if (!local) {
+        if (recv.some((a) => an.contents(a, st).some((x) => x > UNKNOWN))) return [V_UNKNOWN, st];
+        const [e, st2] = an.elemAlias(call, V_NONE, st, true);
+        return [[e], st2];
+      }
       // An array known to be empty: nothing comes out (undefined), nothing changes.
       if (recv.length === 1 && an.info(recv[0]!).container === 'array' && isEmptyArray(st.atom(recv[0]!))) return [V_NULL, st];
       // An array whose entries are all known: the last (or first) one comes out, the rest stay.

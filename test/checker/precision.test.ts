@@ -85,6 +85,8 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // Each pass takes the next element of the caller's array: one free each.
+    { code: head + `export function f(pages: Owned<Page<0>>[]): void {\n  while (pages.length > 0) {\n    const p = pages.pop();\n    if (p) freePage(p);\n  }\n}` },
     // A catch that frees and a finally that frees only what the catch did not: no path frees twice.
     { code: head + `export function f(g: () => number): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return 0;\n  let freed = false;\n  let r = 0;\n  try {\n    r = g();\n  } catch {\n    freePage(p);\n    freed = true;\n  } finally {\n    if (!freed) freePage(p);\n  }\n  return r;\n}` },
     // A catch nothing in its try can reach: the finally's free is the only one.
@@ -114,6 +116,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // An element taken out of the caller's array is one value, freed twice.
+    { code: head + `export function f(pages: Owned<Page<0>>[]): void {\n  const p = pages.pop();\n  if (!p) return;\n  freePage(p);\n  freePage(p);\n}`, errors: err(5) },
     // The error path's cleanup in catch, and the same cleanup in finally: the path that threw frees twice.
     { code: head + `function detach(a: { page: Owned<Page<0>> }): void {\n  freePage(a.page);\n}\nexport function f(g: () => number): number {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return 0;\n  const a = { page: p };\n  let r = 0;\n  try {\n    r = g();\n  } catch {\n    detach(a);\n    r = -22;\n  } finally {\n    detach(a);\n  }\n  return r;\n}`, errors: [...err(2), ...err(15)] },
     // forEach runs its callback on every element: each page is freed there, and the sweep frees them again.
@@ -218,8 +222,13 @@ tester.run('sleep-in-atomic', rule('sleep-in-atomic'), {
 
 const headMap = `import { withPageMapped, virtToPage, type KmallocPtr } from 'memdesc';\n`;
 tester.run('free-while-mapped', rule('free-while-mapped'), {
-  valid: [],
+  valid: [
+    // The page taken out of the caller's array is freed once its mapping is gone.
+    { code: headMap + head + `export function f(pages: Owned<Page<0>>[]): void {\n  const page = pages.shift();\n  if (!page) return;\n  withPageMapped(page, (v) => v.fill(0));\n  freePage(page);\n}` },
+  ],
   invalid: [
+    // The same freed inside its own mapping (a scatterwalk releasing each page as it goes).
+    { code: headMap + head + `export function f(pages: Owned<Page<0>>[]): void {\n  const page = pages.shift();\n  if (!page) return;\n  withPageMapped(page, (v) => {\n    v.fill(0);\n    freePage(page);\n  });\n}`, errors: [{ messageId: 'finding' as const, line: L + 7 }] },
     // pop() of an array whose entries are all known takes out the last one: the free under the
     // mapping surely hits the mapped object.
     { code: headMap + head + `function drop(list: KmallocPtr[]): void {\n  const r = list.pop();\n  if (r !== undefined) kfree(r);\n}\nexport function f() {\n  const list: KmallocPtr[] = [];\n  const r = kmalloc(mem, 64, GFP_KERNEL);\n  if (r === null) return;\n  list.push(r);\n  withPageMapped(virtToPage(r), () => drop(list));\n  for (const x of list) kfree(x);\n}`, errors: [{ messageId: 'finding' as const, line: L + 11 }] },
