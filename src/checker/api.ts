@@ -62,6 +62,8 @@ const TABLE: Record<string, Partial<Omit<ApiEffect, 'name' | 'memdesc'>>> = {
   tryFromShared: { consumes: { index: 0, kind: 'move' }, returns: { kind: 'ref', of: 0, nullable: false, what: 'handle' } },
   memdescAlloc: { returns: { kind: 'alloc', nullable: true, what: 'memdesc' } },
   folioTryGet: { tolerates: 0 },
+  // An iterator over the area's pages: each page it yields is a view of the area (see iterElement).
+  vmallocPageIter: { returns: { kind: 'view', of: 0, nullable: false, what: 'page' } },
   vmalloc: { sleeps: true },
   folioLock: { sleeps: true },
   // might_sleep() whatever the flags: vfree() unmaps with cond_resched(), kmem_cache_create() and

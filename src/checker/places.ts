@@ -209,6 +209,15 @@ export const placeMethods = {
   iterElement(this: Analyzer, it: Val, s: State, node: ts.Node): [Val, State] {
     let out: Val = V_NONE;
     for (const a of it) {
+      // vmallocPageIter(area): each page is a view of the area, as vmallocToPage() gives.
+      const base = a > UNKNOWN && this.info(a).madeBy === 'vmallocPageIter' && !s.atom(a).esc ? s.atom(a).base : undefined;
+      if (base !== undefined) {
+        let v: number;
+        [v, s] = this.siteAtom(node, s, () => ({ kind: 'ref', name: '', fresh: false, what: 'page', madeBy: 'vmallocPageIter', line: this.rootLine(node) }), ':page');
+        s = s.setAtom(v, { ex: 2, nul: 0, base });
+        out = union(out, [v]);
+        continue;
+      }
       if (a <= UNKNOWN || !this.info(a).container || s.atom(a).esc) {
         out = union(out, V_UNKNOWN);
         continue;

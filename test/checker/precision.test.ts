@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // A page vmallocPageIter() gave, used while its area lives.
+    { code: head.replace('type Memory', 'type Memory, vmallocPageIter, vmallocToPage, withPageMapped') + `export function f(): void {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return;\n  let last: ReturnType<typeof vmallocToPage> | null = null;\n  for (const page of vmallocPageIter(a)) last = page;\n  if (last) withPageMapped(last, (v) => v.fill(0));\n  vfree(a);\n}` },
     // The twin: read before put() frees it.
     { code: head + `class Pool {\n  readonly free: Owned<Page<0>>[] = [];\n  readonly lock = spinLockInit(mem);\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    const kept = withSpinLock(this.lock, () => {\n      if (this.free.length >= this.max) return false;\n      this.free.push(p);\n      return true;\n    });\n    if (!kept) freePage(p);\n  }\n}\nexport function f(): void {\n  const pool = new Pool(0);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  readRaw(p, buf, 0);\n  pool.put(p);\n}` },
     // The same pool: the page read before the shrinker runs.
@@ -51,6 +53,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // The same page used after vfree() of its area: each page the iterator gives is a view of the area.
+    { code: head.replace('type Memory', 'type Memory, vmallocPageIter, vmallocToPage, withPageMapped') + `export function f(): void {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return;\n  let last: ReturnType<typeof vmallocToPage> | null = null;\n  for (const page of vmallocPageIter(a)) last = page;\n  vfree(a);\n  if (last) withPageMapped(last, (v) => v.fill(0));\n}`, errors: err(7) },
     // What withSpinLock's callback returns on every path is the call's result: `kept` is false when the pool
     // keeps nothing (max 0), so put() frees the page the caller reads after.
     { code: head + `class Pool {\n  readonly free: Owned<Page<0>>[] = [];\n  readonly lock = spinLockInit(mem);\n  constructor(readonly max: number) {}\n  put(p: Owned<Page<0>>): void {\n    const kept = withSpinLock(this.lock, () => {\n      if (this.free.length >= this.max) return false;\n      this.free.push(p);\n      return true;\n    });\n    if (!kept) freePage(p);\n  }\n}\nexport function f(): void {\n  const pool = new Pool(0);\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  pool.put(p);\n  readRaw(p, buf, 0);\n}`, errors: err(19) },
