@@ -118,7 +118,10 @@ export const verdictMethods = {
   /** A use of a value that must be a live handle (an argument to memdesc, a store, a return). */
   use(this: Analyzer, v: Val, s: State, node: ts.Node, what: string): void {
     if (this.deferring(s)) {
-      const alts = this.altsOf(v, s);
+      // A view (a page of a vmalloc area, of a folio) is checked by its owner: the view's own
+      // state, made in a loop the continuation left, is not known when the continuation runs.
+      const owners = v.map((a) => (a > UNKNOWN && !this.info(a).fresh && s.atom(a).base !== undefined ? s.atom(a).base! : a));
+      const alts = this.altsOf(owners, s) ?? (owners.some((a, i) => a !== v[i]) ? owners : null);
       this.defer(
         s,
         node,

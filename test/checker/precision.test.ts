@@ -27,6 +27,8 @@ const err = (line: number) => [{ messageId: 'finding' as const, line: L + line }
 
 tester.run('use-after-free', rule('use-after-free'), {
   valid: [
+    // An async walk over an area's pages, awaited before the area is freed.
+    { code: head.replace('type Memory', 'type Memory, vmallocPageIter, pageToPfn') + `const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));\nasync function walk(area: NonNullable<ReturnType<typeof vmalloc>>): Promise<number> {\n  let n = 0;\n  for (const page of vmallocPageIter(area)) {\n    await tick();\n    n += pageToPfn(page);\n  }\n  return n;\n}\nexport async function f(): Promise<number> {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return 0;\n  const walking = walk(a);\n  const n = await walking;\n  vfree(a);\n  return n;\n}` },
     // A page vmallocPageIter() gave, used while its area lives.
     { code: head.replace('type Memory', 'type Memory, vmallocPageIter, vmallocToPage, withPageMapped') + `export function f(): void {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return;\n  let last: ReturnType<typeof vmallocToPage> | null = null;\n  for (const page of vmallocPageIter(a)) last = page;\n  if (last) withPageMapped(last, (v) => v.fill(0));\n  vfree(a);\n}` },
     // The twin: read before put() frees it.
@@ -53,6 +55,8 @@ tester.run('use-after-free', rule('use-after-free'), {
     { code: head + `export function f() {\n  const pages: Owned<Page<0>>[] = [];\n  for (let i = 0; i < 3; i++) pages.push(allocPage(mem, GFP_KERNEL)!);\n  const victim = pages[1]!;\n  freePage(victim);\n  for (const p of pages.splice(0)) if (p !== victim) readRaw(p, buf, 0), freePage(p);\n}` },
   ],
   invalid: [
+    // The same walk still running when the area is freed: its pages are used after an await.
+    { code: head.replace('type Memory', 'type Memory, vmallocPageIter, pageToPfn') + `const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));\nasync function walk(area: NonNullable<ReturnType<typeof vmalloc>>): Promise<number> {\n  let n = 0;\n  for (const page of vmallocPageIter(area)) {\n    await tick();\n    n += pageToPfn(page);\n  }\n  return n;\n}\nexport async function f(): Promise<number> {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return 0;\n  const walking = walk(a);\n  vfree(a);\n  return await walking;\n}`, errors: [...err(6), ...err(14)] },
     // The same page used after vfree() of its area: each page the iterator gives is a view of the area.
     { code: head.replace('type Memory', 'type Memory, vmallocPageIter, vmallocToPage, withPageMapped') + `export function f(): void {\n  const a = vmalloc(mem, 8192, GFP_KERNEL);\n  if (!a) return;\n  let last: ReturnType<typeof vmallocToPage> | null = null;\n  for (const page of vmallocPageIter(a)) last = page;\n  vfree(a);\n  if (last) withPageMapped(last, (v) => v.fill(0));\n}`, errors: err(7) },
     // What withSpinLock's callback returns on every path is the call's result: `kept` is false when the pool
