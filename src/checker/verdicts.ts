@@ -118,9 +118,14 @@ export const verdictMethods = {
   /** A use of a value that must be a live handle (an argument to memdesc, a store, a return). */
   use(this: Analyzer, v: Val, s: State, node: ts.Node, what: string): void {
     if (this.deferring(s)) {
-      // A view (a page of a vmalloc area, of a folio) is checked by its owner: the view's own
-      // state, made in a loop the continuation left, is not known when the continuation runs.
-      const owners = v.map((a) => (a > UNKNOWN && !this.info(a).fresh && s.atom(a).base !== undefined ? s.atom(a).base! : a));
+      // A view (a page of a vmalloc area) is checked by its owner: the view's own state, made in a
+      // loop the continuation left, is not known when the continuation runs.
+      const ownerOf = (a: number): number => {
+        const b = a > UNKNOWN && !this.info(a).fresh ? s.atom(a).base : undefined;
+        // Not an owner already given up when the continuation was made (moved into a shared one).
+        return b !== undefined && !s.atom(b).cons ? b : a;
+      };
+      const owners = v.map(ownerOf);
       const alts = this.altsOf(owners, s) ?? (owners.some((a, i) => a !== v[i]) ? owners : null);
       this.defer(
         s,

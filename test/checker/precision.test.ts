@@ -242,3 +242,12 @@ tester.run('free-while-mapped', rule('free-while-mapped'), {
     { code: headMap + head + `function drop(list: KmallocPtr[]): void {\n  const r = list.pop();\n  if (r !== undefined) kfree(r);\n}\nexport function f() {\n  const list: KmallocPtr[] = [];\n  const r = kmalloc(mem, 64, GFP_KERNEL);\n  if (r === null) return;\n  list.push(r);\n  withPageMapped(virtToPage(r), () => drop(list));\n  for (const x of list) kfree(x);\n}`, errors: [{ messageId: 'finding' as const, line: L + 11 }] },
   ],
 });
+
+tester.run('use-after-move', rule('use-after-move'), {
+  valid: [
+    // A reference taken on the shared object before an await and read after it: the owner was moved
+    // into the shared one before the continuation was made, which is no use of the owner.
+    { code: head.replace('type Memory', 'type Memory, defineMemdesc, memdescAlloc, memdescGet, memdescPut, memdescAddress, intoShared') + `const D = defineMemdesc({ name: 'stable', ownable: true, refcounted: true });\nconst tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));\nexport async function f(): Promise<void> {\n  const owned = memdescAlloc(mem, D, GFP_KERNEL);\n  if (owned === null) return;\n  const stable = intoShared(owned);\n  const scan = async (): Promise<void> => {\n    const ref = memdescGet(stable);\n    await tick();\n    readRaw(memdescAddress(ref), buf, 0);\n    memdescPut(ref);\n  };\n  await Promise.all([scan(), scan()]);\n  memdescPut(stable);\n}` },
+  ],
+  invalid: [],
+});
