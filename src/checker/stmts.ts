@@ -770,7 +770,7 @@ export const stmtMethods = {
     return need.size === 0;
   },
 
-  /** Whether a try block holds a call, a \`new\` or a \`throw\`, so its catch clause can be reached. */
+  /** Whether a try block holds a call, a `new`, an `await` or a `throw`, so its catch clause can be reached. */
   mayThrow(this: Analyzer, block: ts.Block): boolean {
     const visit = (n: ts.Node): boolean => {
       if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isThrowStatement(n) || ts.isAwaitExpression(n)) return true;
@@ -801,7 +801,7 @@ export const stmtMethods = {
     if (!fin) return join(out, caught);
     frame.targets.pop();
     // The finally runs after the try's own end and after the catch apart, when the try holds a call
-    // that can throw (so the catch is reached): \`catch { detach(att) } finally { detach(att) }\`
+    // that can throw (so the catch is reached): `catch { detach(att) } finally { detach(att) }`
     // puts twice on the path that threw, where the joined state only said "put on some path".
     if (caught && out && this.mayThrow(node.tryBlock)) {
       return join(this.execBlock(node.finallyBlock!, out), this.execBlock(node.finallyBlock!, caught));

@@ -126,12 +126,12 @@ export const verdictMethods = {
         return b !== undefined && !s.atom(b).cons ? b : a;
       };
       const owners = v.map(ownerOf);
-      const alts = this.altsOf(owners, s) ?? (owners.some((a, i) => a !== v[i]) ? owners : null);
+      const checked = this.altsOf(owners, s) ?? owners;
       this.defer(
         s,
         node,
         (st) => {
-          this.use(alts ?? v, st, node, `${what}, after an await`);
+          this.use(checked, st, node, `${what}, after an await`);
           return st;
         },
         'use',
