@@ -465,6 +465,12 @@ export function invoke(
     }
     // The callee's exits taken because an allocation failed (`if (!next) return false`) do not
     // decide what the caller sees of the handles when another exit exists: allocations succeed.
+    {
+      const aligned = an.alignAging([...frame.returns.map((r) => r.state), ...(end ? [end] : [])], frame);
+      frame.returns.forEach((r, i) => (r.state = aligned[i]!));
+      if (end) end = aligned[aligned.length - 1]!;
+      for (const id of frame.aged) parent.aged.add(id);
+    }
     const ok = frame.returns.filter((r) => !r.state.oom);
     const exits = (end && !end.oom) || ok.length ? ok : frame.returns;
     let out: State | null = end && (!end.oom || exits === frame.returns) ? end : null;

@@ -53,6 +53,11 @@ export function firstConditional(st: ts.Node): ts.ConditionalExpression | null {
   return found;
 }
 
+/** The fact that an atom was made again on this path (alignAging). */
+export function agedKey(id: number): string {
+  return `#aged:${id}`;
+}
+
 /** A function being analysed, at the root (depth 0) or followed into from a call. */
 export interface Frame {
   readonly id: number;
@@ -75,6 +80,8 @@ export interface Frame {
   readonly argNodes: Map<ts.Symbol, { node: ts.Expression; frame: Frame }>;
   /** Jump targets (loops, switch, labels) and finally blocks, innermost last. */
   readonly targets: Target[];
+  /** Atoms made again (aged) while this frame or a callee ran: see alignAging. */
+  readonly aged: Set<number>;
 }
 
 export interface Target {
@@ -345,7 +352,24 @@ export class Analyzer {
       for (const [k, c] of this.children) if (k.startsWith(prefix) && s.atoms.has(c) && !map.has(c)) add(c);
     };
     add(id);
-    return s.rename(map);
+    this.frames[this.frames.length - 1]?.aged.add(id);
+    return s.rename(map).withFact(agedKey(id), true);
+  }
+
+  /**
+   * Exits of a followed call meeting: an atom made again on some of them (`this.slots[i]` read
+   * after the early `return undefined`) names the new object there and the previous one on the
+   * others. The previous one is the older instance on every exit, so those exits age it too;
+   * otherwise the join would mix the two (the element put last time, maybe put again now).
+   */
+  alignAging(states: State[], frame: Frame): State[] {
+    if (states.length < 2 || frame.aged.size === 0) return states;
+    for (const id of frame.aged) {
+      const k = agedKey(id);
+      if (!states.some((x) => x.facts.get(k) === true)) continue;
+      states = states.map((x) => (x.atoms.has(id) && x.facts.get(k) !== true ? this.age(x, id) : x));
+    }
+    return states;
   }
 
   // ------------------------------------------------------------------------------ frames
@@ -370,6 +394,7 @@ export class Analyzer {
       mapped: parent ? [...parent.mapped] : [],
       argNodes: new Map(),
       targets: [],
+      aged: new Set(),
     };
     this.frames.push(f);
     return f;

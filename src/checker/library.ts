@@ -224,6 +224,16 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         for (const v of args.slice(2)) st = an.writeElem(recv, null, v, st, call);
       }
       if (method === 'reverse' || method === 'sort') {
+        // reverse() of an exactly known array: the same entries, last first (a devres list run in
+        // reverse order of adding still runs each release action once).
+        const exact = method === 'reverse' && recv.length === 1 && an.info(recv[0]!).container === 'array' ? exactEntries(an, recv, st) : null;
+        if (exact) {
+          const a = recv[0]!;
+          const f = new Map<string, Val>();
+          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          exact.forEach((e, i) => f.set(`[L:${exact.length - 1 - i}]`, e.val));
+          return [recv, st.setAtom(a, { ...st.atom(a), fields: f })];
+        }
         for (const a of recv) st = forgetPrecise(st, a);
         return [recv, st];
       }

@@ -55,6 +55,17 @@ export const verdictMethods = {
     const outer = this.frames[1];
     const closureOfUnit = outer && !!this.unitNode && outer.fn.pos >= this.unitNode.pos && outer.fn.end <= this.unitNode.end && outer.fn.getSourceFile() === this.unitFile;
     if (outer?.call && !outer.callback && closureOfUnit && outer.call !== primary && this.line(outer.call) !== this.line(primary)) spots.push(outer.call);
+    // A closure of this file run from a helper (a devres release action, a completion callback):
+    // the call inside it is the line its author wrote for the free.
+    if (rule === 'use-after-free' || rule === 'double-free' || rule === 'use-after-move') {
+      for (let i = this.frames.length - 1; i >= 1; i--) {
+        const fn = this.frames[i]!.fn;
+        if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.getSourceFile() !== this.unitFile) continue;
+        const at = i === this.frames.length - 1 ? node : this.frames[i + 1]!.call;
+        if (at && at.getSourceFile() === this.unitFile && !spots.some((x) => this.line(x) === this.line(at))) spots.push(at);
+        break;
+      }
+    }
     for (const n of spots) {
       const sf = n.getSourceFile();
       const lc = sf.getLineAndCharacterOfPosition(n.getStart(sf));

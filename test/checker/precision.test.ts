@@ -93,6 +93,9 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // A ring drained by pop(): each call takes the next slot, or returns undefined when empty
+    // before reading one; the page freed last time is not the one the next call returns.
+    { code: head + `interface Buf {\n  page: Owned<Page<0>>;\n}\nclass Ring {\n  private slots: (Buf | undefined)[] = [];\n  private head = 0;\n  private tail = 0;\n  pop(): Buf | undefined {\n    if (this.head === this.tail) return undefined;\n    const i = this.tail % 16;\n    const b = this.slots[i];\n    this.slots[i] = undefined;\n    this.tail++;\n    return b;\n  }\n}\nexport function f(r: Ring): void {\n  for (let b = r.pop(); b !== undefined; b = r.pop()) freePage(b.page);\n}` },
     // Each pass takes the next element of the caller's array: one free each.
     { code: head + `export function f(pages: Owned<Page<0>>[]): void {\n  while (pages.length > 0) {\n    const p = pages.pop();\n    if (p) freePage(p);\n  }\n}` },
     // A catch that frees and a finally that frees only what the catch did not: no path frees twice.
@@ -124,6 +127,11 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // The same, with remove() giving the page back too: the release action frees it again. Reported
+    // where the runtime meets it (the action's call, the free) and at the action's own line.
+    { code: head + `class Dev {\n  private acts: (() => void)[] = [];\n  add(a: () => void): void {\n    this.acts.push(a);\n  }\n  unbind(remove: () => void): void {\n    remove();\n    for (const a of this.acts.reverse()) a();\n    this.acts = [];\n  }\n}\nfunction release(p: Owned<Page<0>>): void {\n  freePage(p);\n}\nexport function f(): void {\n  const d = new Dev();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  d.add(() => release(p));\n  d.unbind(() => release(p));\n}`, errors: [8, 13, 19].map((n) => ({ messageId: 'finding' as const, line: L + n })) },
+    // The same ring: one popped page freed twice.
+    { code: head + `interface Buf {\n  page: Owned<Page<0>>;\n}\nclass Ring {\n  private slots: (Buf | undefined)[] = [];\n  private head = 0;\n  private tail = 0;\n  pop(): Buf | undefined {\n    if (this.head === this.tail) return undefined;\n    const i = this.tail % 16;\n    const b = this.slots[i];\n    this.slots[i] = undefined;\n    this.tail++;\n    return b;\n  }\n}\nexport function f(r: Ring): void {\n  const b = r.pop();\n  if (b === undefined) return;\n  freePage(b.page);\n  freePage(b.page);\n}`, errors: err(21) },
     // An element taken out of the caller's array is one value, freed twice.
     { code: head + `export function f(pages: Owned<Page<0>>[]): void {\n  const p = pages.pop();\n  if (!p) return;\n  freePage(p);\n  freePage(p);\n}`, errors: err(5) },
     // The error path's cleanup in catch, and the same cleanup in finally: the path that threw frees twice.
@@ -150,6 +158,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // devm-style release actions run last-added first, then dropped: each runs once, so the page
+    // its action frees is not leaked.
+    { code: head + `class Dev {\n  private acts: (() => void)[] = [];\n  add(a: () => void): void {\n    this.acts.push(a);\n  }\n  unbind(remove: () => void): void {\n    remove();\n    for (const a of this.acts.reverse()) a();\n    this.acts = [];\n  }\n}\nfunction release(p: Owned<Page<0>>): void {\n  freePage(p);\n}\nexport function f(): void {\n  const d = new Dev();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  d.add(() => release(p));\n  d.unbind(() => {});\n}` },
     // A linked list appended to in a loop over data: `this.tail = rec` drops a reference to one of the
     // records made at that site, not what the others hold (they stay reachable from head).
     { code: head + `interface R {\n  buf: NonNullable<ReturnType<typeof kmalloc>>;\n  next: R | null;\n}\nclass Log {\n  head: R | null = null;\n  tail: R | null = null;\n  append(buf: R['buf']): void {\n    const rec: R = { buf, next: null };\n    if (this.tail) this.tail.next = rec;\n    else this.head = rec;\n    this.tail = rec;\n  }\n  flush(): void {\n    for (let r = this.head; r; r = r.next) kfree(r.buf);\n    this.head = this.tail = null;\n  }\n}\nexport function f(events: number[]): void {\n  const log = new Log();\n  for (const ev of events) {\n    const buf = kmalloc(mem, 8 + ev, GFP_KERNEL);\n    if (buf) log.append(buf);\n  }\n  log.flush();\n}` },
