@@ -9,7 +9,7 @@
  */
 import { SK, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Fact, type Val } from './state.js';
+import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Fact, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
@@ -486,8 +486,8 @@ export function invoke(
     let failedOut: { state: State; truthy: boolean } | null = null;
     if (out && exits !== frame.returns && ok.length && !end) {
       const failed = frame.returns.filter((r) => r.state.oom);
-      const okT = new Set(ok.map((r) => truthOf(litOf(an, r.node))));
-      const badT = new Set(failed.map((r) => truthOf(litOf(an, r.node))));
+      const okT = new Set(ok.map((r) => truthOf(r.lit ?? litOf(an, r.node))));
+      const badT = new Set(failed.map((r) => truthOf(r.lit ?? litOf(an, r.node))));
       if (okT.size === 1 && badT.size === 1 && !okT.has(null) && !badT.has(null) && [...okT][0] !== [...badT][0]) {
         let bad: State | null = null;
         for (const r of failed) bad = join(bad, r.state);
@@ -497,7 +497,7 @@ export function invoke(
     // Every exit returns a constant, truthy on some and falsy on others (`return false` before the
     // argument is stored, `return true` after): a caller testing the result goes on from each kind.
     // What each exit returns, as a constant (litOf: `return;` is 'undefined'), or null.
-    const lits = !async && !failedOut ? exits.map((r) => litOf(an, r.node)) : null;
+    const lits = !async && !failedOut ? exits.map((r) => r.lit ?? litOf(an, r.node)) : null;
     let condOut: { t: State; f: State } | null = null;
     if (out && !end && lits && exits.length > 1 && !lits.includes(null)) {
       let t: State | null = null;
@@ -690,10 +690,10 @@ export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val,
     return [V_UNKNOWN, st];
   }
   if (decl && source === 'user' && (ts.isClassDeclaration(decl) || ts.isClassExpression(decl))) {
-    let id: number;
-    [id, st] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'object', instance: true }));
-    st = st.setAtom(id, { ex: 2, fields: new Map() });
-    st = runConstructor(an, decl, [id], args, e.arguments ?? [], st, e);
+    const [id, st1, aged] = an.siteAtom(e, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'object', instance: true }));
+    st = st1.setAtom(id, { ex: 2, fields: new Map() });
+    // Made again (a loop): the arguments read before name the previous instance by its older one.
+    st = runConstructor(an, decl, [id], aged ? args.map((v) => renameVal(v, aged)) : args, e.arguments ?? [], st, e);
     return [[id], st];
   }
   return [V_UNKNOWN, escapeAll(an, args, st)];

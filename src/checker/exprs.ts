@@ -6,7 +6,7 @@
  */
 import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
-import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
+import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
 import { constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
@@ -222,8 +222,11 @@ export const exprMethods = {
         if (ts.isIdentifier(p.name)) fields.set(p.name.text, [this.funcAtom(p)]);
       }
     }
-    let id: number;
-    [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'object' }));
+    const [id, st, aged] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'object' }));
+    s = st;
+    // Made again (a loop): what the fields hold, read before, names the previous object by its
+    // older instance now (`head = { page, next: head }` links to the old head, not to itself).
+    if (aged) for (const [k, v] of fields) fields.set(k, renameVal(v, aged));
     s = s.setAtom(id, { ex: 2, fields });
     for (const k of fields.keys()) s = s.withFact(fieldConstKey(id, k), null);
     for (const [k, c] of consts) s = s.withFact(fieldConstKey(id, k), c);
@@ -251,8 +254,9 @@ export const exprMethods = {
       if (precise) fields.set(`[L:${i}]`, v);
       else fields.set('[*]', union(fields.get('[*]') ?? V_NONE, v));
     });
-    let id: number;
-    [id, s] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+    const [id, st, aged] = this.siteAtom(e, s, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
+    s = st;
+    if (aged) for (const [k, v] of fields) fields.set(k, renameVal(v, aged));
     s = s.setAtom(id, { ex: 2, fields, ...(precise ? { len: e.elements.length } : {}) });
     return [[id], s];
   },

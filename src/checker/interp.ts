@@ -67,7 +67,8 @@ export interface Frame {
   /** The call that entered this frame (in the parent frame). */
   readonly call: ts.Node | null;
   readonly locals: ts.Symbol[];
-  readonly returns: { state: State; val: Val; line: number; node?: ts.Expression }[];
+  /** Its exits: the state, the value, and the constant returned when the path knows it (`lit`). */
+  readonly returns: { state: State; val: Val; line: number; node?: ts.Expression; lit?: string }[];
   readonly thisVal: Val;
   readonly isAsync: boolean;
   /** Entered as a callback of memdesc or the library (its call is not where a misuse is written). */
@@ -325,7 +326,7 @@ export class Analyzer {
    * A new value made at `site` (an allocation, an object literal). Made again while the previous
    * one is still in the state (a loop), the previous one becomes the site's older instance.
    */
-  siteAtom(site: ts.Node, s: State, make: () => Omit<AtomInfo, 'id' | 'depth'>, tag = ''): [number, State] {
+  siteAtom(site: ts.Node, s: State, make: () => Omit<AtomInfo, 'id' | 'depth'>, tag = ''): [number, State, (ReadonlyMap<number, number> | null)?] {
     const key = `${this.frames.map((f) => (f.call ? this.nodeId(f.call) : 0)).join('/')}|${this.nodeId(site)}${tag}${this.unrollTags.join('')}`;
     let id = this.sites.get(key);
     if (id === undefined) {
@@ -333,12 +334,18 @@ export class Analyzer {
       this.sites.set(key, id);
       return [id, s];
     }
-    if (s.atoms.has(id)) s = this.age(s, id);
-    return [id, s];
+    if (!s.atoms.has(id)) return [id, s];
+    const [aged, map] = this.ageMap(s, id);
+    return [id, aged, map];
   }
 
   /** Recency: the atom (and what hangs off it) becomes its older, many-valued twin. */
   age(s: State, id: number): State {
+    return this.ageMap(s, id)[0];
+  }
+
+  /** age(), and what it renamed (for a caller holding values read before: siteAtom). */
+  ageMap(s: State, id: number): [State, ReadonlyMap<number, number>] {
     const map = new Map<number, number>();
     const add = (a: number): void => {
       const inf = this.info(a);
@@ -353,7 +360,7 @@ export class Analyzer {
     };
     add(id);
     this.frames[this.frames.length - 1]?.aged.add(id);
-    return s.rename(map).withFact(agedKey(id), true);
+    return [s.rename(map).withFact(agedKey(id), true), map];
   }
 
   /**

@@ -197,7 +197,7 @@ export class State {
   }
   /** Replaces atom ids everywhere (recency: the newest instance becomes an older one). */
   rename(map: ReadonlyMap<number, number>): State {
-    const r = (v: Val): Val => (v.some((a) => map.has(a)) ? union(v.map((a) => map.get(a) ?? a), V_NONE) : v);
+    const r = (v: Val): Val => renameVal(v, map);
     const env = new Map<ts.Symbol, Val>();
     for (const [k, v] of this.env) env.set(k, r(v));
     let atoms = new Map<number, AtomState>();
@@ -229,6 +229,11 @@ export class State {
     }
     return new State(env, atoms, this.pending, this.susp, this.oom, facts);
   }
+}
+
+/** A value with atoms replaced as {@link State.rename} replaces them. */
+export function renameVal(v: Val, map: ReadonlyMap<number, number>): Val {
+  return v.some((a) => map.has(a)) ? union(v.map((a) => map.get(a) ?? a), V_NONE) : v;
 }
 
 const EMPTY: AtomState = {};

@@ -221,6 +221,20 @@ export const stmtMethods = {
     return ok(e) ? e.getText().replace(/\s+/g, ' ') : null;
   },
 
+  /**
+   * `return ok` where this path has tested the boolean `ok` (`if (!ok) image.freeAll()` before
+   * it): the constant this exit returns, as litOf names it.
+   */
+  returnedFlag(this: Analyzer, e: ts.Expression | undefined, s: State): { lit?: string } {
+    if (!e) return {};
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return {};
+    const k = this.factKey(e);
+    const f = k ? s.facts.get(k) : undefined;
+    if (typeof f !== 'boolean' || (this.checker.getTypeAtLocation(e).flags & (TF.Boolean | TF.BooleanLiteral)) === 0) return {};
+    return { lit: f ? 'true' : 'false' };
+  },
+
   /** A variable or field changed: conditions that mention it are no longer known. */
   forgetFacts(this: Analyzer, s: State, name: string): State {
     if (s.facts.size === 0) return s;
@@ -275,7 +289,7 @@ export const stmtMethods = {
           if (this.frames.length === 1 && v.some((a) => a > UNKNOWN) && v.every((a) => a <= UNKNOWN || (this.info(a).fresh && !this.info(a).symbolic))) this.use(v, st0, n.expression, 'is returned here');
         }
         const st = this.throughFinally(st0, 0);
-        if (st) this.top().returns.push({ state: st, val: v, line: this.line(node), ...(n.expression ? { node: n.expression } : {}) });
+        if (st) this.top().returns.push({ state: st, val: v, line: this.line(node), ...(n.expression ? { node: n.expression } : {}), ...this.returnedFlag(n.expression, st) });
         return null;
       }
       case SK.ThrowStatement: {
@@ -675,6 +689,10 @@ export const stmtMethods = {
     }
     this.mute--;
     if (!stable) head = this.widen(head, entry);
+    // The first iteration, from the state the loop is entered in: what it does to the handles it
+    // knows exactly (the list's first node, before the walk joins it with the rest) is reported
+    // as it is; the fixpoint head would only say maybe.
+    if (head !== entry) body(entry);
     const final = body(head);
     if (last.back) {
       const backHead = last.back;

@@ -93,6 +93,14 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // A list built in a loop (`head = { page, next: head }`), freed whole when a step fails: the
+    // new node links to the previous one, not to itself, so the walk frees each page once.
+    { code: head + `interface Seg {\n  page: Owned<Page<0>>;\n  next: Seg | null;\n}\nfunction freeList(e: Seg | null): void {\n  while (e !== null) {\n    const next = e.next;\n    freePage(e.page);\n    e = next;\n  }\n}\nexport function f(oks: boolean[]): void {\n  let head: Seg | null = null;\n  for (let i = 0; i < oks.length; i++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    head = { page, next: head };\n    if (!oks[i]) {\n      freeList(head);\n      return;\n    }\n  }\n  freeList(head);\n}` },
+    // The same list of class instances: `new Seg(page, head)` takes the previous head.
+    { code: head + `class Seg {\n  constructor(readonly page: Owned<Page<0>>, readonly next: Seg | null) {}\n}\nexport function f(n: number): void {\n  let head: Seg | null = null;\n  for (let i = 0; i < n; i++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    head = new Seg(page, head);\n  }\n  for (let e = head; e !== null; e = e.next) freePage(e.page);\n}` },
+    // A helper that frees what fails its check and says so by returning the tested flag: the
+    // caller frees only what passed.
+    { code: head + `function check(p: Owned<Page<0>>): boolean {\n  readRaw(p, buf, 0);\n  const ok = buf[0] === 7;\n  if (!ok) freePage(p);\n  return ok;\n}\nexport function f(): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!check(p)) return;\n  freePage(p);\n}` },
     // A ring drained by pop(): each call takes the next slot, or returns undefined when empty
     // before reading one; the page freed last time is not the one the next call returns.
     { code: head + `interface Buf {\n  page: Owned<Page<0>>;\n}\nclass Ring {\n  private slots: (Buf | undefined)[] = [];\n  private head = 0;\n  private tail = 0;\n  pop(): Buf | undefined {\n    if (this.head === this.tail) return undefined;\n    const i = this.tail % 16;\n    const b = this.slots[i];\n    this.slots[i] = undefined;\n    this.tail++;\n    return b;\n  }\n}\nexport function f(r: Ring): void {\n  for (let b = r.pop(); b !== undefined; b = r.pop()) freePage(b.page);\n}` },
@@ -127,6 +135,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // The same helper, and a caller that frees what failed again.
+    { code: head + `function check(p: Owned<Page<0>>): boolean {\n  readRaw(p, buf, 0);\n  const ok = buf[0] === 7;\n  if (!ok) freePage(p);\n  return ok;\n}\nexport function f(): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!check(p)) {\n    freePage(p);\n    return;\n  }\n  freePage(p);\n}`, errors: err(11) },
     // The same, with remove() giving the page back too: the release action frees it again. Reported
     // where the runtime meets it (the action's call, the free) and at the action's own line.
     { code: head + `class Dev {\n  private acts: (() => void)[] = [];\n  add(a: () => void): void {\n    this.acts.push(a);\n  }\n  unbind(remove: () => void): void {\n    remove();\n    for (const a of this.acts.reverse()) a();\n    this.acts = [];\n  }\n}\nfunction release(p: Owned<Page<0>>): void {\n  freePage(p);\n}\nexport function f(): void {\n  const d = new Dev();\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  d.add(() => release(p));\n  d.unbind(() => release(p));\n}`, errors: [8, 13, 19].map((n) => ({ messageId: 'finding' as const, line: L + n })) },
@@ -246,6 +256,9 @@ tester.run('free-while-mapped', rule('free-while-mapped'), {
     { code: headMap + head + `export function f(pages: Owned<Page<0>>[]): void {\n  const page = pages.shift();\n  if (!page) return;\n  withPageMapped(page, (v) => v.fill(0));\n  freePage(page);\n}` },
   ],
   invalid: [
+    // A segment loader that frees the image's whole page list from inside the mapping of the page
+    // it just added (kexec's verify failing): the first node walked is the mapped page.
+    { code: headMap + head + `interface Seg {\n  page: Owned<Page<0>>;\n  next: Seg | null;\n}\nclass Image {\n  head: Seg | null = null;\n  add(page: Owned<Page<0>>): void {\n    this.head = { page, next: this.head };\n  }\n  freeAll(): void {\n    let e = this.head;\n    this.head = null;\n    while (e !== null) {\n      const next = e.next;\n      freePage(e.page);\n      e = next;\n    }\n  }\n}\nfunction load(image: Image): boolean {\n  const page = allocPage(mem, GFP_KERNEL);\n  if (page === null) return false;\n  image.add(page);\n  return withPageMapped(page, (v) => {\n    if (v[0] === 0) return true;\n    image.freeAll();\n    return false;\n  });\n}\nexport function f(): void {\n  const image = new Image();\n  if (load(image)) image.freeAll();\n}`, errors: [{ messageId: 'finding' as const, line: L + 27 }] },
     // The same freed inside its own mapping (a scatterwalk releasing each page as it goes).
     { code: headMap + head + `export function f(pages: Owned<Page<0>>[]): void {\n  const page = pages.shift();\n  if (!page) return;\n  withPageMapped(page, (v) => {\n    v.fill(0);\n    freePage(page);\n  });\n}`, errors: [{ messageId: 'finding' as const, line: L + 7 }] },
     // pop() of an array whose entries are all known takes out the last one: the free under the
