@@ -212,6 +212,67 @@ export function canUnroll(an: Analyzer, n: number): boolean {
   return an.unrollWork * Math.max(1, n) <= MAX_UNROLL_PRODUCT && an.mute === 0;
 }
 
+/**
+ * A `while` or `for (;;)` loop whose condition every iteration decides — a walk down a list whose
+ * nodes are all known (`for (let r = this.head; r; r = r.next)`), a queue drained to known
+ * emptiness — run once per iteration, each from the state the last one left, with no join
+ * between them: freeing each node's buffer frees exactly that one. Tried muted first; undefined
+ * when some iteration's condition could go either way, or the loop runs more than MAX_UNROLL
+ * times (the fixpoint decides then).
+ */
+export function execDecided(an: Analyzer, node: ts.ForStatement | ts.WhileStatement, entry: State): State | null | undefined {
+  const cond = ts.isForStatement(node) ? node.condition : node.expression;
+  if (!cond || !canUnroll(an, MAX_UNROLL)) return undefined;
+  const frame: Frame = an.top();
+  const run = (): State | null | undefined => {
+    const t = { kind: 'loop' as const, node, breaks: [] as State[], continues: [] as State[], localsStart: 0 };
+    const exits: State[] = [];
+    let cur: State = entry;
+    an.unrollWork *= MAX_UNROLL;
+    try {
+      for (let k = 0; k <= MAX_UNROLL; k++) {
+        const [go, stop] = an.evalCond(cond, cur);
+        if (go && stop) return undefined;
+        if (!go) {
+          if (stop) exits.push(stop);
+          return exits.reduce<State | null>((a, b) => join(a, b), null);
+        }
+        if (k === MAX_UNROLL) return undefined;
+        an.unrollTags.push(`~${k}`);
+        t.breaks = [];
+        t.continues = [];
+        t.localsStart = frame.locals.length;
+        frame.targets.push(t);
+        let back: State | null;
+        try {
+          let st = an.exec(node.statement, go);
+          if (st) st = an.scopeEnd(st, frame.locals.slice(t.localsStart), null);
+          back = st;
+          for (const c of t.continues) back = join(back, c);
+          if (back && ts.isForStatement(node) && node.incrementor) back = an.evalExpr(node.incrementor, back)[1];
+          exits.push(...t.breaks);
+        } finally {
+          frame.targets.pop();
+          an.unrollTags.pop();
+        }
+        if (!back) return exits.reduce<State | null>((a, b) => join(a, b), null);
+        cur = back;
+      }
+      return undefined;
+    } finally {
+      an.unrollWork /= MAX_UNROLL;
+    }
+  };
+  an.mute++;
+  let trial: State | null | undefined;
+  try {
+    trial = run();
+  } finally {
+    an.mute--;
+  }
+  return trial === undefined ? undefined : run();
+}
+
 /** Runs a counted loop once per value of its counter. */
 export function execCounted(an: Analyzer, node: ts.ForStatement, entry: State, plan: { sym: ts.Symbol; values: number[] }): State | null {
   const iterations = plan.values.map((k) => ({ bind: (st: State): State => st, konst: [[plan.sym, k] as [ts.Symbol, number | string]], tag: `#${k}` }));

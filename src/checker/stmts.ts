@@ -9,7 +9,7 @@ import { NF, SK, TF, ts } from './ts.js';
 import { resolveAlias, roleOf, type ConsumeKind } from './api.js';
 import { join, sameState, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { invoke } from './calls.js';
-import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, varConstKey, writtenSymbols, execConstForOf, execCounted, execExactForOf, literalList } from './loops.js';
+import { bodyMayGrow, canUnroll, constValue, countedLoop, exactEntries, varConstKey, writtenSymbols, execConstForOf, execCounted, execDecided, execExactForOf, literalList } from './loops.js';
 import { firstConditional, mapKeysCall, shortText, MAX_ITER, MAX_PATHS, stripCall, stripNot, symId, type Analyzer, type Target } from './interp.js';
 
 /** The fact that marks paths split by a branch that freed a handle on one side only. */
@@ -611,6 +611,10 @@ export const stmtMethods = {
     if (ts.isForStatement(node)) {
       const plan = countedLoop(this, node);
       if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
+    }
+    if (ts.isForStatement(node) || ts.isWhileStatement(node)) {
+      const decided = execDecided(this, node, entry);
+      if (decided !== undefined) return decided;
     }
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
       // `for (const id of [1, 2, 3])`: once per constant.

@@ -73,6 +73,7 @@ declare namespace ts {
   export type VariableDeclaration = TS.VariableDeclaration;
   export type VariableDeclarationList = TS.VariableDeclarationList;
   export type VariableStatement = TS.VariableStatement;
+  export type WhileStatement = TS.WhileStatement;
   export type YieldExpression = TS.YieldExpression;
 }
 export { ts };
