@@ -536,6 +536,15 @@ export const exprMethods = {
         return st2.atom(m[0]!).fields?.has(key) ? [st2, null] : [null, st2];
       }
     }
+    // `msg.startsWith('denied')` of constants (a message of a constant list being unrolled): decided.
+    if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && /^(startsWith|endsWith|includes)$/.test(e.expression.name.text)) {
+      const str = constValue(this, e.expression.expression, 0, this.frames.length - 1, s);
+      const arg = constValue(this, e.arguments[0]!, 0, this.frames.length - 1, s);
+      if (typeof str === 'string' && typeof arg === 'string') {
+        const m = e.expression.name.text as 'startsWith' | 'endsWith' | 'includes';
+        return str[m](arg) ? [s, null] : [null, s];
+      }
+    }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === SK.AmpersandAmpersandToken) {

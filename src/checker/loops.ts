@@ -179,6 +179,26 @@ export function writtenSymbols(an: Analyzer, body: ts.Node): ReadonlySet<ts.Symb
   return out;
 }
 
+/** Whether code in `file` may change the array `sym` holds: a mutating method, an element written, or the array passed on. */
+function mayChange(an: Analyzer, file: ts.SourceFile, sym: ts.Symbol): boolean {
+  let found = false;
+  const isIt = (n: ts.Node): boolean => ts.isIdentifier(n) && an.checker.getSymbolAtLocation(n) === sym;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (isIt(n) && n.parent) {
+      const p = n.parent;
+      const read = (ts.isPropertyAccessExpression(p) && p.expression === n && !/^(push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin)$/.test(p.name.text) && !(ts.isBinaryExpression(p.parent) && p.parent.left === p)) ||
+        (ts.isElementAccessExpression(p) && p.expression === n && !(ts.isBinaryExpression(p.parent) && p.parent.left === p)) ||
+        (ts.isForOfStatement(p) && p.expression === n) ||
+        (ts.isVariableDeclaration(p) && p.name === n);
+      if (!read) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  return found || (sym.declarations ?? []).some((d) => d.getSourceFile() !== file) || (ts.getCombinedModifierFlags(sym.valueDeclaration as ts.Declaration) & ts.ModifierFlags.Export) !== 0;
+}
+
 /** The values of a counted loop over a small constant range, or null. */
 export function countedLoop(an: Analyzer, node: ts.IterationStatement): { sym: ts.Symbol; values: number[] } | null {
   if (!ts.isForStatement(node) || !node.initializer || !node.condition || !node.incrementor) return null;
@@ -391,8 +411,17 @@ function runIterations(an: Analyzer, node: ts.IterationStatement, entry: State, 
 }
 
 /** The constants of an array literal of constants (`[1, 2, 3]`, `['a', 'b']`), or null. */
-export function literalList(an: Analyzer, e: ts.Expression): (number | string)[] | null {
+export function literalList(an: Analyzer, e: ts.Expression, depth = 0): (number | string)[] | null {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  // A module or function `const` holding such a literal, which nothing changes (`const MSGS = […]`).
+  if (ts.isIdentifier(e) && depth === 0) {
+    const sym0 = an.checker.getSymbolAtLocation(e);
+    const sym = sym0 && resolveAlias(an.checker, sym0);
+    const d = sym?.valueDeclaration;
+    if (!sym || !d || !ts.isVariableDeclaration(d) || !d.initializer || (ts.getCombinedNodeFlags(d) & NF.Const) === 0 || !ts.isVariableDeclarationList(d.parent)) return null;
+    if (mayChange(an, d.getSourceFile(), sym)) return null;
+    return literalList(an, d.initializer, depth + 1);
+  }
   if (!ts.isArrayLiteralExpression(e) || e.elements.length === 0 || e.elements.length > MAX_UNROLL) return null;
   const out: (number | string)[] = [];
   for (const el of e.elements) {

@@ -98,6 +98,9 @@ tester.run('use-after-free', rule('use-after-free'), {
 
 tester.run('double-free', rule('double-free'), {
   valid: [
+    // Records of a constant message list, run once per message: a denial is printed and freed at
+    // once, the others are kept on the list and freed by the walk.
+    { code: head.replace('type Memory', 'type Memory, type KmallocPtr') + `const MSGS = ['open path=/etc/shadow', 'denied { write }', 'exec path=/bin/sh'];\ninterface Rec {\n  buf: KmallocPtr;\n  next: Rec | null;\n}\nexport function f(): void {\n  let head: Rec | null = null;\n  for (const msg of MSGS) {\n    const b = kmalloc(mem, 64, GFP_KERNEL);\n    if (!b) continue;\n    if (msg.startsWith('denied')) {\n      kfree(b);\n      continue;\n    }\n    head = { buf: b, next: head };\n  }\n  for (let r = head; r; r = r.next) kfree(r.buf);\n}` },
     // A list built in a loop (`head = { page, next: head }`), freed whole when a step fails: the
     // new node links to the previous one, not to itself, so the walk frees each page once.
     { code: head + `interface Seg {\n  page: Owned<Page<0>>;\n  next: Seg | null;\n}\nfunction freeList(e: Seg | null): void {\n  while (e !== null) {\n    const next = e.next;\n    freePage(e.page);\n    e = next;\n  }\n}\nexport function f(oks: boolean[]): void {\n  let head: Seg | null = null;\n  for (let i = 0; i < oks.length; i++) {\n    const page = allocPage(mem, GFP_KERNEL);\n    if (page === null) break;\n    head = { page, next: head };\n    if (!oks[i]) {\n      freeList(head);\n      return;\n    }\n  }\n  freeList(head);\n}` },
@@ -140,6 +143,8 @@ tester.run('double-free', rule('double-free'), {
     { code: head + `export function f() {\n  const cleanups: (() => void)[] = [];\n  const p = allocPage(mem, GFP_KERNEL);\n  if (p) cleanups.push(() => freePage(p));\n  const k = kmalloc(mem, 32, GFP_KERNEL);\n  if (k) cleanups.push(() => kfree(k));\n  for (const c of cleanups.reverse()) c();\n}` },
   ],
   invalid: [
+    // The same with the denial freed after it was put on the list: the walk frees it again.
+    { code: head.replace('type Memory', 'type Memory, type KmallocPtr') + `const MSGS = ['open path=/etc/shadow', 'denied { write }', 'exec path=/bin/sh'];\ninterface Rec {\n  buf: KmallocPtr;\n  next: Rec | null;\n}\nexport function f(): void {\n  let head: Rec | null = null;\n  for (const msg of MSGS) {\n    const b = kmalloc(mem, 64, GFP_KERNEL);\n    if (!b) continue;\n    head = { buf: b, next: head };\n    if (msg.startsWith('denied')) kfree(b);\n  }\n  for (let r = head; r; r = r.next) kfree(r.buf);\n}`, errors: err(14) },
     // The same helper, and a caller that frees what failed again.
     { code: head + `function check(p: Owned<Page<0>>): boolean {\n  readRaw(p, buf, 0);\n  const ok = buf[0] === 7;\n  if (!ok) freePage(p);\n  return ok;\n}\nexport function f(): void {\n  const p = allocPage(mem, GFP_KERNEL);\n  if (!p) return;\n  if (!check(p)) {\n    freePage(p);\n    return;\n  }\n  freePage(p);\n}`, errors: err(11) },
     // The same, with remove() giving the page back too: the release action frees it again. Reported
