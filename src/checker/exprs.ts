@@ -8,7 +8,7 @@ import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
+import { constAfterUpdate, constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
 /** The callbacks of a `struct shrinker`. */
@@ -95,7 +95,11 @@ export const exprMethods = {
       case SK.PostfixUnaryExpression: {
         const n = e as ts.PrefixUnaryExpression;
         const [, st] = this.evalExpr(n.operand, s);
-        if (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) return [V_UNKNOWN, this.assignTo(n.operand, V_UNKNOWN, st, e)];
+        if (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) {
+          // A counter known before is known after (`added++` from `let added = 0`).
+          const k = constAfterUpdate(this, e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, st);
+          return [V_UNKNOWN, this.setConst(n.operand, k, this.assignTo(n.operand, V_UNKNOWN, st, e))];
+        }
         return [V_UNKNOWN, st];
       }
       case SK.DeleteExpression: {
@@ -312,7 +316,8 @@ export const exprMethods = {
     if (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment) {
       const [, st] = this.evalExpr(e.right, s);
       const [, st2] = this.evalExpr(e.left, st);
-      return [V_UNKNOWN, this.assignTo(e.left, V_UNKNOWN, st2, e)];
+      const k = constAfterUpdate(this, e, st2);
+      return [V_UNKNOWN, this.setConst(e.left, k, this.assignTo(e.left, V_UNKNOWN, st2, e))];
     }
     if (op === SK.CommaToken) {
       const [, st] = this.evalExpr(e.left, s);
@@ -432,6 +437,14 @@ export const exprMethods = {
       const [o] = this.evalExpr(e.expression, s);
       const refs = o.filter((a) => a > UNKNOWN);
       if (refs.length === 1 && !o.includes(UNKNOWN) && s.atom(refs[0]!).fields?.has(e.name.text)) return s.setField(refs[0]!, e.name.text, v);
+    }
+    // `this.slots[i] !== null` with `i` known: that entry, as a field.
+    if (ts.isElementAccessExpression(e)) {
+      const key = this.keyOf(e.argumentExpression, 0, s);
+      if (!key?.startsWith('[L:')) return s;
+      const [o] = this.evalExpr(e.expression, s);
+      const refs = o.filter((a) => a > UNKNOWN);
+      if (refs.length === 1 && !o.includes(UNKNOWN) && s.atom(refs[0]!).fields?.has(key)) return s.setField(refs[0]!, key, v);
     }
     return s;
   },

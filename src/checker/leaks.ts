@@ -309,7 +309,9 @@ export const leakMethods = {
     s = this.keepCapturesOf(dying, s);
     let old: Val = V_NONE;
     for (const x of dying) old = union(old, s.val(x) ?? V_NONE);
-    const cands = old.filter((a) => a > UNKNOWN && this.leakable(a, s, true) && s.atom(a).nul === 0);
+    // An object only the variable held (a helper's `{ core, init }`) takes what only it holds with it.
+    const held = this.heldBy(old.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj' && !this.info(a).many && !s.atom(a).esc), s);
+    const cands = union(old, held).filter((a) => a > UNKNOWN && this.leakable(a, s, true) && s.atom(a).nul === 0);
     if (cands.length === 0) return s;
     const after = s.delVars(dying);
     const reach = this.reachable(after, V_NONE);

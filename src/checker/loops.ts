@@ -42,6 +42,34 @@ function arith(op: number, a: number, b: number): number | null {
 }
 
 /**
+ * `x += k`, `x -= k`, `x++`: what the variable holds after, when it held a constant before and
+ * `k` is one (the compound operator by its plain one); null otherwise.
+ */
+export function constAfterUpdate(an: Analyzer, e: ts.BinaryExpression | ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, s: State): number | null {
+  const frameIdx = an.frames.length - 1;
+  if (!ts.isBinaryExpression(e)) {
+    const k = constValue(an, e.operand, 0, frameIdx, s);
+    return typeof k === 'number' ? k + (e.operator === SK.PlusPlusToken ? 1 : -1) : null;
+  }
+  const plain: Partial<Record<number, number>> = {
+    [SK.PlusEqualsToken]: SK.PlusToken,
+    [SK.MinusEqualsToken]: SK.MinusToken,
+    [SK.AsteriskEqualsToken]: SK.AsteriskToken,
+    [SK.LessThanLessThanEqualsToken]: SK.LessThanLessThanToken,
+    [SK.GreaterThanGreaterThanEqualsToken]: SK.GreaterThanGreaterThanToken,
+    [SK.AmpersandEqualsToken]: SK.AmpersandToken,
+    [SK.BarEqualsToken]: SK.BarToken,
+  };
+  const op = plain[e.operatorToken.kind];
+  if (op === undefined) return null;
+  const a = constValue(an, e.left, 0, frameIdx, s);
+  const b = constValue(an, e.right, 0, frameIdx, s);
+  if (typeof a !== 'number' || typeof b !== 'number') return null;
+  const r = arith(op, a, b);
+  return r !== null && Number.isFinite(r) ? r : null;
+}
+
+/**
  * A constant an expression surely has: a literal, a loop counter being unrolled, a `const` with a
  * constant initialiser (in any module), a parameter bound to a constant argument (and not written
  * in its function), and arithmetic, bitwise operators, string concatenation, template literals and

@@ -175,6 +175,11 @@ export const placeMethods = {
         if (s.atoms.has(c0)) s = this.age(s, c0);
         const c = this.child(a, key, name);
         const alts = all.filter((x) => x > UNKNOWN);
+        // Nothing but null was ever stored (`Array.from({ length }, () => null)`): the entry is null.
+        if (alts.length === 0) {
+          out = union(out, V_NULL);
+          continue;
+        }
         if (alts.length === 1 && !this.info(alts[0]!).many) {
           out = union(out, union(alts, V_NULL));
           continue;

@@ -606,15 +606,17 @@ export const stmtMethods = {
     if (!entry) return null;
     // A variable the loop writes holds no one constant across its iterations (`let i = 0` of a
     // loop not run exactly): each pass would key and decide by the first iteration's value.
+    // A loop each of whose conditions is decided (a list walk, a counter from a known start): once
+    // per iteration, with the constants each leaves.
+    if (ts.isForStatement(node) || ts.isWhileStatement(node)) {
+      const decided = execDecided(this, node, entry);
+      if (decided !== undefined) return decided;
+    }
     entry = forgetWrittenConsts(this, node, entry);
     // Loops run exactly: a small constant range, or a container whose entries are all known.
     if (ts.isForStatement(node)) {
       const plan = countedLoop(this, node);
       if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
-    }
-    if (ts.isForStatement(node) || ts.isWhileStatement(node)) {
-      const decided = execDecided(this, node, entry);
-      if (decided !== undefined) return decided;
     }
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
       // `for (const id of [1, 2, 3])`: once per constant.

@@ -53,6 +53,7 @@ declare namespace ts {
   export type ParameterDeclaration = TS.ParameterDeclaration;
   export type ParenthesizedExpression = TS.ParenthesizedExpression;
   export type PrefixUnaryExpression = TS.PrefixUnaryExpression;
+  export type PostfixUnaryExpression = TS.PostfixUnaryExpression;
   export type Program = TS.Program;
   export type PropertyAccessExpression = TS.PropertyAccessExpression;
   export type ReturnStatement = TS.ReturnStatement;

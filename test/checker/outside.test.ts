@@ -20,9 +20,9 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
 const CORPORA = [
-  { name: 'storage', flagged: 28 },
+  { name: 'storage', flagged: 30 },
   { name: 'netvirt', flagged: 17 },
-  { name: 'drivers', flagged: 11 },
+  { name: 'drivers', flagged: 14 },
   { name: 'pipes', flagged: 15 },
 ];
 
