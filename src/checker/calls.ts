@@ -13,7 +13,7 @@ import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
-import { constValue, exactEntries, fieldConstKey, isEmptyArray, varConstKey } from './loops.js';
+import { constValue, exactEntries, fieldConstKey, isEmptyArray, MAX_UNROLL, varConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -677,7 +677,10 @@ export function constructNew(an: Analyzer, e: ts.NewExpression, s: State): [Val,
         st = an.escape(init, st);
         fields = new Map([['[*]', V_UNKNOWN]]);
       }
-      st = st.setAtom(id, { ex: 2, fields });
+      // `new Array(n)` of a known small n: n empty slots, a length the array keeps until it changes.
+      const n0 = kind === 'array' && args.length === 1 && e.arguments?.[0] ? constValue(an, e.arguments[0], 0, an.frames.length - 1, st) : null;
+      const len = typeof n0 === 'number' && Number.isInteger(n0) && n0 >= 0 && n0 <= MAX_UNROLL ? n0 : undefined;
+      st = st.setAtom(id, { ex: 2, fields, ...(len !== undefined ? { len } : {}) });
       return [[id], st];
     }
     // Other library objects (Promise, Error, typed arrays): callbacks run now, arguments are read.

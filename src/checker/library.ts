@@ -10,7 +10,7 @@
 import { SK, TF, ts } from './ts.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Cons, type Val } from './state.js';
 import { shortText, type Analyzer } from './interp.js';
-import { constValue, exactEntries, isEmptyArray } from './loops.js';
+import { constValue, exactEntries, isEmptyArray, MAX_UNROLL } from './loops.js';
 import { evalArgs, invoke } from './calls.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
@@ -282,10 +282,17 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         const a = recv[0]!;
         const f = new Map<string, Val>();
         for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
-        f.set('[*]', args[0] ?? V_NULL);
-        const { len: _l, ...rest } = st.atom(a);
-        void _l;
-        st = st.setAtom(a, { ...rest, fields: f });
+        const len = st.atom(a).len;
+        if (len !== undefined && len <= MAX_UNROLL) {
+          // Of a known length (`new Array(3).fill(null)`): each slot, so the array stays exact.
+          for (let i = 0; i < len; i++) f.set(`[L:${i}]`, args[0] ?? V_NULL);
+          st = st.setAtom(a, { ...st.atom(a), fields: f });
+        } else {
+          f.set('[*]', args[0] ?? V_NULL);
+          const { len: _l, ...rest } = st.atom(a);
+          void _l;
+          st = st.setAtom(a, { ...rest, fields: f });
+        }
         an.use(args[0] ?? V_NULL, st, call, 'is stored in an array here');
         return [recv, st];
       }

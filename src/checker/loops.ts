@@ -19,7 +19,7 @@ import { join, UNKNOWN, V_UNKNOWN, type AtomState, type State, type Val } from '
 import { symId, type Analyzer, type Frame } from './interp.js';
 
 /** Iterations run one by one at most (per loop, and all nested unrolled loops together). */
-const MAX_UNROLL = 8;
+export const MAX_UNROLL = 8;
 const MAX_UNROLL_PRODUCT = 16;
 
 /** `a OP b` on two numeric constants, with JavaScript's semantics; null for any other operator. */
