@@ -13,7 +13,7 @@ import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
 import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
-import { constValue, exactEntries, fieldConstKey, isEmptyArray, MAX_UNROLL, varConstKey } from './loops.js';
+import { boolLiteral, constValue, exactEntries, fieldConstKey, isEmptyArray, MAX_UNROLL, varConstKey } from './loops.js';
 
 
 /** Where a declaration lives: memdesc's API, the user's code (with a body), the standard library, or unknown. */
@@ -639,7 +639,7 @@ function runConstructor(an: Analyzer, cls: ts.ClassLikeDeclaration, thisVal: Val
       const frameThis = an.top().thisVal;
       (an.top() as { thisVal: Val }).thisVal = thisVal;
       const [v, st] = an.evalExpr(m.initializer, s);
-      const k = constValue(an, m.initializer, 0, an.frames.length - 1, st);
+      const k = constValue(an, m.initializer, 0, an.frames.length - 1, st) ?? boolLiteral(m.initializer);
       (an.top() as { thisVal: Val }).thisVal = frameThis;
       s = an.writeField(thisVal, m.name.text, v, st, m);
       if (k !== null && thisVal.length === 1 && thisVal[0]! > UNKNOWN) s = s.withFact(fieldConstKey(thisVal[0]!, m.name.text), k);

@@ -8,7 +8,7 @@ import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { constAfterUpdate, constCompare, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
+import { boolLiteral, constAfterUpdate, constCompare, constOfSymbol, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
 /** The callbacks of a `struct shrinker`. */
@@ -199,7 +199,7 @@ export const exprMethods = {
 
   objectLiteral(this: Analyzer, e: ts.ObjectLiteralExpression, s: State): [Val, State] {
     const fields = new Map<string, Val>();
-    const consts: [string, number | string][] = [];
+    const consts: [string, Fact][] = [];
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
         const [v, st] = this.evalExpr(p.initializer, s);
@@ -207,13 +207,16 @@ export const exprMethods = {
         const k = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : null;
         if (k) fields.set(k, v);
         else s = this.escape(v, s);
-        const c = k ? constValue(this, p.initializer, 0, this.frames.length - 1, s) : null;
+        const c = k ? (constValue(this, p.initializer, 0, this.frames.length - 1, s) ?? boolLiteral(p.initializer)) : null;
         if (k && c !== null) consts.push([k, c]);
       } else if (ts.isShorthandPropertyAssignment(p)) {
         const sym = this.checker.getShorthandAssignmentValueSymbol(p);
         const [v, st] = sym ? (s.val(sym) ? [s.val(sym)!, s] : this.lookupOuter(sym, s)) : [V_UNKNOWN, s];
         s = st;
         fields.set(p.name.text, v);
+        // `{ index, folio }` with `index` a known constant: the field holds it.
+        const c = sym ? constOfSymbol(this, sym, 0, this.frames.length - 1, s) : null;
+        if (c !== null) consts.push([p.name.text, c]);
       } else if (ts.isSpreadAssignment(p)) {
         const [v, st] = this.evalExpr(p.expression, s);
         s = st;
@@ -304,7 +307,8 @@ export const exprMethods = {
     if (op === SK.EqualsToken) {
       const [v, st] = this.evalExpr(e.right, s);
       if (ts.isIdentifier(e.left)) this.nameAtoms(v, e.left.text, st);
-      const k = constValue(this, e.right, 0, this.frames.length - 1, st);
+      // (A field set to true or false keeps the flag too: `att.mapped = true`.)
+      const k = constValue(this, e.right, 0, this.frames.length - 1, st) ?? (ts.isPropertyAccessExpression(e.left) ? boolLiteral(e.right) : null);
       return [v, this.setConst(e.left, k, this.literalFact(e.left, e.right, this.assignTo(e.left, v, st, e)))];
     }
     if (op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken || op === SK.AmpersandAmpersandEqualsToken) {
@@ -589,6 +593,12 @@ export const exprMethods = {
           return eq ? [nl, nn] : [nn, nl];
         }
       }
+    }
+    // A field the path set to true or false (an object literal's `mapped: false`): decided.
+    if (ts.isPropertyAccessExpression(e)) {
+      const o = objAtomOf(this, e.expression, s);
+      const k = o !== null ? s.facts.get(fieldConstKey(o, e.name.text)) : undefined;
+      if (typeof k === 'boolean') return k ? [s, null] : [null, s];
     }
     // A `const` bound to what a followed call returned on every path (callResult): decided.
     if (ts.isIdentifier(e)) {

@@ -105,6 +105,8 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         }
         return [V_UNKNOWN, an.dropped(old.filter((x) => x > UNKNOWN && !an.info(x).symbolic), st3, call, 'the entry holding it is deleted here', undefined, true)];
       }
+      // A key the checker cannot name: any entry may be gone, so the entries are no longer known exactly.
+      if (local) for (const a of recv) st = forgetPrecise(st, a);
       return [V_UNKNOWN, st];
     }
     case 'has':

@@ -116,8 +116,16 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
     return f === 'max' || f === 'min' ? Math[f](...xs) : xs.length === 1 ? Math[f](xs[0]!) : null;
   }
   if (ts.isIdentifier(e)) {
-    let sym = an.checker.getSymbolAtLocation(e);
-    if (!sym) return null;
+    const sym = an.checker.getSymbolAtLocation(e);
+    return sym ? constOfSymbol(an, sym, depth, frameIdx, s) : null;
+  }
+  return null;
+}
+
+/** The constant a variable, `const` or parameter surely holds here (constValue of its name). */
+export function constOfSymbol(an: Analyzer, sym: ts.Symbol, depth = 0, frameIdx = an.frames.length - 1, s?: State): number | string | null {
+  if (depth > 8) return null;
+  {
     const k = an.loopConst.get(sym);
     if (k !== undefined) return k;
     // What the path set it to (a parameter bound to a constant argument, `let n = 0`).
@@ -482,6 +490,12 @@ export function lengthOf(an: Analyzer, e: ts.Expression, s: State): number | nul
   const st = s.atom(a);
   if (inf.container !== 'array' || inf.many || st.esc || st.ex !== 2) return null;
   return st.len ?? null;
+}
+
+/** `true`/`false` written as a literal: the boolean, else null (constValue keeps numbers and strings). */
+export function boolLiteral(e: ts.Expression): boolean | null {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e.kind === SK.TrueKeyword ? true : e.kind === SK.FalseKeyword ? false : null;
 }
 
 /** The key under which a path keeps the constant a variable holds. */

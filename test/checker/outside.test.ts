@@ -21,11 +21,11 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** Each corpus, with the checker's recall on it now (flagged / misuses): a floor, not a target. */
 const CORPORA = [
-  { name: 'storage', flagged: 30 },
+  { name: 'storage', flagged: 31 },
   { name: 'netvirt', flagged: 17 },
   { name: 'drivers', flagged: 14 },
   { name: 'pipes', flagged: 15 },
-  { name: 'devmem', flagged: 13 },
+  { name: 'devmem', flagged: 14 },
 ];
 
 let savedLimit = 10;
