@@ -545,7 +545,24 @@ export function invoke(
           ret = saved;
         }
       };
-      an.splitExits.set(call, { nul: fin(nul!, V_NULL), obj: fin(obj!, objRet), ret: objRet });
+      an.splitExits.set(call, [
+        { state: fin(nul!, V_NULL), ret: V_NULL },
+        { state: fin(obj!, objRet), ret: objRet },
+      ]);
+    } else if (an.splitWanted === call && !end && exits.length > 1 && exits.length <= 4 && an.deferred.length === 0 && distinctObjects(an, exits)) {
+      // Each exit returns its own object (`{ status: 'collapsed', huge }`, `{ status: 'no-memory' }`):
+      // one path per exit, so a test of the object's discriminant meets only what that exit left.
+      const paths: { state: State; ret: Val }[] = [];
+      for (const r of exits) {
+        const saved = ret;
+        ret = r.val;
+        try {
+          paths.push({ state: finish(r.state), ret: r.val });
+        } finally {
+          ret = saved;
+        }
+      }
+      an.splitExits.set(call, paths);
     } else an.splitExits.delete(call);
     out = finish(out);
     for (const g of given) out = handOver(an, g, out, call);
@@ -567,6 +584,18 @@ export function invoke(
     an.frames.pop();
     if (an.deferred !== savedDeferred && an.frames.length > 0) an.deferred = savedDeferred;
   }
+}
+
+/** Whether each exit returns one object literal of its own, none of them another exit's. */
+function distinctObjects(an: Analyzer, exits: readonly { val: Val }[]): boolean {
+  const seen = new Set<number>();
+  for (const r of exits) {
+    if (r.val.length !== 1) return false;
+    const a = r.val[0]!;
+    if (a <= UNKNOWN || seen.has(a) || an.info(a).kind !== 'obj' || an.info(a).container !== 'object' || an.info(a).instance) return false;
+    seen.add(a);
+  }
+  return true;
 }
 
 /**

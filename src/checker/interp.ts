@@ -141,9 +141,10 @@ export class Analyzer {
    * A followed call whose exits return null on some paths and an object on the others, with the
    * state each kind of exit leaves (`return null` before anything was allocated, `return { obj,
    * meta }` after): `const e = alloc(…)` goes on as two paths, so `if (!e) return` meets only
-   * the first.
+   * the first. Also exits that each return an object of their own (a result tagged `{ status }`):
+   * one path per exit.
    */
-  readonly splitExits = new Map<ts.Node, { nul: State; obj: State; ret: Val }>();
+  readonly splitExits = new Map<ts.Node, { state: State; ret: Val }[]>();
   /**
    * Callbacks given to a memdesc `Shrinker` (`s.scanObjects = (sh, sc) => …`), by field: run where
    * the code calls them (`this.shrinker.scanObjects!(…)`), not at every allocation that may

@@ -105,8 +105,25 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         }
         return [V_UNKNOWN, an.dropped(old.filter((x) => x > UNKNOWN && !an.info(x).symbolic), st3, call, 'the entry holding it is deleted here', undefined, true)];
       }
-      // A key the checker cannot name: any entry may be gone, so the entries are no longer known exactly.
-      if (local) for (const a of recv) st = forgetPrecise(st, a);
+      // A key the checker cannot name: any entry may be gone. What is left is each of them maybe,
+      // and which one an element read later is, not known (nor whether there is one at all).
+      if (local) {
+        let all: Val = V_NONE;
+        for (const a of recv) all = union(all, an.contents(a, st));
+        for (const a of recv) st = forgetPrecise(st, a);
+        const real = all.filter((x) => x > UNKNOWN);
+        if (real.length && !all.includes(UNKNOWN)) {
+          let rest: number;
+          [rest, st] = an.siteAtom(call, st, () => ({ kind: 'ref', name: '', fresh: false }), ':rest');
+          st = st.setAtom(rest, { ex: 2, nul: 1, unsure: true, alts: real.filter((x) => x !== rest) });
+          for (const a of recv) {
+            const f = new Map<string, Val>();
+            for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+            f.set('[*]', [rest]);
+            st = st.setAtom(a, { ...st.atom(a), fields: f });
+          }
+        }
+      }
       return [V_UNKNOWN, st];
     }
     case 'has':

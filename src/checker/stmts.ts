@@ -117,7 +117,7 @@ export const stmtMethods = {
       const sp = this.splitExits.get(call.call);
       this.splitExits.delete(call.call);
       if (!r || !sp) return r ? [r] : [];
-      return [sp.nul.setVar(call.sym, V_NULL), sp.obj.setVar(call.sym, sp.ret)];
+      return sp.map((x) => x.state.setVar(call.sym, x.ret));
     }
     if (ts.isExpressionStatement(st) || ts.isVariableStatement(st) || ts.isReturnStatement(st)) {
       const c = firstConditional(st);
@@ -749,10 +749,19 @@ export const stmtMethods = {
     this.top().targets.push(t);
     let fall: State | null = null;
     let hasDefault = false;
-    for (const clause of node.caseBlock.clauses) {
+    // A discriminant the path knows (`result.status` of an object literal `{ status: 'collapsed' }`)
+    // against constant labels: only the clause it matches is entered (or the default when none is).
+    const frameIdx = this.frames.length - 1;
+    // (A tag field only: a plain variable's constant, a loop's unrolled value, still meets every case.)
+    const k = ts.isPropertyAccessExpression(node.expression) ? constValue(this, node.expression, 0, frameIdx, st) : null;
+    const labels = node.caseBlock.clauses.map((c) => (ts.isCaseClause(c) ? constValue(this, c.expression, 0, frameIdx, st) : undefined));
+    const decided = k !== null && labels.every((l) => l !== null);
+    const matched = decided && labels.some((l) => l === k);
+    for (const [ci, clause] of node.caseBlock.clauses.entries()) {
       let entry: State | null = st;
       if (ts.isCaseClause(clause)) entry = this.evalExpr(clause.expression, st)[1];
       else hasDefault = true;
+      if (decided && (ts.isCaseClause(clause) ? labels[ci] !== k : matched)) entry = null;
       const start = join(entry, fall);
       fall = this.execStatements(clause.statements, start);
     }
@@ -760,7 +769,7 @@ export const stmtMethods = {
     let out = fall;
     // No default: the switch is left with no case taken, unless its cases cover every value the
     // discriminant's type allows (a union of literals, each a case: TypeScript's exhaustive switch).
-    if (!hasDefault && !this.exhaustive(node)) out = join(out, st);
+    if (!hasDefault && !this.exhaustive(node) && !matched) out = join(out, st);
     for (const b of t.breaks) out = join(out, b);
     return out;
   },
