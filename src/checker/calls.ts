@@ -43,6 +43,13 @@ export function evalArgs(an: Analyzer, args: readonly ts.Expression[], s: State)
   for (const a of args) {
     if (ts.isSpreadElement(a)) {
       const [v, st] = an.evalExpr(a.expression, s);
+      // `ring.push(...batch)` of an array whose entries are all known: those entries, one argument each.
+      const exact = v.length === 1 && v[0]! > UNKNOWN && an.info(v[0]!).container === 'array' ? exactEntries(an, v, st) : null;
+      if (exact) {
+        s = st;
+        for (const e of exact) out.push(e.val);
+        continue;
+      }
       s = an.escape(v, st);
       out.push(V_UNKNOWN);
       continue;
@@ -526,6 +533,21 @@ export function invoke(
       }
       return o;
     };
+    // A throw the callee does not catch, in a try of the caller: its catch starts from there too.
+    if (frame.thrown.length) {
+      const saved = ret;
+      ret = V_NONE;
+      try {
+        const c = [...parent.targets].reverse().find((t) => t.kind === 'catch' || t.kind === 'finally');
+        for (const t of frame.thrown) {
+          const st2 = finish(t);
+          if (c?.kind === 'catch') (c.throws ??= []).push(st2);
+          else if (!c && an.frames.length > 2) parent.thrown.push(st2);
+        }
+      } finally {
+        ret = saved;
+      }
+    }
     const given = givenAway(an, args, s, exits, end, frame.thisVal);
     // Exits that return null beside exits that return an object: kept apart for the caller.
     const nulExits = exits.filter((r) => r.val.length > 0 && r.val.every((a) => a === NULL));

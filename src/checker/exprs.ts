@@ -8,6 +8,7 @@ import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
+import { forgetPrecise } from './library.js';
 import { boolLiteral, constAfterUpdate, constCompare, constOfSymbol, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
@@ -356,6 +357,18 @@ export const exprMethods = {
       if (SHRINKER_FIELDS.has(target.name.text) && v.length > 0 && v.every((a) => a > UNKNOWN && this.info(a).kind === 'func') && this.isShrinker(target.expression)) {
         this.shrinkerFns.set(target.name.text, v);
         return st;
+      }
+      // `batch.length = 0` of a local array: it holds nothing from now on (what it held is dropped).
+      if (target.name.text === 'length' && o.length === 1 && o[0]! > UNKNOWN && this.info(o[0]!).container === 'array' && !this.info(o[0]!).many && !st.atom(o[0]!).esc) {
+        const a = o[0]!;
+        if (ts.isBinaryExpression(node) && constValue(this, node.right, 0, this.frames.length - 1, st) === 0) {
+          const old = this.contents(a, st);
+          const f = new Map<string, Val>();
+          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          const st2 = st.setAtom(a, { ...st.atom(a), fields: f, len: 0 });
+          return this.dropped(old.filter((x) => x > UNKNOWN), st2, node, 'the array holding it is emptied here');
+        }
+        return forgetPrecise(st, a);
       }
       return this.writeField(o, target.name.text, v, this.forgetFacts(st, target.name.text), node);
     }

@@ -83,6 +83,8 @@ export interface Frame {
   readonly targets: Target[];
   /** Atoms made again (aged) while this frame or a callee ran: see alignAging. */
   readonly aged: Set<number>;
+  /** States at a `throw` no catch of this frame takes (its caller's catch may). */
+  readonly thrown: State[];
 }
 
 export interface Target {
@@ -403,6 +405,7 @@ export class Analyzer {
       argNodes: new Map(),
       targets: [],
       aged: new Set(),
+      thrown: [],
     };
     this.frames.push(f);
     return f;

@@ -80,6 +80,10 @@ export function constValue(an: Analyzer, e: ts.Expression, depth = 0, frameIdx =
   if (depth > 8) return null;
   // With the state where it is read: the length of a local array whose length is known
   // (`arr[arr.length - 1]`). Not through a variable: its initialiser ran elsewhere.
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') {
+    const n = typedLength(an, e.expression, depth, frameIdx);
+    if (n !== null) return n;
+  }
   if (s && ts.isPropertyAccessExpression(e)) return lengthOf(an, e, s) ?? fieldConst(an, e, s);
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
@@ -481,6 +485,37 @@ export function execConstForOf(an: Analyzer, node: ts.ForOfStatement, entry: Sta
 }
 
 /** `arr.length` of a local array whose length is known on this path, or null. */
+const TYPED = /^(Uint8|Int8|Uint8Clamped|Uint16|Int16|Uint32|Int32|Float32|Float64|BigInt64|BigUint64)Array$/;
+
+/**
+ * The length of a typed array (which never changes) a `const` or a parameter bound to one holds,
+ * when it was made `new Uint8Array(n)` (or `.fill(v)` of that) with n known; else null.
+ */
+function typedLength(an: Analyzer, e: ts.Expression, depth: number, frameIdx: number): number | null {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  if (depth > 8) return null;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'fill') return typedLength(an, e.expression.expression, depth + 1, frameIdx);
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && TYPED.test(e.expression.text) && e.arguments?.length === 1) {
+    const n = constValue(an, e.arguments[0]!, depth + 1, frameIdx);
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+  }
+  if (!ts.isIdentifier(e)) return null;
+  const sym0 = an.checker.getSymbolAtLocation(e);
+  if (!sym0) return null;
+  const sym = resolveAlias(an.checker, sym0);
+  const d = sym.valueDeclaration;
+  if (d && ts.isVariableDeclaration(d) && d.initializer && (ts.getCombinedNodeFlags(d) & NF.Const) !== 0) return typedLength(an, d.initializer, depth + 1, frameIdx);
+  if (d && ts.isParameter(d)) {
+    for (let i = frameIdx; i >= 0; i--) {
+      const b = an.frames[i]!.argNodes.get(sym0) ?? an.frames[i]!.argNodes.get(sym);
+      if (!b) continue;
+      if (!ts.isFunctionLike(d.parent) || !('body' in d.parent) || !d.parent.body || writes(an, d.parent.body, sym)) return null;
+      return typedLength(an, b.node, depth + 1, an.frames.indexOf(b.frame));
+    }
+  }
+  return null;
+}
+
 export function lengthOf(an: Analyzer, e: ts.Expression, s: State): number | null {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'length') return null;

@@ -297,6 +297,8 @@ export const stmtMethods = {
         const [, st] = this.evalExpr(n.expression, s);
         const c = this.innermost('catch');
         if (c) (c.throws ??= []).push(st);
+        // In a helper, with no catch or finally of its own around it: the caller's catch may take it.
+        else if (this.frames.length > 1 && !this.top().targets.some((t) => t.kind === 'finally')) this.top().thrown.push(st);
         return null;
       }
       case SK.BreakStatement:

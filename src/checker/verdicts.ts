@@ -257,7 +257,9 @@ export const verdictMethods = {
       const name = this.nameOf(d.id, argNode);
       if (d.cons.kind === 'move') {
         this.reportAt(node, 'use-after-move', `use after move: '${name}' was ${this.consText(d.cons)}, and ${by}() ${verbOf(kind) === 'moved' ? 'moves' : 'consumes'} it again${this.through()}; ${SENTENCE_CONSUMED}`);
-      } else if (s.atom(d.id).cons?.must) {
+      } else if (s.atom(d.id).cons?.must || ((kind === 'free' || kind === 'put' || kind === 'destroy') && (d.cons.kind === 'free' || d.cons.kind === 'put' || d.cons.kind === 'destroy'))) {
+        // (Also a free of memory a free already ended through another handle on it, an element
+        // read again from the array the first loop freed: that is freeing it twice.)
         this.reportAt(node, 'double-free', `double free: '${name}' was already ${this.consText(d.cons)}, and ${by}() ${kindVerb(kind)} it again${this.through()}; ${SENTENCE_CONSUMED}`, this.resumed ? d.cons.line : undefined, d.cons);
       } else {
         this.reportAt(node, 'use-after-free', `use after free: '${name}' stands on memory ${this.consText(d.cons)}, and ${by}() ${kindVerb(kind)} it${this.through()}; ${SENTENCE_CONSUMED}`);
