@@ -1,13 +1,15 @@
 /**
  * The outside corpora (test/checker/outside/, see its README.md): programs written blind — from the
- * public docs only, never running the checker — by five authors after the checker was built, on
+ * public docs only, never running the checker — by six authors after the checker was built, on
  * storage (page cache, zram, journal, bounce buffers, a vmalloc bitmap, an extent tree, async I/O),
  * on networking and virtualization (page_pool, virtio, a balloon, io_uring buffers, a KVM MMU,
  * a TTM pool, shared buffers), on drivers (a zswap-like pool, dma-buf, a PCM ring, an audit
  * log, a hugetlb pool, USB URBs, a scatterwalk) and on pipes and rings (a pipe buffer ring and
  * splice, io_uring provided buffers, a BPF-like ring buffer, CMA with devres, KSM, tier
  * migration, a page_pool, a kexec segment list) and on device memory (an ftrace-like ring
- * buffer, a module loader, RDMA memory regions, GEM objects, NVMe PRP lists). Each misuse is a real bug and each correct program runs clean (as
+ * buffer, a module loader, RDMA memory regions, GEM objects, NVMe PRP lists) and on core mm
+ * protocols (page_frag, a zsmalloc-like pool, THP collapse, RCU-deferred frees, userfaultfd,
+ * memcg charging). Each misuse is a real bug and each correct program runs clean (as
  * in corpus.test.ts); the checker finds nothing in the correct programs, and its recall on the
  * misuses — measured as the corpora first came in and after this session's work on what they
  * showed — may not fall (docs/checker.md, "How it is measured").
@@ -26,6 +28,7 @@ const CORPORA = [
   { name: 'drivers', flagged: 14 },
   { name: 'pipes', flagged: 15 },
   { name: 'devmem', flagged: 14 },
+  { name: 'mmcore', flagged: 9 },
 ];
 
 let savedLimit = 10;
