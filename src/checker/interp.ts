@@ -99,6 +99,8 @@ export interface Target {
   usings?: { sym: ts.Symbol; line: number; kind: ConsumeKind; decl: ts.VariableDeclaration }[];
   /** For a loop: how many locals the frame had when the body started (those after it die each iteration). */
   localsStart?: number;
+  /** A loop run to a fixpoint (its head joins every iteration), not once per known iteration. */
+  readonly joined?: true;
 }
 
 /** The evaluators live in stmts.ts, exprs.ts, places.ts, verdicts.ts and leaks.ts (installed below). */

@@ -7,7 +7,7 @@
  * @module
  */
 import { NF, ts } from './ts.js';
-import { union, UNKNOWN, V_NONE, type State, type Val } from './state.js';
+import { NULL, union, UNKNOWN, V_NONE, type State, type Val } from './state.js';
 import { symId, type Analyzer, type Frame } from './interp.js';
 import { SENTENCE_LEAK } from './rules.js';
 
@@ -332,6 +332,19 @@ export const leakMethods = {
     // (Not one standing for several earlier objects made at one site, `many`: dropping a reference
     // to one of them — `this.tail = rec` in a loop — says nothing of the others' contents.)
     const held = this.heldBy(old.filter((a) => a > UNKNOWN && this.info(a).kind === 'obj' && !this.info(a).many && !s.atom(a).esc), s);
+    // A variable that may have been empty, overwritten in a loop run to a fixpoint: what it held
+    // came from some earlier iteration or from none, which the joined head cannot tell, so no drop
+    // there is sure to leak.
+    // The same for an overwrite only some iterations make (under an `if` in the loop body).
+    const loop = [...this.top().targets].reverse().find((t) => t.joined);
+    if (loop) {
+      const maybeEmpty = old.includes(NULL) || old.includes(UNKNOWN);
+      let conditional = false;
+      for (let n: ts.Node | undefined = node.parent; n && n !== loop.node; n = n.parent) {
+        if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) conditional = true;
+      }
+      if (maybeEmpty || conditional) return s;
+    }
     const cands = [...old, ...held].filter((a) => a > UNKNOWN && this.leakable(a, s, true) && (old.includes(a) || s.atom(a).nul === 0));
     if (cands.length === 0) return s;
     const reach = this.reachable(s, V_NONE, exclude);

@@ -592,7 +592,7 @@ export const stmtMethods = {
   },
 
   execLoop(this: Analyzer, node: ts.IterationStatement, s: State, _label: string | undefined): State | null {
-    const t: Target = { kind: 'loop', node, breaks: [], continues: [] };
+    const t: Target = { kind: 'loop', node, breaks: [], continues: [], joined: true };
     const frame = this.top();
     let entry: State | null = s;
     // for (init; …): the initialiser runs once.

@@ -197,6 +197,9 @@ tester.run('double-free', rule('double-free'), {
 
 tester.run('leak', rule('leak'), {
   valid: [
+    // Readahead around an offset: the one iteration whose offset matches keeps its folio in `target`;
+    // the loop's joined head cannot tell which iteration set it, so no overwrite there is a leak.
+    { code: head.replace('type Memory', 'type Memory, folioAlloc, folioGet, folioPut, type ARef, type Folio') + `class Cache {\n  readonly entries = new Map<number, ARef<Folio<0>>>();\n  has(off: number): boolean {\n    return this.entries.has(off);\n  }\n  lookup(off: number): ARef<Folio<0>> | null {\n    const f = this.entries.get(off);\n    return f ? folioGet(f) : null;\n  }\n  readIn(off: number): ARef<Folio<0>> | null {\n    const f = folioAlloc(mem, GFP_KERNEL, 0);\n    if (f === null) return null;\n    this.entries.set(off, folioGet(f));\n    return f;\n  }\n}\nexport function readahead(cache: Cache, offset: number): ARef<Folio<0>> | null {\n  const start = offset - (offset % 4);\n  let target: ARef<Folio<0>> | null = null;\n  for (let off = start; off < start + 4; off++) {\n    if (cache.has(off)) {\n      if (off === offset) target = cache.lookup(off);\n      continue;\n    }\n    const f = cache.readIn(off);\n    if (f === null) break;\n    if (off === offset) target = f;\n    else folioPut(f);\n  }\n  return target;\n}` },
     // A result tagged by status, one object per exit: the clause of each status meets only what its
     // exit left, so the failure clauses hold no page.
     { code: head.replace('type Memory', 'type Memory, allocPages') + `type Result = { readonly status: 'done'; readonly big: Owned<Page<1>> } | { readonly status: 'no-memory' } | { readonly status: 'bad' };\nfunction collapse(smalls: readonly Owned<Page<0>>[]): Result {\n  if (smalls.length !== 2) return { status: 'bad' };\n  const big = allocPages(mem, GFP_KERNEL, 1);\n  if (big === null) return { status: 'no-memory' };\n  for (const p of smalls) freePage(p);\n  return { status: 'done', big };\n}\nexport function f(run: Owned<Page<0>>[], keep: Owned<Page<1>>[]): boolean {\n  const r = collapse(run);\n  switch (r.status) {\n    case 'done':\n      keep.push(r.big);\n      return true;\n    case 'no-memory':\n    case 'bad':\n      return false;\n  }\n}` },
@@ -248,6 +251,8 @@ tester.run('leak', rule('leak'), {
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = !dev.setup;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
   ],
   invalid: [
+    // Every iteration overwrites the page the last one allocated: still a leak.
+    { code: head + `export function f(n: number): void {\n  let p: Owned<Page<0>> | null = null;\n  for (let i = 0; i < n; i++) {\n    p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return;\n  }\n  if (p) freePage(p);\n}`, errors: err(4) },
     // A typed array's length never changes: the loop over new Uint8Array(2048) in 1024-byte steps
     // takes exactly two pages, and the second is never freed.
     { code: head + `export function f(): void {\n  const msg = new Uint8Array(2048).fill(7);\n  const pages: Owned<Page<0>>[] = [];\n  for (let off = 0; off < msg.length; off += 1024) {\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) break;\n    pages.push(p);\n  }\n  if (pages[0]) freePage(pages[0]);\n}`, errors: err(5) },
