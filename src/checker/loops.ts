@@ -240,7 +240,8 @@ function mayChange(an: Analyzer, file: ts.SourceFile, sym: ts.Symbol): boolean {
 }
 
 /** The values of a counted loop over a small constant range, or null. */
-export function countedLoop(an: Analyzer, node: ts.IterationStatement): { sym: ts.Symbol; values: number[] } | null {
+/** (`tooLong`: a counted loop of more than MAX_UNROLL iterations, run to a fixpoint.) */
+export function countedLoop(an: Analyzer, node: ts.IterationStatement): { sym: ts.Symbol; values: number[]; tooLong?: true } | null {
   if (!ts.isForStatement(node) || !node.initializer || !node.condition || !node.incrementor) return null;
   const init = node.initializer;
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return null;
@@ -260,8 +261,8 @@ export function countedLoop(an: Analyzer, node: ts.IterationStatement): { sym: t
     (ts.isBinaryExpression(inc) && inc.operatorToken.kind === SK.PlusEqualsToken && ts.isIdentifier(inc.left) && an.checker.getSymbolAtLocation(inc.left) === sym && constValue(an, inc.right) === 1);
   if (!isInc) return null;
   const last = op === SK.LessThanToken || op === SK.ExclamationEqualsEqualsToken ? to - 1 : op === SK.LessThanEqualsToken ? to : null;
-  if (last === null || last - from + 1 > MAX_UNROLL) return null;
-  if (writes(an, node.statement, sym)) return null;
+  if (last === null || writes(an, node.statement, sym)) return null;
+  if (last - from + 1 > MAX_UNROLL) return { sym, values: [], tooLong: true };
   const values: number[] = [];
   for (let k = from; k <= last; k++) values.push(k);
   return { sym, values };
@@ -276,9 +277,9 @@ export function canUnroll(an: Analyzer, n: number): boolean {
  * A `while` or `for (;;)` loop whose condition every iteration decides — a walk down a list whose
  * nodes are all known (`for (let r = this.head; r; r = r.next)`), a queue drained to known
  * emptiness — run once per iteration, each from the state the last one left, with no join
- * between them: freeing each node's buffer frees exactly that one. Tried muted first; undefined
- * when some iteration's condition could go either way, or the loop runs more than MAX_UNROLL
- * times (the fixpoint decides then).
+ * between them: freeing each node's buffer frees exactly that one. Undefined when some
+ * iteration's condition could go either way, or the loop runs more than MAX_UNROLL times (the
+ * fixpoint decides then).
  */
 export function execDecided(an: Analyzer, node: ts.ForStatement | ts.WhileStatement, entry: State): State | null | undefined {
   const cond = ts.isForStatement(node) ? node.condition : node.expression;
@@ -323,14 +324,10 @@ export function execDecided(an: Analyzer, node: ts.ForStatement | ts.WhileStatem
       an.unrollWork /= MAX_UNROLL;
     }
   };
-  an.mute++;
-  let trial: State | null | undefined;
-  try {
-    trial = run();
-  } finally {
-    an.mute--;
-  }
-  return trial === undefined ? undefined : run();
+  // Run at once: each iteration it gets through starts from a state the program really reaches
+  // there, so what it reports holds even when a later condition is not decided and the fixpoint
+  // takes over.
+  return run();
 }
 
 /** Runs a counted loop once per value of its counter. */

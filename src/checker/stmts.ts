@@ -610,7 +610,9 @@ export const stmtMethods = {
     // loop not run exactly): each pass would key and decide by the first iteration's value.
     // A loop each of whose conditions is decided (a list walk, a counter from a known start): once
     // per iteration, with the constants each leaves.
-    if (ts.isForStatement(node) || ts.isWhileStatement(node)) {
+    // (Not a counted loop known to run more times than it would unroll: each pass would be decided
+    // until the last it may try, all for nothing.)
+    if ((ts.isForStatement(node) || ts.isWhileStatement(node)) && !countedLoop(this, node)?.tooLong) {
       const decided = execDecided(this, node, entry);
       if (decided !== undefined) return decided;
     }
@@ -618,7 +620,7 @@ export const stmtMethods = {
     // Loops run exactly: a small constant range, or a container whose entries are all known.
     if (ts.isForStatement(node)) {
       const plan = countedLoop(this, node);
-      if (plan && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
+      if (plan && !plan.tooLong && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
     }
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
       // `for (const id of [1, 2, 3])`: once per constant.
