@@ -17,6 +17,7 @@ import { NULL, setSymbolicTest, State, UNKNOWN, V_NULL, V_UNKNOWN, type AtomInfo
 import { SENTENCE_SLEEP, type Finding, type RuleId } from './rules.js';
 
 import { stmtMethods, type StmtMethods } from './stmts.js';
+import { controlMethods, type ControlMethods } from './control.js';
 import { exprMethods, type ExprMethods } from './exprs.js';
 import { leakMethods, type LeakMethods } from './leaks.js';
 import { verdictMethods, type VerdictMethods } from './verdicts.js';
@@ -103,8 +104,8 @@ export interface Target {
   readonly joined?: true;
 }
 
-/** The evaluators live in stmts.ts, exprs.ts, places.ts, verdicts.ts and leaks.ts (installed below). */
-export interface Analyzer extends StmtMethods, ExprMethods, LeakMethods, VerdictMethods, PlaceMethods {}
+/** The evaluators live in stmts.ts, control.ts, exprs.ts, places.ts, verdicts.ts and leaks.ts (installed below). */
+export interface Analyzer extends StmtMethods, ControlMethods, ExprMethods, LeakMethods, VerdictMethods, PlaceMethods {}
 
 /** Analyses the files of a Program. */
 export class Analyzer {
@@ -586,7 +587,7 @@ export function stripCall(e: ts.Expression): ts.CallExpression | null {
   return ts.isCallExpression(e) ? e : null;
 }
 
-Object.assign(Analyzer.prototype, stmtMethods, exprMethods, leakMethods, verdictMethods, placeMethods);
+Object.assign(Analyzer.prototype, stmtMethods, controlMethods, exprMethods, leakMethods, verdictMethods, placeMethods);
 
 let symIds = new WeakMap<ts.Symbol, number>();
 let nextSym = 1;
