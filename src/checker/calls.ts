@@ -533,19 +533,23 @@ export function invoke(
       }
       return o;
     };
-    // A throw the callee does not catch, in a try of the caller: its catch starts from there too.
-    if (frame.thrown.length) {
+    // finish() of the state one kind of exit leaves, with what those exits return.
+    const fin = (o: State, rv: Val): State => {
       const saved = ret;
-      ret = V_NONE;
+      ret = rv;
       try {
-        const c = [...parent.targets].reverse().find((t) => t.kind === 'catch' || t.kind === 'finally');
-        for (const t of frame.thrown) {
-          const st2 = finish(t);
-          if (c?.kind === 'catch') (c.throws ??= []).push(st2);
-          else if (!c && an.frames.length > 2) parent.thrown.push(st2);
-        }
+        return finish(o);
       } finally {
         ret = saved;
+      }
+    };
+    // A throw the callee does not catch, in a try of the caller: its catch starts from there too.
+    if (frame.thrown.length) {
+      const c = [...parent.targets].reverse().find((t) => t.kind === 'catch' || t.kind === 'finally');
+      for (const t of frame.thrown) {
+        const st2 = fin(t, V_NONE);
+        if (c?.kind === 'catch') (c.throws ??= []).push(st2);
+        else if (!c && an.frames.length > 2) parent.thrown.push(st2);
       }
     }
     const given = givenAway(an, args, s, exits, end, frame.thisVal);
@@ -558,15 +562,6 @@ export function invoke(
       let objRet: Val = V_NONE;
       for (const r of nulExits) nul = join(nul, r.state);
       for (const r of objExits) (obj = join(obj, r.state)), (objRet = union(objRet, r.val));
-      const fin = (o: State, rv: Val): State => {
-        const saved = ret;
-        ret = rv;
-        try {
-          return finish(o);
-        } finally {
-          ret = saved;
-        }
-      };
       an.splitExits.set(call, [
         { state: fin(nul!, V_NULL), ret: V_NULL },
         { state: fin(obj!, objRet), ret: objRet },
@@ -574,17 +569,7 @@ export function invoke(
     } else if (an.splitWanted === call && !end && exits.length > 1 && exits.length <= 4 && an.deferred.length === 0 && distinctObjects(an, exits)) {
       // Each exit returns its own object (`{ status: 'collapsed', huge }`, `{ status: 'no-memory' }`):
       // one path per exit, so a test of the object's discriminant meets only what that exit left.
-      const paths: { state: State; ret: Val }[] = [];
-      for (const r of exits) {
-        const saved = ret;
-        ret = r.val;
-        try {
-          paths.push({ state: finish(r.state), ret: r.val });
-        } finally {
-          ret = saved;
-        }
-      }
-      an.splitExits.set(call, paths);
+      an.splitExits.set(call, exits.map((r) => ({ state: fin(r.state, r.val), ret: r.val })));
     } else an.splitExits.delete(call);
     out = finish(out);
     for (const g of given) out = handOver(an, g, out, call);

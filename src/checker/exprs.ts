@@ -8,7 +8,7 @@ import { NF, SF, SK, ts } from './ts.js';
 import { resolveAlias } from './api.js';
 import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Fact, type Val } from './state.js';
 import { callExpr, constructNew, invoke } from './calls.js';
-import { forgetPrecise } from './library.js';
+import { forgetPrecise, plainFields } from './library.js';
 import { boolLiteral, constAfterUpdate, constCompare, constOfSymbol, constValue, fieldConstKey, objAtomOf, varConstKey } from './loops.js';
 import { isFunctionLike, shortText, type Analyzer } from './interp.js';
 
@@ -363,9 +363,7 @@ export const exprMethods = {
         const a = o[0]!;
         if (ts.isBinaryExpression(node) && constValue(this, node.right, 0, this.frames.length - 1, st) === 0) {
           const old = this.contents(a, st);
-          const f = new Map<string, Val>();
-          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
-          const st2 = st.setAtom(a, { ...st.atom(a), fields: f, len: 0 });
+          const st2 = st.setAtom(a, { ...st.atom(a), fields: plainFields(st, a), len: 0 });
           return this.dropped(old.filter((x) => x > UNKNOWN), st2, node, 'the array holding it is emptied here');
         }
         return forgetPrecise(st, a);

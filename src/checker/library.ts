@@ -111,18 +111,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         let all: Val = V_NONE;
         for (const a of recv) all = union(all, an.contents(a, st));
         for (const a of recv) st = forgetPrecise(st, a);
-        const real = all.filter((x) => x > UNKNOWN);
-        if (real.length && !all.includes(UNKNOWN)) {
-          let rest: number;
-          [rest, st] = an.siteAtom(call, st, () => ({ kind: 'ref', name: '', fresh: false }), ':rest');
-          st = st.setAtom(rest, { ex: 2, nul: 1, unsure: true, alts: real.filter((x) => x !== rest) });
-          for (const a of recv) {
-            const f = new Map<string, Val>();
-            for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
-            f.set('[*]', [rest]);
-            st = st.setAtom(a, { ...st.atom(a), fields: f });
-          }
-        }
+        st = eachMaybe(an, call, recv, all, st);
       }
       return [V_UNKNOWN, st];
     }
@@ -159,8 +148,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         const a = recv[0]!;
         const taken = method === 'pop' ? exact[exact.length - 1]! : exact[0]!;
         const rest = method === 'pop' ? exact.slice(0, -1) : exact.slice(1);
-        const f = new Map<string, Val>();
-        for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+        const f = plainFields(st, a);
         rest.forEach((e, i) => f.set(`[L:${i}]`, e.val));
         st = st.setAtom(a, { ...st.atom(a), fields: f, len: rest.length });
         return [taken.val, st];
@@ -171,20 +159,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       const [e, st2] = an.elemAlias(call, all, st, true);
       st = st2;
       // One element left, but which the checker cannot count: what stays is each of them maybe.
-      const real = all.filter((x) => x > UNKNOWN);
-      if (real.length && !all.includes(UNKNOWN)) {
-        let rest: number;
-        [rest, st] = an.siteAtom(call, st, () => ({ kind: 'ref', name: '', fresh: false }), ':rest');
-        const prev = st.atoms.has(rest) ? (st.atom(rest).alts ?? V_NONE) : V_NONE;
-        st = st.setAtom(rest, { ex: 2, nul: 1, unsure: true, alts: union(prev, real).filter((x) => x !== rest) });
-        for (const a of recv) {
-          const f = new Map<string, Val>();
-          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
-          f.set('[*]', [rest]);
-          st = st.setAtom(a, { ...st.atom(a), fields: f });
-        }
-      }
-      return [[e], st];
+      return [[e], eachMaybe(an, call, recv, all, st)];
     }
     case 'splice':
     case 'slice':
@@ -228,15 +203,13 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
           [id, st] = an.siteAtom(call, st, () => ({ kind: 'obj', name: '', fresh: false, container: 'array' }));
           st = st.setAtom(id, { ex: 2, len: exact.length, fields: new Map(exact.map((e, i) => [`[L:${i}]`, e.val] as [string, Val])) });
           const a = recv[0]!;
-          const f = new Map<string, Val>();
-          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          const f = plainFields(st, a);
           st = st.setAtom(a, { ...st.atom(a), fields: f, len: 0 });
           return [[id], st];
         }
         for (const a of recv) {
           if (all0 && recv.length === 1) {
-            const f = new Map<string, Val>();
-            for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+            const f = plainFields(st, a);
             st = st.setAtom(a, { ...st.atom(a), fields: f, ...(an.info(a).container === 'array' ? { len: 0 } : {}) });
           } else st = forgetPrecise(st, a);
         }
@@ -248,8 +221,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
         const exact = method === 'reverse' && recv.length === 1 && an.info(recv[0]!).container === 'array' ? exactEntries(an, recv, st) : null;
         if (exact) {
           const a = recv[0]!;
-          const f = new Map<string, Val>();
-          for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+          const f = plainFields(st, a);
           exact.forEach((e, i) => f.set(`[L:${exact.length - 1 - i}]`, e.val));
           return [recv, st.setAtom(a, { ...st.atom(a), fields: f })];
         }
@@ -299,8 +271,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       // `fill(v)` of a whole local array: every slot holds v.
       if (local && call.arguments.length === 1 && recv.length === 1) {
         const a = recv[0]!;
-        const f = new Map<string, Val>();
-        for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+        const f = plainFields(st, a);
         const len = st.atom(a).len;
         if (len !== undefined && len <= MAX_UNROLL) {
           // Of a known length (`new Array(3).fill(null)`): each slot, so the array stays exact.
@@ -346,6 +317,33 @@ export function litOf(an: Analyzer, e: ts.Expression | undefined): string | null
 export function truthOf(k: string | null): boolean | null {
   if (k === null) return null;
   return !['false', 'null', 'undefined', 'number:0', 'string:', 'number:NaN'].includes(k);
+}
+
+/** The fields of a container that are not its entries (`[L:0]`, `[*]`, …): a copy to add entries to. */
+export function plainFields(st: State, a: number): Map<string, Val> {
+  const f = new Map<string, Val>();
+  for (const [k, w] of st.atom(a).fields ?? []) if (!k.startsWith('[')) f.set(k, w);
+  return f;
+}
+
+/**
+ * What stays in containers after an entry the checker cannot name left them (pop() of one it
+ * cannot count, delete() by an unknown key): each of `all` maybe, none surely — one element that
+ * stands for any of them, or for none (`unsure`).
+ */
+function eachMaybe(an: Analyzer, call: ts.CallExpression, recv: Val, all: Val, st: State): State {
+  const real = all.filter((x) => x > UNKNOWN);
+  if (!real.length || all.includes(UNKNOWN)) return st;
+  let rest: number;
+  [rest, st] = an.siteAtom(call, st, () => ({ kind: 'ref', name: '', fresh: false }), ':rest');
+  const prev = st.atoms.has(rest) ? (st.atom(rest).alts ?? V_NONE) : V_NONE;
+  st = st.setAtom(rest, { ex: 2, nul: 1, unsure: true, alts: union(prev, real).filter((x) => x !== rest) });
+  for (const a of recv) {
+    const f = plainFields(st, a);
+    f.set('[*]', [rest]);
+    st = st.setAtom(a, { ...st.atom(a), fields: f });
+  }
+  return st;
 }
 
 export function forgetPrecise(s: State, a: number): State {

@@ -612,16 +612,14 @@ export const stmtMethods = {
     // per iteration, with the constants each leaves.
     // (Not a counted loop known to run more times than it would unroll: each pass would be decided
     // until the last it may try, all for nothing.)
-    if ((ts.isForStatement(node) || ts.isWhileStatement(node)) && !countedLoop(this, node)?.tooLong) {
+    const plan = countedLoop(this, node);
+    if ((ts.isForStatement(node) || ts.isWhileStatement(node)) && !plan?.tooLong) {
       const decided = execDecided(this, node, entry);
       if (decided !== undefined) return decided;
     }
     entry = forgetWrittenConsts(this, node, entry);
     // Loops run exactly: a small constant range, or a container whose entries are all known.
-    if (ts.isForStatement(node)) {
-      const plan = countedLoop(this, node);
-      if (plan && !plan.tooLong && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
-    }
+    if (ts.isForStatement(node) && plan && !plan.tooLong && canUnroll(this, plan.values.length)) return execCounted(this, node, entry, plan);
     if (ts.isForOfStatement(node) && !node.awaitModifier) {
       // `for (const id of [1, 2, 3])`: once per constant.
       const lits = literalList(this, node.expression);
