@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { SK, ts } from './ts.js';
+import { NF, SK, ts } from './ts.js';
 import { resolveAlias, type ApiEffect } from './api.js';
 import { join, NULL, renameVal, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type Cons, type Fact, type Val } from './state.js';
 import { fnName, isAsync, isFunctionLike, shortText, type Analyzer } from './interp.js';
 import { SENTENCE_SLEEP } from './rules.js';
+import { continuation, heldLocals, suspendPoint } from './async.js';
 import { containerCall, escapeAll, forgetPrecise, libCall, litOf, many, truthOf } from './library.js';
 import { boolLiteral, constValue, exactEntries, fieldConstKey, isEmptyArray, MAX_UNROLL, varConstKey } from './loops.js';
 
@@ -34,7 +35,16 @@ function calleeDecl(an: Analyzer, callee: ts.Expression): ts.Declaration | undef
   if (!sym0) return undefined;
   const sym = resolveAlias(an.checker, sym0);
   const decls = sym.declarations ?? [];
-  return decls.find((d) => isFunctionLike(d) && d.body) ?? sym.valueDeclaration ?? decls[0];
+  const d = decls.find((d) => isFunctionLike(d) && d.body) ?? sym.valueDeclaration ?? decls[0];
+  return (d && moduleConstFn(d)) ?? d;
+}
+
+/** `const header = (d) => …` at a module's top level: the function, followed as a declaration is. */
+function moduleConstFn(d: ts.Declaration): ts.Declaration | null {
+  if (!ts.isVariableDeclaration(d) || !d.initializer || !(d.parent.flags & NF.Const) || !ts.isVariableStatement(d.parent.parent) || !ts.isSourceFile(d.parent.parent.parent)) return null;
+  let init = d.initializer;
+  while (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
+  return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : null;
 }
 
 /** Evaluates arguments left to right. */
@@ -464,7 +474,10 @@ export function invoke(
       }
     });
     let end: State | null;
-    if (ts.isBlock(body)) end = an.execStatements(body.statements, st);
+    // An async helper the analysed function does not await here: the statements after its first
+    // `await` run at the caller's next one (async.ts).
+    const at = async && ts.isBlock(body) ? suspendPoint(an, fn, body.statements, call) : -1;
+    if (ts.isBlock(body)) end = an.execStatements(at >= 0 ? body.statements.slice(0, at + 1) : body.statements, st);
     else {
       const [v, s2] = an.evalExpr(body, st);
       frame.returns.push({ state: s2, val: v, line: an.line(body), node: body });
@@ -522,13 +535,15 @@ export function invoke(
       ret = V_UNKNOWN;
       an.noReturn.add(call);
     }
+    // What the locals of a suspended body hold is the continuation's.
+    const held = at >= 0 && end ? heldLocals(frame, end) : V_NONE;
     const finish = (o: State): State => {
       o = an.keepCaptures(fn, frame.locals, o, ret).delVars(frame.locals).withSusp(savedSusp);
       // What the callee made and dropped is its own business (its own analysis reports the leak).
       let reach: Set<number> | null = null;
       for (const [id, st] of o.atoms) {
         if (id < firstAtom || st.esc || !an.info(id).fresh) continue;
-        reach ??= an.reachable(o, ret);
+        reach ??= an.reachable(o, held.length ? union(ret, held) : ret);
         if (!reach.has(id)) o = o.update(id, { esc: true });
       }
       return o;
@@ -576,6 +591,7 @@ export function invoke(
     const failedState = failedOut ? { call, state: finish(failedOut.state), truthy: failedOut.truthy } : null;
     const deferred = an.deferred;
     an.deferred = savedDeferred;
+    if (at >= 0 && end && ts.isBlock(body)) deferred.push(continuation(an, frame, body.statements.slice(at + 1), end, finish));
     if (deferred.length) {
       if (parentRoot) out = out.withPending([...out.pending, ...deferred]);
       else an.deferred.push(...deferred);

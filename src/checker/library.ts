@@ -51,6 +51,24 @@ function keyArg(an: Analyzer, call: ts.CallExpression, i: number, s?: State): st
   return k && k.startsWith('[') ? k : k ? `[F:${k}]` : null;
 }
 
+/**
+ * Whether a Map or Set made here holds no entry on any path (made empty, or `clear()`ed, and
+ * nothing added since): `has()` and `delete()` on it are false.
+ */
+function noEntries(an: Analyzer, recv: Val, s: State): boolean {
+  return recv.every((a) => {
+    const inf = an.info(a);
+    const st = s.atom(a);
+    return (inf.container === 'set' || inf.container === 'map') && !inf.many && !st.esc && st.ex === 2 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('['));
+  });
+}
+
+/** A library call whose result is known (`set.has(x)` of an empty set): a condition on it is decided. */
+function constResult(an: Analyzer, call: ts.CallExpression, k: boolean, s: State): [Val, State] {
+  an.callConst.set(call, { k, after: s });
+  return [V_UNKNOWN, s];
+}
+
 /** A method of Array, Map or Set on a tracked container; other library methods. */
 export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, method: string, s: State, source: string): [Val, State] | null {
   const conts = recv.filter((a) => a > UNKNOWN && an.info(a).kind !== 'func' && (an.info(a).container !== undefined || an.info(a).symbolic));
@@ -91,6 +109,7 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       return an.readElem(recv, k, st, elemName);
     }
     case 'delete': {
+      if (noEntries(an, recv, st)) return constResult(an, call, false, st);
       const k = keyArg(an, call, 0, st);
       if (k) {
         const [old, st2] = an.readElem(recv, k, st, elemName);
@@ -116,6 +135,8 @@ export function containerCall(an: Analyzer, call: ts.CallExpression, recv: Val, 
       return [V_UNKNOWN, st];
     }
     case 'has':
+      if (noEntries(an, recv, st)) return constResult(an, call, false, st);
+      return [V_UNKNOWN, st];
     case 'includes':
     case 'indexOf':
     case 'lastIndexOf':

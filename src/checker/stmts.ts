@@ -106,6 +106,7 @@ export const stmtMethods = {
     const call = this.splitCall(st);
     if (call) {
       this.splitExits.delete(call.call);
+      this.failedExits.delete(call.call);
       const saved = this.splitWanted;
       this.splitWanted = call.call;
       let r: State | null;
@@ -116,6 +117,15 @@ export const stmtMethods = {
       }
       const sp = this.splitExits.get(call.call);
       this.splitExits.delete(call.call);
+      // `const moved = migrate(…)` where the helper returns one constant only when an allocation
+      // failed (`return false` there, `return true` on every other exit): two paths, the variable
+      // known on each, so `if (!moved)` meets the handles as that exit left them.
+      const fe = !sp && r ? this.failedExits.get(call.call) : undefined;
+      this.failedExits.delete(call.call);
+      if (fe && r && ts.isVariableStatement(st) && st.declarationList.flags & NF.Const) {
+        const key = varConstKey(call.sym);
+        return [r.withFact(key, !fe.truthy), fe.state.setVar(call.sym, r.val(call.sym) ?? V_UNKNOWN).withFact(key, fe.truthy)];
+      }
       if (!r || !sp) return r ? [r] : [];
       return sp.map((x) => x.state.setVar(call.sym, x.ret));
     }

@@ -24,9 +24,13 @@ export const verdictMethods = {
     if (this.resumed) {
       // A continuation that ran after an await: at the use as the runtime meets it (when it is in
       // this file), and at the consumption that came too early.
-      if (node.getSourceFile() === this.unitFile) this.reportLine(this.line(node), rule, message, node);
+      // The use as the runtime meets it in this file: the node, or the deepest call of a helper
+      // written here that led to it (below the call the analysed function made).
+      const inner = this.frames.slice(2).filter((f) => f.call && !f.callback).map((f) => f.call!);
+      const here = [node, ...inner.reverse()].find((n) => n.getSourceFile() === this.unitFile);
+      if (here) this.reportLine(this.line(here), rule, message, here);
       if (alsoLine !== undefined) this.reportLine(alsoLine, rule, message);
-      else if (node.getSourceFile() !== this.unitFile && this.frames[1]?.call) this.reportLine(this.line(this.frames[1].call), rule, message, this.frames[1].call);
+      else if (!here && this.frames[1]?.call) this.reportLine(this.line(this.frames[1].call), rule, message, this.frames[1].call);
       return;
     }
     if (alsoLine !== undefined) this.reportLine(alsoLine, rule, message);
