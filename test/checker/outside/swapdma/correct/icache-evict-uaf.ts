@@ -1,0 +1,21 @@
+// unlink(): drop the dentry's inode and evict it when it was the last link; then log the inode
+// number for the audit trail.
+// Fixed: the inode number is read before the last iput/evict.
+import { type Memory } from 'memdesc';
+import { InodeCache, inodeNumber, type Inode } from '../lib/icache.js';
+
+function unlink(icache: InodeCache, inode: Inode, audit: number[]): void {
+  audit.push(inodeNumber(inode.obj));
+  icache.iput(inode);
+  if (inode.count === 0) icache.evict(inode);
+}
+
+export function run(mem: Memory): void {
+  const icache = new InodeCache(mem);
+  const audit: number[] = [];
+  const a = icache.iget('a.txt');
+  const b = icache.iget('b.txt');
+  if (a !== null) unlink(icache, a, audit);
+  if (b !== null) icache.iput(b);
+  icache.destroy();
+}
