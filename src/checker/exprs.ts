@@ -425,7 +425,9 @@ export const exprMethods = {
     }
     // The null side.
     let no: State | null = s;
-    const canNull = hasNull || nullable.length > 0 || v.includes(UNKNOWN) || refs.some((a) => s.atom(a).nul === undefined && this.info(a).symbolic);
+    // Null on this side: what may be, and what a test on this path already found null (an element
+    // read again in a helper, `this.slots[idx]` after the caller's `cur === null`).
+    const canNull = hasNull || nullable.length > 0 || v.includes(UNKNOWN) || refs.some((a) => s.atom(a).nul === 2 || (s.atom(a).nul === undefined && this.info(a).symbolic));
     if (!canNull) no = null;
     else {
       // An allocation that returned null failed (a lookup that found nothing did not).

@@ -261,8 +261,13 @@ tester.run('leak', rule('leak'), {
     // The same with `!== undefined` and a ternary on the field; and with a negated flag.
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup?: KP }): number {\n  const have = dev.setup !== undefined;\n  const setup = dev.setup ? dev.setup : kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (!have) kfree(setup);\n  return 1;\n}` },
     { code: head + `type KP = NonNullable<ReturnType<typeof kmalloc>>;\nexport function f(dev: { setup: KP | null }): number {\n  const fresh = !dev.setup;\n  const setup = dev.setup ?? kmalloc(mem, 8, GFP_KERNEL)!;\n  readRaw(setup, buf, 0);\n  if (fresh) kfree(setup);\n  return 1;\n}` },
+    // A helper tests again the slot its caller found empty: the test is decided (null), so the
+    // helper returns and what it stored is stored (not every path of it ends).
+    { code: head.replace('type Memory', 'type Memory, type KmallocPtr') + `interface Buf {\n  readonly pages: Owned<Page<0>>[];\n}\nexport class T {\n  readonly slots: (Buf | null)[] = [];\n  register(idx: number): Buf | null {\n    const cur = this.slots[idx];\n    if (cur !== null) throw new Error('EBUSY');\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return null;\n    return this.adopt(idx, [p]);\n  }\n  adopt(idx: number, pages: Owned<Page<0>>[]): Buf {\n    if (this.slots[idx] !== null) throw new Error('EBUSY');\n    const buf: Buf = { pages };\n    this.slots[idx] = buf;\n    return buf;\n  }\n}` },
   ],
   invalid: [
+    // The helper's test the other way round: the slot is empty, so it returns before storing the pages.
+    { code: head.replace('type Memory', 'type Memory, type KmallocPtr') + `interface Buf {\n  readonly pages: Owned<Page<0>>[];\n}\nexport class T {\n  readonly slots: (Buf | null)[] = [];\n  register(idx: number): Buf | null {\n    const cur = this.slots[idx];\n    if (cur !== null) throw new Error('EBUSY');\n    const p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return null;\n    return this.adopt(idx, [p]);\n  }\n  adopt(idx: number, pages: Owned<Page<0>>[]): Buf {\n    if (this.slots[idx] === null) return { pages: [] };\n    const buf: Buf = { pages };\n    this.slots[idx] = buf;\n    return buf;\n  }\n}`, errors: err(11) },
     // Every iteration overwrites the page the last one allocated: still a leak.
     { code: head + `export function f(n: number): void {\n  let p: Owned<Page<0>> | null = null;\n  for (let i = 0; i < n; i++) {\n    p = allocPage(mem, GFP_KERNEL);\n    if (p === null) return;\n  }\n  if (p) freePage(p);\n}`, errors: err(4) },
     // A typed array's length never changes: the loop over new Uint8Array(2048) in 1024-byte steps
