@@ -1,6 +1,6 @@
 /**
  * The outside corpora (test/checker/outside/, see its README.md): programs written blind — from the
- * public docs only, never running the checker — by seven authors after the checker was built, on
+ * public docs only, never running the checker — by eight authors after the checker was built, on
  * storage (page cache, zram, journal, bounce buffers, a vmalloc bitmap, an extent tree, async I/O),
  * on networking and virtualization (page_pool, virtio, a balloon, io_uring buffers, a KVM MMU,
  * a TTM pool, shared buffers), on drivers (a zswap-like pool, dma-buf, a PCM ring, an audit
@@ -10,7 +10,9 @@
  * buffer, a module loader, RDMA memory regions, GEM objects, NVMe PRP lists) and on core mm
  * protocols (page_frag, a zsmalloc-like pool, THP collapse, RCU-deferred frees, userfaultfd,
  * memcg charging) and on swap-in and DMA (a swap cache with readahead, a DMA-BUF heap, a vhost-like
- * async worker, an inode cache with a shrinker, a crash-dump collector, a swiotlb-like pool). Each misuse is a real bug and each correct program runs clean (as
+ * async worker, an inode cache with a shrinker, a crash-dump collector, a swiotlb-like pool) and
+ * on buffer managers (io_uring fixed buffers, a NIC page_pool, virtio-balloon, GEM/TTM buffer
+ * objects, a keyring on an ownable memdesc). Each misuse is a real bug and each correct program runs clean (as
  * in corpus.test.ts); the checker finds nothing in the correct programs, and its recall on the
  * misuses — measured as the corpora first came in and after this session's work on what they
  * showed — may not fall (docs/checker.md, "How it is measured").
@@ -31,6 +33,7 @@ const CORPORA = [
   { name: 'devmem', flagged: 14 },
   { name: 'mmcore', flagged: 9 },
   { name: 'swapdma', flagged: 10 },
+  { name: 'bufmgr', flagged: 9 },
 ];
 
 let savedLimit = 10;

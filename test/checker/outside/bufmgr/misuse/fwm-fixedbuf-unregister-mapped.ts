@@ -1,0 +1,28 @@
+// io_uring fixed buffers: a one-shot buffer is consumed by a checksum pass over its kmapped
+// page; the pass unregisters the buffer as soon as it has seen the last byte -- while the page
+// is still mapped.
+import { withPageMapped, type Memory } from 'memdesc';
+import { FixedBufTable, copyToFixed } from '../lib/fixedbuf.js';
+
+function csumAndRetire(table: FixedBufTable, idx: number, len: number): number {
+  const buf = table.lookup(idx);
+  if (buf === null) return -1;
+  const page = buf.pages[0];
+  if (page === undefined) return -1;
+  return withPageMapped(page, (view) => {
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum = (sum + (view[i] ?? 0)) & 0xffff;
+    table.unregister(idx); // expect: free-while-mapped
+    return sum;
+  });
+}
+
+export function run(mem: Memory): void {
+  const table = new FixedBufTable(2);
+  const buf = table.register(mem, 1, 1);
+  if (buf === null) throw new Error('ENOMEM');
+  copyToFixed(buf, 0, new Uint8Array([1, 2, 3, 4, 5]));
+  const sum = csumAndRetire(table, 1, 5);
+  if (sum !== 15) throw new Error(`bad csum ${sum}`);
+  table.destroy();
+}
