@@ -10,7 +10,7 @@
 import { SK, TF, ts } from './ts.js';
 import { join, NULL, State, union, UNKNOWN, V_NONE, V_NULL, V_UNKNOWN, type AtomState, type Cons, type Val } from './state.js';
 import { shortText, type Analyzer } from './interp.js';
-import { constValue, exactEntries, isEmptyArray, MAX_UNROLL } from './loops.js';
+import { constValue, exactEntries, isEmptyArray, MAX_UNROLL, noElements } from './loops.js';
 import { evalArgs, invoke } from './calls.js';
 
 const DEFERRED_FNS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
@@ -59,7 +59,7 @@ function noEntries(an: Analyzer, recv: Val, s: State): boolean {
   return recv.every((a) => {
     const inf = an.info(a);
     const st = s.atom(a);
-    return (inf.container === 'set' || inf.container === 'map') && !inf.many && !st.esc && st.ex === 2 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('['));
+    return (inf.container === 'set' || inf.container === 'map') && !inf.many && !st.esc && st.ex === 2 && noElements(st);
   });
 }
 

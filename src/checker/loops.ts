@@ -338,7 +338,12 @@ export function execCounted(an: Analyzer, node: ts.ForStatement, entry: State, p
 
 /** Whether a container's state says it holds nothing: length 0 and no entry, known or not. */
 export function isEmptyArray(st: AtomState): boolean {
-  return st.len === 0 && ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('['));
+  return st.len === 0 && noElements(st);
+}
+
+/** Whether a container's state holds no element on any path (no index or key field). */
+export function noElements(st: AtomState): boolean {
+  return ![...(st.fields?.keys() ?? [])].some((k) => k.startsWith('['));
 }
 
 /** The entries of a local container known exactly (every index or key precise, on every path), or null. */

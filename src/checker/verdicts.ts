@@ -22,10 +22,9 @@ export const verdictMethods = {
   reportAt(this: Analyzer, node: ts.Node, rule: RuleId, message: string, alsoLine?: number, cons?: Cons, deep = false): void {
     if (this.mute > 0 || !this.report) return;
     if (this.resumed) {
-      // A continuation that ran after an await: at the use as the runtime meets it (when it is in
-      // this file), and at the consumption that came too early.
-      // The use as the runtime meets it in this file: the node, or the deepest call of a helper
-      // written here that led to it (below the call the analysed function made).
+      // A continuation that ran after an await: at the use as the runtime meets it in this file
+      // (the node, or the deepest call of a helper written here that led to it, below the call
+      // the analysed function made), and at the consumption that came too early.
       const inner = this.frames.slice(2).filter((f) => f.call && !f.callback).map((f) => f.call!);
       const here = [node, ...inner.reverse()].find((n) => n.getSourceFile() === this.unitFile);
       if (here) this.reportLine(this.line(here), rule, message, here);
